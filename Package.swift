@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers, lowest first; a target only depends on targets listed before it.
+let package = Package(
+    name: "Anneal",
+    products: [
+        .library(name: "Anneal", targets: ["Anneal"]),
+        .executable(name: "anneal", targets: ["anneal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries: module maps only.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+
+        // File formats over plain arrays (IDX, NPY, safetensors, PNG).
+        .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG"]),
+        // Tensor, autodiff, kernels, RNG, threads.
+        .target(name: "AnnealTensor", dependencies: ["CDNNL", "CLAPACK"]),
+        // Modules, layers, activations, initializers, losses.
+        .target(name: "AnnealNN", dependencies: ["AnnealTensor"]),
+        // Optimizers, learning-rate schedules.
+        .target(name: "AnnealOptim", dependencies: ["AnnealTensor", "AnnealNN"]),
+        // Datasets, loaders, preprocessing.
+        .target(name: "AnnealData", dependencies: ["AnnealTensor", "AnnealIO"]),
+        // Trainer, callbacks, checkpoints, reports.
+        .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO"]),
+        // One import for library users.
+        .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealTrain", "AnnealIO"]),
+        // The command line.
+        .executableTarget(name: "anneal", dependencies: [
+            "Anneal",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"]),
+        .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO"]),
+        .testTarget(name: "AnnealNNTests", dependencies: ["Anneal"]),
+    ]
+)

@@ -1,0 +1,38 @@
+/// Comparisons give 1/0 masks (not differentiable); `where` selects by a mask.
+extension Tensor {
+    public static func .< (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .less), op: "less") }
+    public static func .<= (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .lessEqual), op: "lessEqual") }
+    public static func .> (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .greater), op: "greater") }
+    public static func .>= (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .greaterEqual), op: "greaterEqual") }
+    public static func .== (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .equal), op: "equal") }
+    public static func .!= (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .notEqual), op: "notEqual") }
+    public static func .< (a: Tensor, b: Float) -> Tensor { a .< Tensor(b) }
+    public static func .<= (a: Tensor, b: Float) -> Tensor { a .<= Tensor(b) }
+    public static func .> (a: Tensor, b: Float) -> Tensor { a .> Tensor(b) }
+    public static func .>= (a: Tensor, b: Float) -> Tensor { a .>= Tensor(b) }
+    public static func .== (a: Tensor, b: Float) -> Tensor { a .== Tensor(b) }
+    public static func .!= (a: Tensor, b: Float) -> Tensor { a .!= Tensor(b) }
+}
+
+/// Picks `a` where `mask` is non-zero and `b` elsewhere, broadcasting all three.
+public func `where`(_ mask: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+    let shape = checked { () throws(ShapeError) in
+        try Shape.broadcast(try Shape.broadcast(mask.shape, a.shape, op: "where"), b.shape, op: "where")
+    }
+    let keep = (mask .!= 0).broadcast(to: shape).detached()
+    let result = Tensor(uninitialized: shape)
+    let out = result.storage.pointer, m = keep.storage.pointer
+    let pa = a.storage.pointer, pb = b.storage.pointer
+    let loop = StridedLoop(shape: shape, strides: [
+        Shape.strides(shape), Shape.broadcastStrides(a.shape, to: shape), Shape.broadcastStrides(b.shape, to: shape),
+    ])
+    let (_, sa, sb) = loop.innerStrides
+    // Output and mask are both contiguous, so they share the offset.
+    loop.forEachRow { o, ia, ib, n in
+        for i in 0..<n { out[o + i] = m[o + i] != 0 ? pa[ia + i * sa] : pb[ib + i * sb] }
+    }
+    return result.recorded("where", [a, b]) { g, needs in
+        [needs[0] ? (g * keep).sumToShape(a.shape) : nil,
+         needs[1] ? (g * (1 - keep)).sumToShape(b.shape) : nil]
+    }
+}

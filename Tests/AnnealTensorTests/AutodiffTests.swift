@@ -1,0 +1,68 @@
+import Testing
+@testable import AnnealTensor
+
+@Suite struct AutodiffTests {
+    @Test func gradientsAccumulateIntoLeaves() {
+        let x = Tensor([1, 2, 3]).requiringGrad()
+        (x * x).sum().backward()
+        #expect(x.grad?.scalars == [2, 4, 6])
+        (x * 3).sum().backward()
+        #expect(x.grad?.scalars == [5, 7, 9])
+        x.zeroGrad()
+        #expect(x.grad == nil)
+    }
+
+    @Test func sharedSubexpressionsAddUp() {
+        let x = Tensor([2]).requiringGrad()
+        let y = x * x
+        (y + y * x).sum().backward()      // d/dx (x² + x³) = 2x + 3x²
+        #expect(x.grad?.scalars == [16])
+    }
+
+    @Test func explicitUpstreamGradient() {
+        let x = Tensor([[1, 2], [3, 4]]).requiringGrad()
+        (x * 2).backward(Tensor([[1, 0], [0, 1]]))
+        #expect(x.grad?.scalars == [2, 0, 0, 2])
+    }
+
+    @Test func broadcastGradientsReduceToInputShape() {
+        let bias = Tensor([0, 0, 0]).requiringGrad()
+        let x = Tensor.ones([4, 3])
+        (x + bias).sum().backward()
+        #expect(bias.grad?.shape == [3])
+        #expect(bias.grad?.scalars == [4, 4, 4])
+    }
+
+    @Test func noGradScopeRecordsNothing() {
+        let x = Tensor([1, 2]).requiringGrad()
+        let y = withoutGrad { x * x + 1 }
+        #expect(!y.requiresGrad)
+        #expect(y.node == nil)
+        #expect((x * x).requiresGrad)
+    }
+
+    @Test func detachCutsTheGraph() {
+        let x = Tensor([3]).requiringGrad()
+        let y = x * x.detached()
+        y.sum().backward()
+        #expect(x.grad?.scalars == [3])
+    }
+
+    @Test func graphIsReleasedAfterBackward() {
+        let x = Tensor([1, 2, 3]).requiringGrad()
+        let hidden = exp(x)
+        let loss = (hidden * hidden).sum()
+        weak var savedNode = hidden.node
+        loss.backward()
+        #expect(loss.node?.backward == nil)
+        #expect(loss.node?.inputs.isEmpty == true)
+        #expect(hidden.node?.backward == nil)
+        _ = savedNode
+    }
+
+    @Test func constantsDoNotRequireGrad() {
+        let x = Tensor([1, 2])
+        #expect(!(x * 2).requiresGrad)
+        #expect(!x.requiresGrad)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import AnnealTensor
+
+/// Random test tensors with a fixed seed, optionally kept away from zero (kinks).
+func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1, awayFromZero: Float = 0) -> Tensor {
+    var generator = RandomGenerator(seed: seed)
+    let values = Tensor.uniform(shape, low: low, high: high, using: &generator)
+    return awayFromZero == 0 ? values : values.map { $0 >= 0 ? $0 + awayFromZero : $0 - awayFromZero }
+}
+
+/// All multi-indices of a shape in row-major order (naive reference loops).
+func indices(_ shape: [Int]) -> [[Int]] {
+    var result: [[Int]] = [[]]
+    for d in shape { result = result.flatMap { prefix in (0..<d).map { prefix + [$0] } } }
+    return result
+}
+
+func flat(_ index: [Int], _ shape: [Int]) -> Int {
+    zip(index, Shape.strides(shape)).reduce(0) { $0 + $1.0 * $1.1 }
+}
+
+func expectClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5, _ comment: Comment? = nil,
+                 sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(a.count == b.count, comment, sourceLocation: sourceLocation)
+    for (x, y) in zip(a, b) where !(abs(x - y) <= tolerance * max(1, abs(y))) {
+        Issue.record("\(x) vs \(y) (tolerance \(tolerance)) \(comment.map { "\($0)" } ?? "")", sourceLocation: sourceLocation)
+        return
+    }
+}
+
+/// Compares autodiff gradients of sum(f(inputs) · w), for a fixed random w,
+/// with central finite differences accumulated in Double. The tolerance catches
+/// a wrong factor or a missing transpose, not float rounding.
+func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Double = 1e-2,
+                    sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
+    let leaves = inputs.map { $0.requiringGrad() }
+    let output = f(leaves)
+    let weights = randomTensor(output.shape, seed: 99, low: 0.5, high: 1.5)
+    (output * weights).sum().backward()
+    func objective(_ values: [Tensor]) -> Double {
+        withoutGrad {
+            let y = f(values).scalars, w = weights.scalars
+            return zip(y, w).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        }
+    }
+    for (k, input) in inputs.enumerated() {
+        guard let analytic = leaves[k].grad?.scalars else {
+            Issue.record("input \(k): no gradient", sourceLocation: sourceLocation)
+            continue
+        }
+        #expect(analytic.count == input.count, "input \(k): gradient shape", sourceLocation: sourceLocation)
+        for i in 0..<input.count {
+            var plus = inputs, minus = inputs
+            plus[k][flatIndex: i] += epsilon
+            minus[k][flatIndex: i] -= epsilon
+            let numeric = (objective(plus) - objective(minus)) / (2 * Double(epsilon))
+            let error = abs(Double(analytic[i]) - numeric)
+            if error > tolerance * max(1, abs(numeric)) {
+                Issue.record("input \(k) element \(i): autodiff \(analytic[i]) vs finite difference \(numeric)",
+                             sourceLocation: sourceLocation)
+                return
+            }
+        }
+    }
+}
+
+extension Tensor {
+    subscript(flatIndex i: Int) -> Float {
+        get { storage.pointer[i] }
+        set { makeUnique(); storage.pointer[i] = newValue }
+    }
+}
