@@ -38,8 +38,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor"]),
+        .target(name: "AnnealTestSupport", dependencies: ["AnnealTensor"], path: "Tests/AnnealTestSupport"),
+        .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO"]),
-        .testTarget(name: "AnnealNNTests", dependencies: ["Anneal"]),
+        .testTarget(name: "AnnealNNTests", dependencies: ["AnnealNN", "AnnealTestSupport"]),
     ]
 )

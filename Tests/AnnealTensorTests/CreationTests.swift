@@ -1,5 +1,6 @@
 import Testing
 @testable import AnnealTensor
+import AnnealTestSupport
 
 @Suite struct CreationTests {
     @Test func constants() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import AnnealTensor
+import AnnealTestSupport
 
 /// Every differentiable op against central finite differences.
 @Suite struct GradientTests {
@@ -71,6 +72,19 @@ import Testing
             checkGradients([x]) { $0[0].softmax(axis: axis) }
             checkGradients([x]) { $0[0].logSoftmax(axis: axis) }
         }
+    }
+
+    @Test func activations() {
+        let x = randomTensor([3, 4], seed: 34, low: -3, high: 3, awayFromZero: 0.05)
+        checkGradients([x]) { relu($0[0]) }
+        checkGradients([x]) { leakyRelu($0[0], slope: 0.1) }
+        checkGradients([x]) { sigmoid($0[0]) }
+        checkGradients([x]) { tanh($0[0]) }
+        checkGradients([x]) { elu($0[0], alpha: 0.7) }
+        checkGradients([x]) { selu($0[0]) }
+        checkGradients([x]) { gelu($0[0]) }
+        checkGradients([x]) { silu($0[0]) }
+        checkGradients([x]) { softplus($0[0]) }
     }
 
     @Test func shapeOps() {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AnnealTensor
+import AnnealTestSupport
 
 /// Forward results against naive reference loops written here.
 @Suite struct OpsTests {
@@ -39,6 +40,21 @@ import Testing
         expectClose(sign(y).scalars, y.scalars.map { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) })
         expectClose(clamp(y, min: -0.5, max: 1).scalars, y.scalars.map { min(max($0, -0.5), 1) })
         expectClose((-y).scalars, y.scalars.map { -$0 })
+    }
+
+    @Test func activationsMatchFormulas() {
+        let x = randomTensor([64], seed: 35, low: -4, high: 4)
+        let v = x.scalars
+        expectClose(relu(x).scalars, v.map { max($0, 0) })
+        expectClose(leakyRelu(x).scalars, v.map { $0 > 0 ? $0 : 0.01 * $0 })
+        expectClose(sigmoid(x).scalars, v.map { 1 / (1 + expf(-$0)) })
+        expectClose(tanh(x).scalars, v.map { tanhf($0) })
+        expectClose(elu(x).scalars, v.map { $0 > 0 ? $0 : expf($0) - 1 })
+        expectClose(selu(x).scalars, v.map { 1.0507009 * ($0 > 0 ? $0 : 1.6732632 * (expf($0) - 1)) })
+        expectClose(gelu(x).scalars, v.map { 0.5 * $0 * (1 + erff($0 / Float(2).squareRoot())) })
+        expectClose(silu(x).scalars, v.map { $0 / (1 + expf(-$0)) })
+        expectClose(softplus(x).scalars, v.map { logf(1 + expf($0)) }, tolerance: 1e-5)
+        #expect(softplus(Tensor([100])).item() == 100)
     }
 
     @Test func whereSelects() {

@@ -1,25 +1,28 @@
 import Testing
-@testable import AnnealTensor
+import AnnealTensor
+
+/// Shared helpers for Anneal's test targets: seeded inputs, naive-index helpers,
+/// tolerant comparisons and the finite-difference gradient check.
 
 /// Random test tensors with a fixed seed, optionally kept away from zero (kinks).
-func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1, awayFromZero: Float = 0) -> Tensor {
+public func randomTensor(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1, awayFromZero: Float = 0) -> Tensor {
     var generator = RandomGenerator(seed: seed)
     let values = Tensor.uniform(shape, low: low, high: high, using: &generator)
     return awayFromZero == 0 ? values : values.map { $0 >= 0 ? $0 + awayFromZero : $0 - awayFromZero }
 }
 
 /// All multi-indices of a shape in row-major order (naive reference loops).
-func indices(_ shape: [Int]) -> [[Int]] {
+public func indices(_ shape: [Int]) -> [[Int]] {
     var result: [[Int]] = [[]]
     for d in shape { result = result.flatMap { prefix in (0..<d).map { prefix + [$0] } } }
     return result
 }
 
-func flat(_ index: [Int], _ shape: [Int]) -> Int {
+public func flat(_ index: [Int], _ shape: [Int]) -> Int {
     zip(index, Shape.strides(shape)).reduce(0) { $0 + $1.0 * $1.1 }
 }
 
-func expectClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5, _ comment: Comment? = nil,
+public func expectClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5, _ comment: Comment? = nil,
                  sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(a.count == b.count, comment, sourceLocation: sourceLocation)
     for (x, y) in zip(a, b) where !(abs(x - y) <= tolerance * max(1, abs(y))) {
@@ -31,7 +34,7 @@ func expectClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5, _ comment:
 /// Compares autodiff gradients of sum(f(inputs) · w), for a fixed random w,
 /// with central finite differences accumulated in Double. The tolerance catches
 /// a wrong factor or a missing transpose, not float rounding.
-func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Double = 1e-2,
+public func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Double = 1e-2,
                     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
     let leaves = inputs.map { $0.requiringGrad() }
     let output = f(leaves)
@@ -65,8 +68,9 @@ func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Double
 }
 
 extension Tensor {
-    subscript(flatIndex i: Int) -> Float {
-        get { storage.pointer[i] }
-        set { makeUnique(); storage.pointer[i] = newValue }
+    /// Element by row-major position (test convenience).
+    public subscript(flatIndex i: Int) -> Float {
+        get { withUnsafeBufferPointer { $0[i] } }
+        set { withUnsafeMutableBufferPointer { $0[i] = newValue } }
     }
 }

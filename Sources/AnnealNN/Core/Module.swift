@@ -1,0 +1,134 @@
+import AnnealTensor
+
+/// A network building block. Subclasses override `forward`; parameters, buffers
+/// and submodules are found by reflection on stored properties (`Parameter`,
+/// `Buffer`, `Module`, arrays and optionals of them), and named by property path
+/// in PyTorch's state-dict convention (`layers.0.weight`, `bn.running_mean`).
+/// A property whose Swift name differs from PyTorch's can be renamed by
+/// overriding `stateName(forProperty:)`.
+open class Module {
+    /// Training mode (dropout active, batch statistics); `eval()` switches it off.
+    public private(set) var isTraining = true
+
+    public init() {}
+
+    open func forward(_ input: Tensor) -> Tensor {
+        fatalError("\(type(of: self)) must override forward(_:)")
+    }
+
+    public func callAsFunction(_ input: Tensor) -> Tensor { forward(input) }
+
+    /// The state-dict name of a stored property (default: the property name,
+    /// snake_cased, e.g. `runningMean` → `running_mean`).
+    open func stateName(forProperty name: String) -> String { Module.snakeCased(name) }
+
+    // MARK: Structure
+
+    /// Direct children in declaration order, with their local names.
+    public var children: [(name: String, module: Module)] {
+        members().compactMap { name, value in (value as? Module).map { (name, $0) } }
+    }
+
+    /// Every parameter below this module, by dotted name, in declaration order.
+    public func namedParameters() -> [(name: String, parameter: Parameter)] {
+        walk().compactMap { name, value in (value as? Parameter).map { (name, $0) } }
+    }
+
+    /// Every buffer below this module, by dotted name.
+    public func namedBuffers() -> [(name: String, buffer: Buffer)] {
+        walk().compactMap { name, value in (value as? Buffer).map { (name, $0) } }
+    }
+
+    /// Every module below (and including) this one, by dotted name ("" for self).
+    public func namedModules() -> [(name: String, module: Module)] {
+        [("", self)] + walk().compactMap { name, value in (value as? Module).map { (name, $0) } }
+    }
+
+    public var parameters: [Parameter] { namedParameters().map(\.parameter) }
+
+    /// Parameters that optimizers update (not frozen).
+    public var trainableParameters: [Parameter] { parameters.filter { !$0.isFrozen } }
+
+    // MARK: Modes
+
+    /// Training mode for this module and all below it.
+    public func train(_ on: Bool = true) {
+        for (_, module) in namedModules() { module.isTraining = on }
+    }
+
+    /// Evaluation mode for this module and all below it.
+    public func eval() { train(false) }
+
+    /// Freezes (or unfreezes) every parameter whose name starts with `prefix`;
+    /// returns how many matched.
+    @discardableResult
+    public func freeze(prefix: String = "", _ frozen: Bool = true) -> Int {
+        let matching = namedParameters().filter { $0.name.hasPrefix(prefix) }
+        for (_, parameter) in matching { parameter.freeze(frozen) }
+        return matching.count
+    }
+
+    public func zeroGrad() { for p in parameters { p.zeroGrad() } }
+
+    // MARK: Reflection
+
+    /// Direct members with their state names: parameters, buffers and modules.
+    private func members() -> [(String, AnyObject)] {
+        var result: [(String, AnyObject)] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        var levels: [Mirror] = []
+        while let m = mirror {
+            levels.append(m)
+            mirror = m.superclassMirror
+        }
+        // Superclass properties first, as declared.
+        for level in levels.reversed() {
+            for child in level.children {
+                guard var label = child.label else { continue }
+                if label.hasPrefix("_") { label.removeFirst() }
+                collect(child.value, name: stateName(forProperty: label), into: &result)
+            }
+        }
+        return result
+    }
+
+    private func collect(_ value: Any, name: String, into result: inout [(String, AnyObject)]) {
+        switch value {
+        case let p as Parameter: result.append((name, p))
+        case let b as Buffer: result.append((name, b))
+        case let m as Module: result.append((name, m))
+        // An empty state name puts list items directly under the parent ("0.weight", as nn.Sequential).
+        case let list as [Module]: for (i, m) in list.enumerated() { result.append((name.isEmpty ? "\(i)" : "\(name).\(i)", m)) }
+        case let list as [Parameter]: for (i, p) in list.enumerated() { result.append((name.isEmpty ? "\(i)" : "\(name).\(i)", p)) }
+        default:
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional, let wrapped = mirror.children.first?.value {
+                collect(wrapped, name: name, into: &result)
+            }
+        }
+    }
+
+    /// Depth-first members of the whole tree with dotted names.
+    private func walk(prefix: String = "") -> [(String, AnyObject)] {
+        var result: [(String, AnyObject)] = []
+        for (name, value) in members() {
+            let full = prefix.isEmpty ? name : "\(prefix).\(name)"
+            result.append((full, value))
+            if let module = value as? Module { result += module.walk(prefix: full) }
+        }
+        return result
+    }
+
+    static func snakeCased(_ name: String) -> String {
+        var result = ""
+        for character in name {
+            if character.isUppercase {
+                if !result.isEmpty { result.append("_") }
+                result.append(contentsOf: character.lowercased())
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}
