@@ -1,5 +1,8 @@
+import Foundation
+
 /// The 64-byte aligned Float32 buffer behind a tensor. Tensors share it until one
-/// of them writes (copy-on-write in `Tensor`).
+/// of them writes (copy-on-write in `Tensor`). Large buffers are recycled through
+/// `StorageCache`.
 public final class TensorStorage: @unchecked Sendable {
     // @unchecked: the buffer is only written through a uniquely referenced tensor.
     public let pointer: UnsafeMutablePointer<Float>
@@ -7,7 +10,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     public init(count: Int) {
         self.count = count
-        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * 4, alignment: 64)
+        let raw = StorageCache.shared.allocate(bytes: max(count, 1) * 4)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -16,5 +19,5 @@ public final class TensorStorage: @unchecked Sendable {
         pointer.update(from: source, count: count)
     }
 
-    deinit { pointer.deallocate() }
+    deinit { StorageCache.shared.release(UnsafeMutableRawPointer(pointer), bytes: max(count, 1) * 4) }
 }

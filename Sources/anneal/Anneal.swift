@@ -1,0 +1,10 @@
+import AnnealTensor
+import ArgumentParser
+
+@main
+struct AnnealCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anneal",
+        abstract: "Train, evaluate and benchmark neural networks (Fashion-MNIST built in).",
+        subcommands: [BenchCommand.self])
+}

@@ -1,0 +1,94 @@
+import AnnealTensor
+import ArgumentParser
+import Foundation
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Micro-benchmarks (release build); each prints one JSON line per measurement.",
+        subcommands: [GEMMBench.self, ElementwiseBench.self])
+}
+
+/// Median seconds of `repeats` timed runs of `body` after `warmup` untimed ones.
+func medianSeconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
+    for _ in 0..<warmup { body() }
+    var times: [Double] = []
+    for _ in 0..<repeats {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return times.sorted()[times.count / 2]
+}
+
+/// Prints one JSON object on one line with keys in the given order.
+func printJSON(_ fields: KeyValuePairs<String, Any>) {
+    let body = fields.map { key, value -> String in
+        switch value {
+        case let s as String: return "\"\(key)\":\"\(s)\""
+        case let d as Double: return "\"\(key)\":\((d * 10).rounded() / 10)"
+        default: return "\"\(key)\":\(value)"
+        }
+    }
+    print("{" + body.joined(separator: ",") + "}")
+}
+
+struct ThreadOptions: ParsableArguments {
+    @Option(help: "Thread counts to measure, comma-separated (default: 1 and all cores).")
+    var threads: String?
+
+    func counts() throws -> [Int] {
+        guard let threads else { return Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted() }
+        return try threads.split(separator: ",").map {
+            guard let n = Int($0), n > 0 else { throw ValidationError("--threads: '\($0)' is not a positive integer") }
+            return n
+        }
+    }
+}
+
+struct GEMMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "gemm", abstract: "Single-precision matrix multiply C = A·B (oneDNN).")
+
+    @Option(help: "Matrix size N (N×N times N×N).") var size = 1024
+    @Option(help: "Timed repetitions (median reported).") var repeats = 20
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func run() throws {
+        var generator = RandomGenerator(seed: 1)
+        let a = Tensor.uniform([size, size], using: &generator), b = Tensor.uniform([size, size], using: &generator)
+        for threads in try threadOptions.counts() {
+            Threads.count = threads
+            let seconds = medianSeconds(repeats: repeats) { _ = a.matmul(b) }
+            let gflops = 2 * Double(size) * Double(size) * Double(size) / seconds / 1e9
+            printJSON(["bench": "gemm", "m": size, "n": size, "k": size, "threads": threads, "gflops": gflops])
+        }
+    }
+}
+
+struct ElementwiseBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "elementwise",
+        abstract: "c = a + b against a memcpy of the same bytes; bandwidth counts bytes read plus written.")
+
+    @Option(help: "Elements per operand.") var elements = 16_777_216
+    @Option(help: "Timed repetitions (median reported).") var repeats = 20
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func run() throws {
+        var generator = RandomGenerator(seed: 2)
+        let a = Tensor.uniform([elements], using: &generator), b = Tensor.uniform([elements], using: &generator)
+        var target = Tensor.zeros([elements])
+        for threads in try threadOptions.counts() {
+            Threads.count = threads
+            let addSeconds = medianSeconds(repeats: repeats) { _ = a + b }
+            let copySeconds = medianSeconds(repeats: repeats) {
+                a.withUnsafeBufferPointer { source in
+                    target.withUnsafeMutableBufferPointer { _ = memcpy($0.baseAddress!, source.baseAddress!, elements * 4) }
+                }
+            }
+            let bytes = Double(elements) * 4
+            printJSON(["bench": "add", "elements": elements, "threads": threads,
+                       "gb_per_s": 3 * bytes / addSeconds / 1e9, "memcpy_gb_per_s": 2 * bytes / copySeconds / 1e9])
+        }
+    }
+}
