@@ -42,5 +42,8 @@ let package = Package(
         .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO"]),
         .testTarget(name: "AnnealNNTests", dependencies: ["AnnealNN", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealDataTests", dependencies: ["AnnealData"]),
+        .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
+        .testTarget(name: "AnnealTrainTests", dependencies: ["Anneal", "AnnealTestSupport"]),
     ]
 )

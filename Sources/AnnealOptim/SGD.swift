@@ -1,0 +1,50 @@
+import AnnealNN
+
+/// Stochastic gradient descent with optional momentum, dampening, Nesterov
+/// momentum and L2 weight decay, as `torch.optim.SGD`:
+///
+///     g ← g + λ·p
+///     b ← g (first step),  b ← μ·b + (1 − τ)·g (after)
+///     g ← g + μ·b (Nesterov),  g ← b (otherwise, when μ ≠ 0)
+///     p ← p − lr·g
+public final class SGD: Optimizer {
+    public let dampening: Float
+    public let nesterov: Bool
+
+    public init(_ parameters: some ParameterGroupsConvertible, learningRate: Float, momentum: Float = 0,
+                dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+        self.dampening = dampening
+        self.nesterov = nesterov
+        super.init(parameters, defaults: Hyperparameters(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum))
+    }
+
+    public override func validate(_ h: Hyperparameters, group: ParameterGroup) {
+        super.validate(h, group: group)
+        precondition(!nesterov || (h.momentum > 0 && dampening == 0),
+                     "SGD: Nesterov momentum requires momentum > 0 and dampening 0 (group '\(group.name)' has momentum \(h.momentum), dampening \(dampening))")
+    }
+
+    public override func slotNames(for h: Hyperparameters) -> [String] {
+        h.momentum != 0 ? ["momentum_buffer"] : []
+    }
+
+    public override func update(_ u: ParameterUpdate) {
+        let p = u.value, g = u.gradient
+        let lr = u.hyperparameters.learningRate, wd = u.hyperparameters.weightDecay
+        let mu = u.hyperparameters.momentum
+        guard mu != 0 else {
+            u.forEachChunk { range in for i in range { p[i] -= lr * (g[i] + wd * p[i]) } }
+            return
+        }
+        let b = u.slot("momentum_buffer"), nesterov = self.nesterov
+        // PyTorch seeds the buffer with the first gradient instead of decaying from 0.
+        let keep: Float = u.slotsAreNew ? 0 : mu, take: Float = u.slotsAreNew ? 1 : 1 - dampening
+        u.forEachChunk { range in
+            for i in range {
+                let d = g[i] + wd * p[i]
+                b[i] = keep * b[i] + take * d
+                p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import AnnealNN
+import AnnealTensor
+import Foundation
+
+/// Everything needed to rebuild a preset network: stored in the weights file's
+/// metadata so `evaluate` and `predict` rebuild exactly what was trained.
+public struct ModelConfig: Codable, Sendable, Equatable {
+    public var name: String
+    public var activation: String = Activation.relu.rawValue
+    /// kaiming | xavier | gaussian | lecun | orthogonal
+    public var initializer: String = "kaiming"
+    public var initStd: Float = 0.01
+    public var hidden: [Int]? = nil
+    public var dropout: Float = 0
+
+    public init(name: String) { self.name = name }
+
+    public static let presetNames = ["mlp"]
+    public static let initializerNames = ["kaiming", "xavier", "gaussian", "lecun", "orthogonal"]
+
+    /// Checks names and ranges; the message names the bad value and the valid ones.
+    public func validate() throws {
+        guard ModelConfig.presetNames.contains(name) else {
+            throw ConfigError("unknown model '\(name)'; valid models: \(ModelConfig.presetNames.joined(separator: ", "))")
+        }
+        guard Activation(rawValue: activation) != nil else {
+            throw ConfigError("unknown activation '\(activation)'; valid: \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ModelConfig.initializerNames.contains(initializer) else {
+            throw ConfigError("unknown initializer '\(initializer)'; valid: \(ModelConfig.initializerNames.joined(separator: ", "))")
+        }
+        guard dropout >= 0 && dropout < 1 else { throw ConfigError("dropout \(dropout) is not in [0, 1)") }
+        guard initStd > 0 else { throw ConfigError("init std \(initStd) must be positive") }
+        if let hidden, hidden.isEmpty || hidden.contains(where: { $0 <= 0 }) {
+            throw ConfigError("hidden sizes \(hidden) must be positive")
+        }
+    }
+
+    /// The initializer for hidden layers, or nil for the preset's default.
+    public func makeInitializer(activation: Activation) -> Initializer? {
+        switch initializer {
+        case "xavier": .xavierNormal(gain: activation.nonlinearity.gain)
+        case "gaussian": .normal(std: initStd)
+        case "lecun": .lecunNormal
+        case "orthogonal": .orthogonal(gain: activation.nonlinearity.gain)
+        default: nil   // kaiming (with the activation's gain) is every preset's default
+        }
+    }
+
+    /// Builds the network (fresh weights from `GlobalRandom`).
+    public func makeModel() throws -> Module {
+        try validate()
+        let activation = Activation(rawValue: activation)!
+        switch name {
+        default:
+            return MLP.make(hidden: hidden ?? [1024, 1024], activation: activation,
+                            initializer: makeInitializer(activation: activation), dropout: dropout)
+        }
+    }
+}
+
+/// A bad model, option or file configuration: one line for the user.
+public struct ConfigError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

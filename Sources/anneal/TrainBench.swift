@@ -1,0 +1,69 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+/// The benchmark models of issue 8, exactly as the PyTorch reference builds them.
+enum BenchModel: String, CaseIterable, ExpressibleByArgument {
+    case mlpS = "mlp-s", mlpL = "mlp-l"
+
+    func make() -> Module {
+        switch self {
+        case .mlpS: Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 10))
+        case .mlpL: Sequential(Flatten(), Linear(784, 1024), ReLU(), Linear(1024, 1024), ReLU(), Linear(1024, 10))
+        }
+    }
+
+    /// Multiply-adds of one forward pass for one image.
+    var forwardMACs: Double {
+        switch self {
+        case .mlpS: 784 * 256 + 256 * 10
+        case .mlpL: 784 * 1024 + 1024 * 1024 + 1024 * 10
+        }
+    }
+}
+
+struct TrainBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Training and evaluation throughput (SGD momentum 0.9, weight decay 5e-4, cross-entropy) on random 28×28 images.")
+
+    @Option(help: "Model: \(BenchModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: BenchModel = .mlpS
+    @Option(help: "Batch size.") var batchSize = 128
+    @Option(help: "Timed steps (after warm-up).") var steps = 50
+    @OptionGroup var threadOptions: ThreadOptions
+
+    func run() throws {
+        for threads in try threadOptions.counts() {
+            Threads.count = threads
+            GlobalRandom.seed(0)
+            let network = model.make()
+            let optimizer = SGD(network.parameters, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
+            var generator = RandomGenerator(seed: 1)
+            let inputs = Tensor.uniform([batchSize, 1, 28, 28], using: &generator)
+            let labels = (0..<batchSize).map { $0 % 10 }
+            func trainStep() {
+                let loss = crossEntropy(network(inputs), labels: labels)
+                optimizer.zeroGrad()
+                loss.backward()
+                optimizer.step()
+            }
+            let trainSeconds = medianSeconds(repeats: 5, warmup: 1) { for _ in 0..<steps { trainStep() } } / Double(steps)
+            network.eval()
+            let evalSeconds = medianSeconds(repeats: 5, warmup: 1) {
+                withoutGrad { for _ in 0..<steps { _ = network(inputs) } }
+            } / Double(steps)
+            let trainRate = Double(batchSize) / trainSeconds
+            printJSON(["framework": "anneal", "model": model.rawValue, "batch": batchSize, "threads": threads,
+                       "train_images_per_s": trainRate, "eval_images_per_s": Double(batchSize) / evalSeconds,
+                       "gflops": 6 * model.forwardMACs * trainRate / 1e9, "peak_rss_mb": peakResidentMegabytes()])
+        }
+    }
+}
+
+/// Peak resident set size of this process (VmHWM).
+func peakResidentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return .nan }
+    return kilobytes / 1024
+}

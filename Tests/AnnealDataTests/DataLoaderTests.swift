@@ -1,0 +1,100 @@
+import AnnealTensor
+import Testing
+@testable import AnnealData
+
+@Suite struct DataLoaderTests {
+    @Test(arguments: [
+        (10, 3, false, 4, [3, 3, 3, 1]), (10, 3, true, 3, [3, 3, 3]),
+        (9, 3, false, 3, [3, 3, 3]), (9, 3, true, 3, [3, 3, 3]),
+        (2, 5, false, 1, [2]), (2, 5, true, 0, []), (0, 4, false, 0, []),
+    ])
+    func batchCounts(samples: Int, batchSize: Int, dropLast: Bool, batches: Int, sizes: [Int]) {
+        let loader = DataLoader(numberedDataset(samples), batchSize: batchSize, dropLast: dropLast)
+        #expect(loader.count == batches)
+        let epoch = loader.batches(epoch: 0)
+        #expect(epoch.count == batches)
+        #expect(epoch.map(\.count) == sizes)
+        #expect(epoch.map { $0.inputs.shape } == sizes.map { [$0, 2, 3] })
+    }
+
+    @Test func unshuffledBatchesFollowDatasetOrder() {
+        let loader = DataLoader(numberedDataset(7), batchSize: 3)
+        #expect(loader.batches(epoch: 5).flatMap(\.indices) == Array(0..<7))
+    }
+
+    @Test func batchContentsEqualDatasetRows() {
+        let data = numberedDataset(23)
+        let loader = DataLoader(data, batchSize: 5, shuffle: true, seed: 3)
+        var seen = 0
+        for batch in loader.batches(epoch: 2) {
+            #expect(batch.inputs.shape == [batch.count, 2, 3])
+            #expect(batch.inputs.scalars == batch.indices.flatMap { numberedRow($0) })
+            #expect(batch.labels == batch.indices.map { data.label(at: $0) })
+            seen += batch.count
+        }
+        #expect(seen == 23)
+    }
+
+    @Test func shuffleIsAPermutation() {
+        let loader = DataLoader(numberedDataset(50), batchSize: 8, shuffle: true, seed: 11)
+        let visited = loader.batches(epoch: 0).flatMap(\.indices)
+        #expect(visited.sorted() == Array(0..<50))
+        #expect(visited != Array(0..<50))
+    }
+
+    @Test func shuffleDependsOnSeedAndEpochOnly() {
+        let data = numberedDataset(50)
+        let a = DataLoader(data, batchSize: 8, shuffle: true, seed: 11)
+        // Another loader, other batch size, epochs read out of order: same orders.
+        let b = DataLoader(data, batchSize: 3, shuffle: true, seed: 11)
+        for epoch in [4, 0, 2] {
+            #expect(a.order(epoch: epoch) == b.order(epoch: epoch))
+            #expect(a.batches(epoch: epoch).flatMap(\.indices) == a.order(epoch: epoch))
+        }
+        #expect(a.order(epoch: 0) != a.order(epoch: 1))
+        #expect(a.order(epoch: 1) != a.order(epoch: 2))
+        let other = DataLoader(data, batchSize: 8, shuffle: true, seed: 12)
+        #expect(a.order(epoch: 0) != other.order(epoch: 0))
+    }
+
+    @Test func dropLastDropsTheShortShuffledTail() {
+        let loader = DataLoader(numberedDataset(10), batchSize: 4, shuffle: true, dropLast: true, seed: 1)
+        let visited = loader.batches(epoch: 0).flatMap(\.indices)
+        #expect(visited == Array(loader.order(epoch: 0).prefix(8)))
+    }
+
+    @Test func batchesAreRandomAccess() {
+        let loader = DataLoader(numberedDataset(20), batchSize: 6, shuffle: true, seed: 5)
+        let all = Array(loader.batches(epoch: 3))
+        let third = loader.batches(epoch: 3)[2]
+        #expect(third.indices == all[2].indices)
+        #expect(third.inputs == all[2].inputs)
+    }
+
+    @Test func epochReachesTheDataset() {
+        // A wrapper that writes the epoch into each sample: how augmentation will see it.
+        struct EpochStamped: Dataset {
+            let base: TensorDataset
+            var count: Int { base.count }
+            var sampleShape: [Int] { base.sampleShape }
+            var classCount: Int { base.classCount }
+            func label(at index: Int) -> Int { base.label(at: index) }
+            func copySample(at index: Int, into destination: UnsafeMutableBufferPointer<Float>) {
+                base.copySample(at: index, into: destination)
+            }
+            func copySample(at index: Int, epoch: Int, into destination: UnsafeMutableBufferPointer<Float>) {
+                base.copySample(at: index, into: destination)
+                destination[0] = Float(epoch)
+            }
+        }
+        let loader = DataLoader(EpochStamped(base: numberedDataset(4)), batchSize: 4)
+        let batch = loader.batches(epoch: 9)[0]
+        #expect((0..<4).map { batch.inputs[$0, 0, 0] } == [9, 9, 9, 9])
+        #expect(batch.inputs[1, 0, 1] == 1001)
+    }
+
+    @Test func unlabelledBatchesCarryMinusOne() {
+        let loader = DataLoader(TensorDataset(unlabelled: .ones([3, 4])), batchSize: 2)
+        #expect(loader.batches().map(\.labels) == [[-1, -1], [-1]])
+    }
+}

@@ -1,0 +1,105 @@
+import Anneal
+import AnnealTestSupport
+import Foundation
+import Testing
+
+/// Records the event stream to check its order.
+private final class EventLog: TrainingCallback {
+    var names: [String] = []
+    func handle(_ event: TrainingEvent, trainer: Trainer) {
+        switch event {
+        case .fitBegin: names.append("fitBegin")
+        case .epochBegin: names.append("epochBegin")
+        case .batchBegin: names.append("batchBegin")
+        case .afterBackward: names.append("afterBackward")
+        case .batchEnd: names.append("batchEnd")
+        case .epochEnd: names.append("epochEnd")
+        case .fitEnd: names.append("fitEnd")
+        }
+    }
+}
+
+/// Stops training at the end of the first epoch.
+private final class StopAfterFirstEpoch: TrainingCallback {
+    func handle(_ event: TrainingEvent, trainer: Trainer) {
+        if case .epochEnd = event { trainer.stopRequested = true }
+    }
+}
+
+private func fashionMNISTAvailable() -> Bool {
+    (try? FashionMNIST.locate(.train)) != nil
+}
+
+@Suite struct TrainerTests {
+    /// The notes' sanity check: a network must be able to overfit a small sample.
+    @Test(.enabled(if: fashionMNISTAvailable())) func overfitsOneHundredTrainingImages() throws {
+        GlobalRandom.seed(1)
+        let images = try FashionMNIST.load(.train).prefix(100)
+        let model = MLP.make(hidden: [256])
+        let optimizer = SGD(model.parameters, learningRate: 0.1, momentum: 0.9)
+        let trainer = Trainer(model: model, optimizer: optimizer)
+        let loader = DataLoader(images, batchSize: 25, shuffle: true, seed: 1)
+        try trainer.fit(loader, epochs: 60)
+        let metrics = Trainer.evaluate(model, on: loader)
+        #expect(metrics.accuracy == 1.0)
+        #expect(metrics.loss < 0.05)
+    }
+
+    @Test func eventsArriveInOrderAndCallbacksCanStop() throws {
+        let data = try TensorDataset(samples: randomTensor([8, 4], seed: 1), labels: [0, 1, 0, 1, 0, 1, 0, 1])
+        let model = Sequential(Linear(4, 2))
+        let log = EventLog()
+        let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1), callbacks: [log, StopAfterFirstEpoch()])
+        let history = try trainer.fit(DataLoader(data, batchSize: 4), evaluation: DataLoader(data, batchSize: 8), epochs: 3)
+        #expect(history.count == 1)
+        #expect(log.names == ["fitBegin", "epochBegin",
+                              "batchBegin", "afterBackward", "batchEnd", "batchBegin", "afterBackward", "batchEnd",
+                              "epochEnd", "fitEnd"])
+        #expect(history[0].evaluation?.samples == 8)
+    }
+
+    @Test func metricsCountAccuracyAndTopK() {
+        var metrics = Metrics(k: 2)
+        let logits = Tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.3, 0.5]])
+        metrics.add(meanLoss: 2, logits: logits, labels: [1, 1, 0])
+        #expect(metrics.samples == 3)
+        #expect(metrics.accuracy == 1.0 / 3.0)
+        #expect(metrics.topKAccuracy == 2.0 / 3.0)
+        #expect(metrics.loss == 2)
+    }
+
+    @Test func weightsRoundTripThroughSafetensors() throws {
+        GlobalRandom.seed(2)
+        var config = ModelConfig(name: "mlp")
+        config.hidden = [16]
+        config.activation = "prelu"
+        let model = try config.makeModel()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-\(UUID()).safetensors").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try WeightsFile(model: model, config: config, preprocessing: Preprocessing(mean: [0.28], std: [0.35])).write(to: path)
+        let file = try WeightsFile.read(path)
+        #expect(file.model == config)
+        #expect(file.preprocessing == Preprocessing(mean: [0.28], std: [0.35]))
+        GlobalRandom.seed(3)
+        let restored = try config.makeModel()
+        #expect(restored.stateDict() != model.stateDict())
+        try file.apply(to: restored, path: path)
+        #expect(restored.stateDict() == model.stateDict())
+        // A different architecture is refused by name, and nothing is half-loaded.
+        var other = config
+        other.hidden = [8]
+        let wrong = try other.makeModel()
+        let before = wrong.stateDict()
+        #expect(throws: AnnealIOError.self) { try file.apply(to: wrong, path: path) }
+        #expect(wrong.stateDict() == before)
+    }
+
+    @Test func badConfigurationsNameTheProblem() {
+        var config = ModelConfig(name: "transformer")
+        #expect(throws: ConfigError.self) { try config.validate() }
+        config = ModelConfig(name: "mlp")
+        config.activation = "swish"
+        do { try config.validate() } catch { #expect("\(error)".contains("unknown activation 'swish'")) }
+        #expect(throws: ConfigError.self) { try OptimizerConfig(name: "lion").validate() }
+    }
+}
