@@ -32,9 +32,13 @@ public final class Adagrad: Optimizer {
         let clr = Float(Double(h.learningRate) / (1 + Double(u.step - 1) * Double(learningRateDecay)))
         u.forEachChunk { range in
             for i in range {
-                let gi = g[i] + wd * p[i]
-                sum[i] += gi * gi
-                p[i] -= clr * (gi / (sum[i].squareRoot() + eps))
+                let pi = p[i]
+                let gi = g[i] + wd * pi
+                let si = sum[i] + gi * gi
+                sum[i] = si
+                // max(·, 0) changes nothing (S ≥ 0) but proves the sqrt cannot set
+                // errno, so Linux's sqrtf call becomes a vectorizable instruction.
+                p[i] = pi - clr * (gi / (max(si, 0).squareRoot() + eps))
             }
         }
     }

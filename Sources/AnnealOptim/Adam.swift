@@ -34,25 +34,46 @@ public class Adam: Optimizer {
 
     public override func update(_ u: ParameterUpdate) {
         let h = u.hyperparameters
-        let p = u.value, g = u.gradient, m = u.slot("exp_avg"), v = u.slot("exp_avg_sq")
-        let vMax = amsgrad ? u.slot("max_exp_avg_sq") : v
-        let beta1 = h.betas.0, beta2 = h.betas.1, eps = h.eps
-        // Scalars in Double as PyTorch computes them in Python, then rounded once.
+        // Scalars in Double (as PyTorch computes them in Python), rounded once.
         let t = Double(u.step)
-        let stepSize = Float(Double(h.learningRate) / (1 - pow(Double(beta1), t)))
-        let correction2 = Float(sqrt(1 - pow(Double(beta2), t)))
-        let l2: Float = decoupledWeightDecay ? 0 : h.weightDecay
-        let shrink: Float = decoupledWeightDecay ? 1 - h.learningRate * h.weightDecay : 1
-        let amsgrad = self.amsgrad
+        let decoupled = decoupledWeightDecay, amsgrad = self.amsgrad
+        let kernel = AdamKernel(
+            p: u.value, g: u.gradient, m: u.slot("exp_avg"), v: u.slot("exp_avg_sq"),
+            vMax: amsgrad ? u.slot("max_exp_avg_sq") : u.slot("exp_avg_sq"),
+            beta1: h.betas.0, beta2: h.betas.1, eps: h.eps,
+            stepSize: Float(Double(h.learningRate) / (1 - pow(Double(h.betas.0), t))),
+            correction2: Float(sqrt(1 - pow(Double(h.betas.1), t))),
+            l2: decoupled ? 0 : h.weightDecay, shrink: decoupled ? 1 - h.learningRate * h.weightDecay : 1)
         u.forEachChunk { range in
-            for i in range {
-                let gi = g[i] + l2 * p[i]
-                let pi = p[i] * shrink
-                m[i] += (1 - beta1) * (gi - m[i])
-                v[i] = beta2 * v[i] + (1 - beta2) * gi * gi
-                if amsgrad { vMax[i] = max(vMax[i], v[i]) }
-                p[i] = pi - stepSize * (m[i] / ((vMax[i]).squareRoot() / correction2 + eps))
+            // A constant flag per call lets each variant's loop vectorize.
+            if amsgrad { kernel(range, amsgrad: true) } else { kernel(range, amsgrad: false) }
+        }
+    }
+}
+
+/// Adam's elementwise update over one chunk.
+struct AdamKernel {
+    let p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>
+    let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>
+    let beta1: Float, beta2: Float, eps: Float, stepSize: Float, correction2: Float, l2: Float, shrink: Float
+
+    @inline(__always)
+    func callAsFunction(_ range: Range<Int>, amsgrad: Bool) {
+        for i in range {
+            let pi = p[i]
+            let gi = g[i] + l2 * pi
+            let mi = m[i] + (1 - beta1) * (gi - m[i])
+            let vi = beta2 * v[i] + (1 - beta2) * gi * gi
+            m[i] = mi
+            v[i] = vi
+            var vHat = vi
+            if amsgrad {
+                vHat = max(vMax[i], vi)
+                vMax[i] = vHat
             }
+            // max(·, 0) changes nothing (v ≥ 0) but proves the sqrt cannot set
+            // errno, so Linux's sqrtf call becomes a vectorizable instruction.
+            p[i] = pi * shrink - stepSize * (mi / (max(vHat, 0).squareRoot() / correction2 + eps))
         }
     }
 }

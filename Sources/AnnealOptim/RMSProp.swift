@@ -24,30 +24,53 @@ public final class RMSProp: Optimizer {
 
     public override func update(_ u: ParameterUpdate) {
         let h = u.hyperparameters
-        let p = u.value, g = u.gradient, s = u.slot("square_avg")
-        let lr = h.learningRate, wd = h.weightDecay, mu = h.momentum, eps = h.eps, alpha = self.alpha
-        let useMomentum = mu > 0, centered = self.centered
-        // Unused slots alias `s`; the branches below never touch them.
-        let b = useMomentum ? u.slot("momentum_buffer") : s
-        let ga = centered ? u.slot("grad_avg") : s
+        let momentum = h.momentum > 0, centered = self.centered
+        let s = u.slot("square_avg")
+        // Unused slots alias `s`; the variant that runs never touches them.
+        let kernel = RMSPropKernel(
+            p: u.value, g: u.gradient, s: s,
+            b: momentum ? u.slot("momentum_buffer") : s, ga: centered ? u.slot("grad_avg") : s,
+            lr: h.learningRate, alpha: alpha, eps: h.eps, wd: h.weightDecay, mu: h.momentum)
         u.forEachChunk { range in
-            for i in range {
-                let gi = g[i] + wd * p[i]
-                s[i] = alpha * s[i] + (1 - alpha) * gi * gi
-                var avg: Float
-                if centered {
-                    ga[i] += (1 - alpha) * (gi - ga[i])
-                    avg = (s[i] - ga[i] * ga[i]).squareRoot()
-                } else {
-                    avg = s[i].squareRoot()
-                }
-                avg += eps
-                if useMomentum {
-                    b[i] = mu * b[i] + gi / avg
-                    p[i] -= lr * b[i]
-                } else {
-                    p[i] -= lr * (gi / avg)
-                }
+            // Constant flags per call let each variant's loop vectorize.
+            switch (centered, momentum) {
+            case (false, false): kernel(range, centered: false, momentum: false)
+            case (false, true): kernel(range, centered: false, momentum: true)
+            case (true, false): kernel(range, centered: true, momentum: false)
+            case (true, true): kernel(range, centered: true, momentum: true)
+            }
+        }
+    }
+}
+
+/// RMSProp's elementwise update over one chunk.
+struct RMSPropKernel {
+    let p: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>
+    let s: UnsafeMutablePointer<Float>, b: UnsafeMutablePointer<Float>, ga: UnsafeMutablePointer<Float>
+    let lr: Float, alpha: Float, eps: Float, wd: Float, mu: Float
+
+    @inline(__always)
+    func callAsFunction(_ range: Range<Int>, centered: Bool, momentum: Bool) {
+        for i in range {
+            let pi = p[i]
+            let gi = g[i] + wd * pi
+            let si = alpha * s[i] + (1 - alpha) * gi * gi
+            s[i] = si
+            var variance = si
+            if centered {
+                let ai = ga[i] + (1 - alpha) * (gi - ga[i])
+                ga[i] = ai
+                variance = si - ai * ai
+            }
+            // max(·, 0): a centered variance rounded below 0 gives ε, not NaN
+            // (PyTorch: NaN); it also lets the sqrt vectorize (no errno on Linux).
+            let avg = max(variance, 0).squareRoot() + eps
+            if momentum {
+                let bi = mu * b[i] + gi / avg
+                b[i] = bi
+                p[i] = pi - lr * bi
+            } else {
+                p[i] = pi - lr * (gi / avg)
             }
         }
     }

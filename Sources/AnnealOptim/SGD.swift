@@ -33,7 +33,12 @@ public final class SGD: Optimizer {
         let lr = u.hyperparameters.learningRate, wd = u.hyperparameters.weightDecay
         let mu = u.hyperparameters.momentum
         guard mu != 0 else {
-            u.forEachChunk { range in for i in range { p[i] -= lr * (g[i] + wd * p[i]) } }
+            u.forEachChunk { range in
+                for i in range {
+                    let pi = p[i]
+                    p[i] = pi - lr * (g[i] + wd * pi)
+                }
+            }
             return
         }
         let b = u.slot("momentum_buffer"), nesterov = self.nesterov
@@ -41,9 +46,11 @@ public final class SGD: Optimizer {
         let keep: Float = u.slotsAreNew ? 0 : mu, take: Float = u.slotsAreNew ? 1 : 1 - dampening
         u.forEachChunk { range in
             for i in range {
-                let d = g[i] + wd * p[i]
-                b[i] = keep * b[i] + take * d
-                p[i] -= lr * (nesterov ? d + mu * b[i] : b[i])
+                let pi = p[i]
+                let d = g[i] + wd * pi
+                let bi = keep * b[i] + take * d
+                b[i] = bi
+                p[i] = pi - lr * (nesterov ? d + mu * bi : bi)
             }
         }
     }

@@ -4,12 +4,14 @@ import Foundation
 
 /// The benchmark models of issue 8, exactly as the PyTorch reference builds them.
 enum BenchModel: String, CaseIterable, ExpressibleByArgument {
-    case mlpS = "mlp-s", mlpL = "mlp-l"
+    case mlpS = "mlp-s", mlpL = "mlp-l", cnn, resnet20
 
     func make() -> Module {
         switch self {
         case .mlpS: Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 10))
         case .mlpL: Sequential(Flatten(), Linear(784, 1024), ReLU(), Linear(1024, 1024), ReLU(), Linear(1024, 10))
+        case .cnn: SmallCNN.make()
+        case .resnet20: ResNet(depth: 20)
         }
     }
 
@@ -18,6 +20,10 @@ enum BenchModel: String, CaseIterable, ExpressibleByArgument {
         switch self {
         case .mlpS: 784 * 256 + 256 * 10
         case .mlpL: 784 * 1024 + 1024 * 1024 + 1024 * 10
+        // conv1 32·9·28², conv2 64·32·9·14², fc 3136·128 + 128·10
+        case .cnn: 225_792 + 3_612_672 + 401_408 + 1_280
+        // stem, 3 stages of 6 3×3 convs (+ two 1×1 projections), classifier
+        case .resnet20: 112_896 + 10_838_016 + 10_035_200 + 10_035_200 + 640
         }
     }
 }

@@ -36,7 +36,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Initialization: \(ModelConfig.initializerNames.joined(separator: ", ")).") var `init` = "kaiming"
     @Option(help: "Standard deviation for --init gaussian.") var initStd: Float = 0.01
     @Option(help: "Hidden layer widths for mlp, comma-separated.") var hidden = "1024,1024"
-    @Option(help: "Dropout probability after each hidden layer.") var dropout: Float = 0
+    @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
+    var dropout: Float?
+    @Flag(help: "Residual presets: zero-initialize the last batch-norm scale of each block.") var zeroInitResidual = false
     @Option(help: "Train on the first N training images only.") var trainSubset: Int?
     @Option(help: "Random seed (weights, shuffling, dropout).") var seed: UInt64 = 0
     @Option(help: "Output directory.") var out = "runs/latest"
@@ -50,6 +52,7 @@ struct TrainCommand: ParsableCommand {
         config.initializer = `init`
         config.initStd = initStd
         config.dropout = dropout
+        config.zeroInitResidual = zeroInitResidual
         config.hidden = try parseSizes(hidden, option: "--hidden")
         let network = try config.makeModel()
         let optimizerConfig = OptimizerConfig(name: optimizer, learningRate: lr, momentum: momentum, weightDecay: weightDecay)

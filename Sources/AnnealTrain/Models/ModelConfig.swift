@@ -11,11 +11,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var initializer: String = "kaiming"
     public var initStd: Float = 0.01
     public var hidden: [Int]? = nil
-    public var dropout: Float = 0
+    /// Dropout after hidden layers (mlp: 0; cnn: 0.5 before the classifier).
+    public var dropout: Float? = nil
+    /// Residual presets: start every block as the identity (zero γ).
+    public var zeroInitResidual = false
 
     public init(name: String) { self.name = name }
 
-    public static let presetNames = ["mlp"]
+    public static let presetNames = ["mlp", "cnn", "resnet20", "resnet32", "resnet56"]
     public static let initializerNames = ["kaiming", "xavier", "gaussian", "lecun", "orthogonal"]
 
     /// Checks names and ranges; the message names the bad value and the valid ones.
@@ -29,7 +32,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         guard ModelConfig.initializerNames.contains(initializer) else {
             throw ConfigError("unknown initializer '\(initializer)'; valid: \(ModelConfig.initializerNames.joined(separator: ", "))")
         }
-        guard dropout >= 0 && dropout < 1 else { throw ConfigError("dropout \(dropout) is not in [0, 1)") }
+        if let dropout, !(dropout >= 0 && dropout < 1) { throw ConfigError("dropout \(dropout) is not in [0, 1)") }
         guard initStd > 0 else { throw ConfigError("init std \(initStd) must be positive") }
         if let hidden, hidden.isEmpty || hidden.contains(where: { $0 <= 0 }) {
             throw ConfigError("hidden sizes \(hidden) must be positive")
@@ -52,9 +55,13 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         try validate()
         let activation = Activation(rawValue: activation)!
         switch name {
+        case "cnn":
+            return SmallCNN.make(dropout: dropout ?? 0.5)
+        case "resnet20", "resnet32", "resnet56":
+            return ResNet(depth: Int(name.dropFirst(6))!, zeroInitResidual: zeroInitResidual)
         default:
             return MLP.make(hidden: hidden ?? [1024, 1024], activation: activation,
-                            initializer: makeInitializer(activation: activation), dropout: dropout)
+                            initializer: makeInitializer(activation: activation), dropout: dropout ?? 0)
         }
     }
 }

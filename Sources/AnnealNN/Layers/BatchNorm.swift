@@ -1,0 +1,69 @@
+import AnnealTensor
+
+/// Batch normalization over axis 1 (Ioffe & Szegedy 2015): batch statistics while
+/// training, running averages (momentum as PyTorch: new = (1−m)·old + m·batch,
+/// unbiased variance) in evaluation. Works for [N, C] (BatchNorm1d) and
+/// [N, C, H, W] (BatchNorm2d) inputs; names match PyTorch's state dict.
+public class BatchNorm: Module {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let runningMean: Buffer
+    public let runningVar: Buffer
+    public let numBatchesTracked: Buffer
+    public let momentum: Float
+    public let epsilon: Float
+
+    public init(_ features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, initialScale: Float = 1) {
+        weight = Parameter(.full(initialScale, shape: [features]))
+        bias = Parameter(.zeros([features]))
+        runningMean = Buffer(.zeros([features]))
+        runningVar = Buffer(.ones([features]))
+        numBatchesTracked = Buffer(.zeros([]))
+        self.momentum = momentum
+        self.epsilon = epsilon
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        precondition(input.rank >= 2 && input.shape[1] == weight.shape[0],
+                     "\(type(of: self))(\(weight.shape[0])): input of shape \(input.shape) has no matching channel axis 1")
+        guard isTraining else {
+            return Tensor.batchNorm(input, scale: weight.value, shift: bias.value, mean: runningMean.value,
+                                    variance: runningVar.value, epsilon: epsilon)
+        }
+        let (output, mean, variance) = Tensor.batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
+        let n = Float(input.count / input.shape[1])
+        withoutGrad {
+            runningMean.value = runningMean.value * (1 - momentum) + mean * momentum
+            runningVar.value = runningVar.value * (1 - momentum) + variance * (momentum * n / Swift.max(n - 1, 1))
+            numBatchesTracked.value = numBatchesTracked.value + 1
+        }
+        return output
+    }
+}
+
+/// Batch normalization of [N, C] features.
+public final class BatchNorm1d: BatchNorm {}
+
+/// Batch normalization of [N, C, H, W] feature maps.
+public final class BatchNorm2d: BatchNorm {}
+
+/// Layer normalization over the trailing dimensions given by `shape`, with a
+/// learned elementwise scale and shift (PyTorch's `weight`, `bias`).
+public final class LayerNorm: Module {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let epsilon: Float
+
+    public init(_ shape: [Int], epsilon: Float = 1e-5) {
+        weight = Parameter(.ones(shape))
+        bias = Parameter(.zeros(shape))
+        self.epsilon = epsilon
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        let count = weight.shape.count
+        precondition(Array(input.shape.suffix(count)) == weight.shape,
+                     "LayerNorm(\(weight.shape)): input of shape \(input.shape) does not end in \(weight.shape)")
+        return input.layerNorm(normalizedAxes: count, epsilon: epsilon) * weight.value + bias.value
+    }
+}

@@ -1,0 +1,35 @@
+import AnnealTensor
+
+/// 2-D convolution over [N, C, H, W] (weight [out, in/groups, kH, kW], as PyTorch).
+public final class Conv2d: Module {
+    public let weight: Parameter
+    public let bias: Parameter?
+    public let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
+    public let groups: Int
+
+    public init(_ inChannels: Int, _ outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1), groups: Int = 1, bias: Bool = true,
+                weightInit: Initializer = .kaimingNormal(), biasInit: Initializer = .zeros, generator: RandomGenerator? = nil) {
+        precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+                     "Conv2d: \(inChannels) → \(outChannels) channels do not divide into \(groups) groups")
+        var generator = generator ?? GlobalRandom.makeGenerator()
+        weight = Parameter(weightInit.make([outChannels, inChannels / groups, kernelSize.0, kernelSize.1], using: &generator))
+        self.bias = bias ? Parameter(biasInit.make([outChannels], using: &generator)) : nil
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+    }
+
+    /// Square kernel, stride, padding and dilation.
+    public convenience init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
+                            dilation: Int = 1, groups: Int = 1, bias: Bool = true, weightInit: Initializer = .kaimingNormal()) {
+        self.init(inChannels, outChannels, kernelSize: (kernelSize, kernelSize), stride: (stride, stride),
+                  padding: (padding, padding), dilation: (dilation, dilation), groups: groups, bias: bias, weightInit: weightInit)
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        Tensor.conv2d(input, weight: weight.value, bias: bias?.value, stride: stride, padding: padding,
+                      dilation: dilation, groups: groups)
+    }
+}

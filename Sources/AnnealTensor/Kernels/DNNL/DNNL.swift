@@ -1,0 +1,192 @@
+import CDNNL
+import Foundation
+
+/// The small internal layer between Anneal and oneDNN 2.x (op descriptors, which
+/// 3.x removed): engine and stream, memory descriptors, primitives and the
+/// reorders between Anneal's plain row-major tensors and oneDNN's blocked
+/// layouts. A move to oneDNN 3.x stays inside this folder.
+enum DNNL {
+    /// The CPU engine and stream, created once.
+    final class Context: @unchecked Sendable {
+        // @unchecked: oneDNN handles are used only under `DNNL.lock`.
+        let engine: dnnl_engine_t
+        let stream: dnnl_stream_t
+        init() {
+            var engine: dnnl_engine_t?
+            DNNL.check(dnnl_engine_create(&engine, dnnl_cpu, 0), "engine_create")
+            var stream: dnnl_stream_t?
+            DNNL.check(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags.rawValue), "stream_create")
+            self.engine = engine!
+            self.stream = stream!
+        }
+    }
+
+    static let context = Context()
+    /// Primitives, their cached memory objects and scratch buffers are shared:
+    /// one execution at a time (training is sequential; tests run in parallel).
+    static let lock = NSRecursiveLock()
+
+    static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
+        if status != dnnl_success {
+            fatalError("oneDNN \(what()) failed with status \(status.rawValue) (run with DNNL_VERBOSE=1 for details)")
+        }
+    }
+
+    static func dims(_ shape: [Int]) -> dnnl_dims_t {
+        var result = dnnl_dims_t(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &result) { raw in
+            let d = raw.bindMemory(to: dnnl_dim_t.self)
+            for (i, v) in shape.enumerated() { d[i] = dnnl_dim_t(v) }
+        }
+        return result
+    }
+
+    /// Descriptor of a plain row-major f32 tensor (nchw, oihw, goihw, nc, x …).
+    static func plain(_ shape: [Int]) -> dnnl_memory_desc_t {
+        let tags: [dnnl_format_tag_t] = [dnnl_a, dnnl_ab, dnnl_abc, dnnl_abcd, dnnl_abcde]
+        return descriptor(shape, tag: tags[shape.count - 1])
+    }
+
+    /// Descriptor that lets the primitive pick its preferred (blocked) layout.
+    static func any(_ shape: [Int]) -> dnnl_memory_desc_t { descriptor(shape, tag: dnnl_format_tag_any) }
+
+    private static func descriptor(_ shape: [Int], tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        var d = dims(shape)
+        withUnsafePointer(to: &d) { pointer in
+            pointer.withMemoryRebound(to: dnnl_dim_t.self, capacity: 12) { dimsPointer in
+                check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dimsPointer, dnnl_f32, tag), "memory_desc_init \(shape)")
+            }
+        }
+        return md
+    }
+
+    static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
+        var a = a, b = b
+        return dnnl_memory_desc_equal(&a, &b) != 0
+    }
+
+    static func size(_ md: dnnl_memory_desc_t) -> Int {
+        var md = md
+        return Int(dnnl_memory_desc_get_size(&md))
+    }
+}
+
+/// A oneDNN primitive and its descriptor.
+final class DNNLPrimitive {
+    let descriptor: dnnl_primitive_desc_t
+    let primitive: dnnl_primitive_t
+
+    /// Creates from an op descriptor (a `dnnl_*_desc_t` initialized by the caller).
+    init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, attributes: dnnl_primitive_attr_t? = nil, what: String) {
+        var pd: dnnl_primitive_desc_t?
+        withUnsafePointer(to: &op) { pointer in
+            DNNL.check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes, DNNL.context.engine, hint?.descriptor),
+                       "\(what) primitive_desc_create")
+        }
+        var primitive: dnnl_primitive_t?
+        DNNL.check(dnnl_primitive_create(&primitive, pd), "\(what) primitive_create")
+        descriptor = pd!
+        self.primitive = primitive!
+    }
+
+    /// A reorder between two layouts of the same tensor.
+    init(reorderFrom source: dnnl_memory_desc_t, to target: dnnl_memory_desc_t) {
+        var pd: dnnl_primitive_desc_t?
+        var s = source, t = target
+        DNNL.check(dnnl_reorder_primitive_desc_create(&pd, &s, DNNL.context.engine, &t, DNNL.context.engine, nil), "reorder_primitive_desc_create")
+        var primitive: dnnl_primitive_t?
+        DNNL.check(dnnl_primitive_create(&primitive, pd), "reorder primitive_create")
+        descriptor = pd!
+        self.primitive = primitive!
+    }
+
+    /// The layout the primitive chose for an argument.
+    func memoryDescriptor(_ query: dnnl_query_t, index: Int32 = 0) -> dnnl_memory_desc_t {
+        guard let md = dnnl_primitive_desc_query_md(descriptor, query, index) else { return dnnl_memory_desc_t() }
+        return md.pointee
+    }
+
+    func execute(_ args: [(Int32, dnnl_memory_t)]) {
+        let arguments = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+        DNNL.check(dnnl_primitive_execute(primitive, DNNL.context.stream, Int32(arguments.count), arguments), "primitive_execute")
+        DNNL.check(dnnl_stream_wait(DNNL.context.stream), "stream_wait")
+    }
+
+    deinit {
+        dnnl_primitive_destroy(primitive)
+        dnnl_primitive_desc_destroy(descriptor)
+    }
+}
+
+/// One argument of a primitive as Anneal sees it: a plain tensor on the user
+/// side, and the primitive's own layout on the other. When the two differ, the
+/// argument owns a buffer in the primitive's layout and the reorders between them.
+final class DNNLArgument {
+    let userMemory: dnnl_memory_t
+    let primitiveMemory: dnnl_memory_t
+    private let toPrimitive: DNNLPrimitive?
+    private let toUser: DNNLPrimitive?
+    private let buffer: UnsafeMutableRawPointer?
+
+    var reorders: Bool { buffer != nil }
+
+    init(user: dnnl_memory_desc_t, primitive: dnnl_memory_desc_t) {
+        var u = user, p = primitive
+        var memory: dnnl_memory_t?
+        DNNL.check(dnnl_memory_create(&memory, &u, DNNL.context.engine, nil), "memory_create")
+        userMemory = memory!
+        if DNNL.equal(user, primitive) {
+            primitiveMemory = userMemory
+            toPrimitive = nil
+            toUser = nil
+            buffer = nil
+        } else {
+            let bytes = DNNL.size(primitive)
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
+            var blocked: dnnl_memory_t?
+            DNNL.check(dnnl_memory_create(&blocked, &p, DNNL.context.engine, raw), "memory_create")
+            primitiveMemory = blocked!
+            buffer = raw
+            toPrimitive = DNNLPrimitive(reorderFrom: user, to: primitive)
+            toUser = DNNLPrimitive(reorderFrom: primitive, to: user)
+        }
+    }
+
+    /// Binds a user tensor as an input (reordered into the primitive's layout if needed).
+    func input(_ pointer: UnsafeMutablePointer<Float>) -> dnnl_memory_t {
+        DNNL.check(dnnl_memory_set_data_handle(userMemory, pointer), "set_data_handle")
+        toPrimitive?.execute([(DNNL_ARG_FROM, userMemory), (DNNL_ARG_TO, primitiveMemory)])
+        return primitiveMemory
+    }
+
+    /// Binds a user tensor as an output; call `finish()` after the primitive ran.
+    func output(_ pointer: UnsafeMutablePointer<Float>) -> dnnl_memory_t {
+        DNNL.check(dnnl_memory_set_data_handle(userMemory, pointer), "set_data_handle")
+        return primitiveMemory
+    }
+
+    func finish() {
+        toUser?.execute([(DNNL_ARG_FROM, primitiveMemory), (DNNL_ARG_TO, userMemory)])
+    }
+
+    deinit {
+        if primitiveMemory != userMemory { dnnl_memory_destroy(primitiveMemory) }
+        dnnl_memory_destroy(userMemory)
+        buffer?.deallocate()
+    }
+}
+
+/// Primitives built once per configuration and reused (creation costs far more
+/// than execution).
+final class DNNLCache<Kernel>: @unchecked Sendable {
+    // @unchecked: accessed only under `DNNL.lock`.
+    private var kernels: [String: Kernel] = [:]
+
+    func kernel(_ key: String, make: () -> Kernel) -> Kernel {
+        if let cached = kernels[key] { return cached }
+        let made = make()
+        kernels[key] = made
+        return made
+    }
+}

@@ -1,0 +1,54 @@
+/// Batch normalization over axis 1 of [N, C] or [N, C, H, W].
+extension Tensor {
+    /// Normalizes with the batch's own mean and (biased) variance per channel,
+    /// then scales and shifts; returns the statistics for running averages.
+    public static func batchNorm(_ input: Tensor, scale: Tensor, shift: Tensor, epsilon: Float = 1e-5)
+        -> (output: Tensor, mean: Tensor, variance: Tensor) {
+        require(input.rank >= 2 && scale.shape == [input.shape[1]] && shift.shape == [input.shape[1]],
+                "batchNorm: input \(input.shape) needs scale and shift of shape [\(input.rank >= 2 ? input.shape[1] : 0)], got \(scale.shape) and \(shift.shape)")
+        require(input.count / input.shape[1] > 1, "batchNorm: needs more than one value per channel in training, got input \(input.shape)")
+        // oneDNN takes 2-D or 4-D data; other ranks fold their trailing axes.
+        let data = input.rank == 2 || input.rank == 4 ? input : input.reshape([input.shape[0], input.shape[1], -1, 1])
+        let output = Tensor(uninitialized: input.shape)
+        let channels = input.shape[1]
+        let mean = Tensor(uninitialized: [channels]), variance = Tensor(uninitialized: [channels])
+        let kernel = DNNL.lock.withLock {
+            let k = BatchNormKernel.cache.kernel("\(data.shape)|\(epsilon)") { BatchNormKernel(shape: data.shape, epsilon: epsilon) }
+            k.runForward(input: data.storage.pointer, scale: scale.storage.pointer, shift: shift.storage.pointer,
+                         output: output.storage.pointer, batchMean: mean.storage.pointer, batchVariance: variance.storage.pointer)
+            return k
+        }
+        let result = output.recorded("batchNorm", [input, scale, shift]) { gradient, _ in
+            let inputGradient = Tensor(uninitialized: input.shape)
+            let scaleGradient = Tensor(uninitialized: [channels]), shiftGradient = Tensor(uninitialized: [channels])
+            DNNL.lock.withLock {
+                kernel.runBackward(input: data.storage.pointer, outputGradient: gradient.storage.pointer,
+                                   scale: scale.storage.pointer, shift: shift.storage.pointer,
+                                   batchMean: mean.storage.pointer, batchVariance: variance.storage.pointer,
+                                   inputGradient: inputGradient.storage.pointer, scaleGradient: scaleGradient.storage.pointer,
+                                   shiftGradient: shiftGradient.storage.pointer)
+            }
+            return [inputGradient, scaleGradient, shiftGradient]
+        }
+        return (result, mean, variance)
+    }
+
+    /// Normalizes with given statistics (evaluation mode); differentiable in all inputs.
+    public static func batchNorm(_ input: Tensor, scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor,
+                                 epsilon: Float = 1e-5) -> Tensor {
+        require(input.rank >= 2 && [scale, shift, mean, variance].allSatisfy { $0.shape == [input.shape[1]] },
+                "batchNorm: input \(input.shape) needs per-channel scale, shift, mean and variance")
+        var shape = [Int](repeating: 1, count: input.rank)
+        shape[1] = input.shape[1]
+        let factor = scale * rsqrt(variance + epsilon)
+        return input * factor.reshape(shape) + (shift - mean * factor).reshape(shape)
+    }
+
+    /// Layer normalization over the trailing `axes` count of dimensions (no affine part).
+    public func layerNorm(normalizedAxes count: Int, epsilon: Float = 1e-5) -> Tensor {
+        require(count >= 1 && count <= rank, "layerNorm: cannot normalize the last \(count) axes of shape \(shape)")
+        let axes = Array((rank - count)..<rank)
+        let centered = self - mean(axes: axes, keepDims: true)
+        return centered * rsqrt((centered * centered).mean(axes: axes, keepDims: true) + epsilon)
+    }
+}

@@ -1,0 +1,75 @@
+import AnnealNN
+import AnnealTensor
+import AnnealTestSupport
+import Testing
+
+@Suite struct ConvLayerTests {
+    @Test func batchNormTrainEvalAndRunningStatistics() {
+        let bn = BatchNorm2d(3, momentum: 0.1)
+        let x = randomTensor([8, 3, 4, 4], seed: 1, low: 1, high: 3)
+        let y = bn(x)
+        expectClose(y.mean(axes: [0, 2, 3]).scalars, [0, 0, 0], tolerance: 1e-4)
+        let batchMean = x.mean(axes: [0, 2, 3]), batchVar = x.variance(axes: [0, 2, 3], unbiased: true)
+        expectClose(bn.runningMean.value.scalars, (batchMean * 0.1).scalars, tolerance: 1e-5)
+        expectClose(bn.runningVar.value.scalars, (batchVar * 0.1 + 0.9).scalars, tolerance: 1e-4)
+        #expect(bn.numBatchesTracked.value.item() == 1)
+        bn.eval()
+        let z = bn(x)
+        let expected = (x - bn.runningMean.value.reshape([1, 3, 1, 1])) / sqrt(bn.runningVar.value.reshape([1, 3, 1, 1]) + 1e-5)
+        expectClose(z.scalars, expected.scalars, tolerance: 1e-4)
+        #expect(bn.numBatchesTracked.value.item() == 1)   // eval leaves statistics alone
+        #expect(bn.namedBuffers().map(\.name) == ["running_mean", "running_var", "num_batches_tracked"])
+        let bn1 = BatchNorm1d(5)
+        #expect(bn1(randomTensor([4, 5], seed: 2)).shape == [4, 5])
+    }
+
+    @Test func zeroInitResidualBlockIsIdentityAtInit() {
+        GlobalRandom.seed(3)
+        let block = BasicBlock(8, 8, zeroInitResidual: true)
+        let x = relu(randomTensor([2, 8, 5, 5], seed: 4))   // non-negative, so the final ReLU keeps it
+        expectClose(block(x).scalars, x.scalars, tolerance: 1e-6)
+        let plain = BasicBlock(8, 8)
+        #expect(plain(x) != x)
+        let projecting = BasicBlock(8, 16, stride: 2)
+        #expect(projecting(x).shape == [2, 16, 3, 3])
+        #expect(projecting.namedParameters().map(\.name).contains("shortcut.0.weight"))
+    }
+
+    @Test func presetsHaveTheSpecifiedShapesAndNames() {
+        let cnn = SmallCNN.make()
+        #expect(cnn(randomTensor([2, 1, 28, 28], seed: 5)).shape == [2, 10])
+        #expect(cnn.namedParameters().map(\.name) == ["0.weight", "1.weight", "1.bias", "4.weight", "5.weight", "5.bias",
+                                                      "9.weight", "9.bias", "12.weight", "12.bias"])
+        let resnet = ResNet(depth: 20)
+        #expect(resnet(randomTensor([2, 1, 28, 28], seed: 6)).shape == [2, 10])
+        #expect(resnet.blocks.count == 9)
+        #expect(ResNet(depth: 56).blocks.count == 27)
+        // conv1 + 18 block convs + 2 projections, each 3×3 except projections; fc 64·10 + 10.
+        let expected = 16 * 9 + (16 * 16 * 9 * 6) + (16 * 32 * 9 + 32 * 32 * 9 * 5 + 16 * 32) + (32 * 64 * 9 + 64 * 64 * 9 * 5 + 32 * 64)
+            + 2 * 16 + 2 * 16 * 6 + 2 * 32 * 7 + 2 * 64 * 7 + 64 * 10 + 10
+        #expect(resnet.parameterCount == expected)
+        #expect(resnet.namedParameters().first?.name == "conv1.weight")
+        #expect(resnet.namedParameters().map(\.name).contains("layer2.0.shortcut.1.weight"))
+        #expect(resnet.namedParameters().last?.name == "fc.bias")
+    }
+
+    @Test func conv2dLayerGradients() {
+        let conv = Conv2d(2, 3, kernelSize: 3, stride: 2, padding: 1)
+        let x = randomTensor([2, 2, 5, 5], seed: 7)
+        checkGradients([x, conv.weight.value.detached(), conv.bias!.value.detached()]) {
+            Tensor.conv2d($0[0], weight: $0[1], bias: $0[2], stride: (2, 2), padding: (1, 1))
+        }
+        #expect(conv(x).shape == [2, 3, 3, 3])
+    }
+
+    @Test func layerNormAndPoolingLayers() {
+        let ln = LayerNorm([4])
+        let y = ln(randomTensor([3, 4], seed: 8))
+        expectClose(y.mean(axes: [1]).scalars, [0, 0, 0], tolerance: 1e-5)
+        #expect(ln.namedParameters().map(\.name) == ["weight", "bias"])
+        let x = randomTensor([1, 2, 6, 6], seed: 9)
+        #expect(MaxPool2d(2)(x).shape == [1, 2, 3, 3])
+        #expect(AvgPool2d(3, stride: 1, padding: 1)(x).shape == [1, 2, 6, 6])
+        #expect(AdaptiveAvgPool2d()(x).shape == [1, 2, 1, 1])
+    }
+}

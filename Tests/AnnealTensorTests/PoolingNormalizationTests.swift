@@ -1,0 +1,96 @@
+import Testing
+@testable import AnnealTensor
+import AnnealTestSupport
+
+/// Distinct, well-separated values so finite differences never flip a max.
+func separatedTensor(_ shape: [Int], seed: UInt64) -> Tensor {
+    var g = RandomGenerator(seed: seed)
+    let n = Shape.count(shape)
+    return Tensor(g.permutation(n).map { Float($0) * 0.1 - Float(n) * 0.05 }, shape: shape)
+}
+
+@Suite struct PoolingTests {
+    func naivePool(_ x: Tensor, kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int), max: Bool, includePad: Bool) -> [Float] {
+        let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+        let oh = (h + 2 * padding.0 - kernel.0) / stride.0 + 1, ow = (w + 2 * padding.1 - kernel.1) / stride.1 + 1
+        var out: [Float] = []
+        for plane in 0..<(n * c) { for i in 0..<oh { for j in 0..<ow {
+            var best = -Float.infinity, sum: Float = 0, count = 0
+            for p in 0..<kernel.0 { for q in 0..<kernel.1 {
+                let y = i * stride.0 - padding.0 + p, z = j * stride.1 - padding.1 + q
+                guard y >= 0 && y < h && z >= 0 && z < w else { continue }
+                let v = x.scalars[(plane * h + y) * w + z]
+                best = Swift.max(best, v); sum += v; count += 1
+            } }
+            out.append(max ? best : sum / Float(includePad ? kernel.0 * kernel.1 : count))
+        } } }
+        return out
+    }
+
+    @Test func maxAndAveragePoolingMatchNaive() {
+        let x = randomTensor([2, 3, 7, 6], seed: 1)
+        for (k, s, p) in [((2, 2), (2, 2), (0, 0)), ((3, 3), (2, 2), (1, 1)), ((3, 2), (1, 2), (1, 0))] {
+            expectClose(x.maxPool2d(kernel: k, stride: s, padding: p).scalars, naivePool(x, kernel: k, stride: s, padding: p, max: true, includePad: true))
+            expectClose(x.avgPool2d(kernel: k, stride: s, padding: p).scalars, naivePool(x, kernel: k, stride: s, padding: p, max: false, includePad: true))
+            expectClose(x.avgPool2d(kernel: k, stride: s, padding: p, countIncludePad: false).scalars,
+                        naivePool(x, kernel: k, stride: s, padding: p, max: false, includePad: false))
+        }
+        #expect(x.maxPool2d(kernel: (2, 2)).shape == [2, 3, 3, 3])
+    }
+
+    @Test func poolingGradients() {
+        let x = separatedTensor([2, 2, 6, 5], seed: 2)
+        checkGradients([x]) { $0[0].maxPool2d(kernel: (2, 2)) }
+        checkGradients([x]) { $0[0].maxPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1)) }
+        checkGradients([x]) { $0[0].avgPool2d(kernel: (2, 2), stride: (1, 1)) }
+        checkGradients([x]) { $0[0].avgPool2d(kernel: (3, 3), stride: (2, 2), padding: (1, 1), countIncludePad: false) }
+        checkGradients([x]) { $0[0].adaptiveAvgPool2d((3, 2)) }
+        checkGradients([x]) { $0[0].adaptiveAvgPool2d((1, 1)) }
+    }
+
+    @Test func adaptiveAveragePoolingWindows() {
+        let x = Tensor((0..<25).map(Float.init), shape: [1, 1, 5, 5])
+        let y = x.adaptiveAvgPool2d((2, 2))
+        // Rows [0,3) and [2,5); columns likewise.
+        let expected: [Float] = [6, 7.5, 13.5, 15].map { $0 }
+        expectClose(y.scalars, [(0 + 1 + 2 + 5 + 6 + 7 + 10 + 11 + 12) / 9, (2 + 3 + 4 + 7 + 8 + 9 + 12 + 13 + 14) / 9,
+                                (10 + 11 + 12 + 15 + 16 + 17 + 20 + 21 + 22) / 9, (12 + 13 + 14 + 17 + 18 + 19 + 22 + 23 + 24) / 9])
+        _ = expected
+        expectClose(x.adaptiveAvgPool2d((1, 1)).scalars, [12])
+    }
+}
+
+@Suite struct BatchNormTests {
+    @Test func trainingNormalizesWithBatchStatistics() {
+        let x = randomTensor([4, 3, 5, 5], seed: 3, low: -2, high: 5)
+        let scale = Tensor([1, 2, 0.5]), shift = Tensor([0, -1, 3])
+        let (y, mean, variance) = Tensor.batchNorm(x, scale: scale, shift: shift, epsilon: 1e-5)
+        let m = x.mean(axes: [0, 2, 3]), v = x.variance(axes: [0, 2, 3], unbiased: false)
+        expectClose(mean.scalars, m.scalars, tolerance: 1e-5)
+        expectClose(variance.scalars, v.scalars, tolerance: 1e-4)
+        let expected = (x - m.reshape([1, 3, 1, 1])) / sqrt(v.reshape([1, 3, 1, 1]) + 1e-5) * scale.reshape([1, 3, 1, 1]) + shift.reshape([1, 3, 1, 1])
+        expectClose(y.scalars, expected.scalars, tolerance: 1e-4)
+        // Eval form with the same statistics gives the same output.
+        expectClose(Tensor.batchNorm(x, scale: scale, shift: shift, mean: mean, variance: variance).scalars, y.scalars, tolerance: 1e-4)
+        // 2-D and 3-D inputs.
+        let flat = randomTensor([6, 4], seed: 4)
+        let (y2, _, _) = Tensor.batchNorm(flat, scale: .ones([4]), shift: .zeros([4]))
+        expectClose(y2.mean(axes: [0]).scalars, [0, 0, 0, 0], tolerance: 1e-5)
+        let (y3, _, _) = Tensor.batchNorm(randomTensor([3, 2, 5], seed: 5), scale: .ones([2]), shift: .zeros([2]))
+        #expect(y3.shape == [3, 2, 5])
+    }
+
+    @Test func gradients() {
+        let x = randomTensor([3, 2, 3, 3], seed: 6)
+        checkGradients([x, Tensor([1.5, 0.7]), Tensor([0.1, -0.2])], tolerance: 2e-2) {
+            Tensor.batchNorm($0[0], scale: $0[1], shift: $0[2]).output
+        }
+        checkGradients([randomTensor([5, 3], seed: 7), Tensor([1, 2, 3]), Tensor([0, 0, 1])], tolerance: 2e-2) {
+            Tensor.batchNorm($0[0], scale: $0[1], shift: $0[2]).output
+        }
+        checkGradients([x, Tensor([1.5, 0.7]), Tensor([0.1, -0.2]), Tensor([0.3, -0.1]), Tensor([1.2, 0.8])]) {
+            Tensor.batchNorm($0[0], scale: $0[1], shift: $0[2], mean: $0[3], variance: $0[4])
+        }
+        checkGradients([randomTensor([2, 3, 4], seed: 8)]) { $0[0].layerNorm(normalizedAxes: 2) }
+    }
+}
