@@ -94,3 +94,48 @@ func separatedTensor(_ shape: [Int], seed: UInt64) -> Tensor {
         checkGradients([randomTensor([2, 3, 4], seed: 8)]) { $0[0].layerNorm(normalizedAxes: 2) }
     }
 }
+
+/// conv → batch norm → ReLU → max pool → conv with 16 channels keeps oneDNN's
+/// blocked layout between primitives; results must equal the all-plain path.
+@Suite struct BlockedLayoutTests {
+    func chain(_ x: Tensor, _ w1: Tensor, _ w2: Tensor, plainBetween: Bool) -> Tensor {
+        // reshape keeps the graph but reads plain storage, forcing the plain layout.
+        func step(_ t: Tensor) -> Tensor { plainBetween ? t.reshape(t.shape) : t }
+        let c = step(Tensor.conv2d(x, weight: w1, padding: (1, 1)))
+        let n = step(Tensor.batchNorm(c, scale: .ones([16]), shift: Tensor.full(0.1, shape: [16])).output)
+        let r = step(relu(n))
+        let p = step(r.maxPool2d(kernel: (2, 2)))
+        return Tensor.conv2d(p, weight: w2, padding: (1, 1)) + p
+    }
+
+    @Test func blockedPathMatchesPlainPath() {
+        let x = randomTensor([4, 3, 8, 8], seed: 1), w1 = randomTensor([16, 3, 3, 3], seed: 2), w2 = randomTensor([16, 16, 3, 3], seed: 3)
+        let blocked = Tensor.conv2d(x, weight: w1, padding: (1, 1))
+        if case .blocked = blocked.representation {} else { Issue.record("expected a blocked conv output with 16 channels") }
+        expectClose(chain(x, w1, w2, plainBetween: false).scalars, chain(x, w1, w2, plainBetween: true).scalars, tolerance: 1e-4)
+    }
+
+    @Test func blockedPathGradientsMatchPlainPath() {
+        let x = randomTensor([2, 2, 6, 6], seed: 4), w1 = randomTensor([16, 2, 3, 3], seed: 5)
+        let w2 = randomTensor([16, 16, 3, 3], seed: 6)
+        var grads: [[Float]] = []
+        for plain in [false, true] {
+            let (xl, wl) = (x.requiringGrad(), w1.requiringGrad())
+            (chain(xl, wl, w2, plainBetween: plain) * randomTensor([2, 16, 3, 3], seed: 7)).sum().backward()
+            grads.append(xl.grad!.scalars + wl.grad!.scalars)
+        }
+        expectClose(grads[0], grads[1], tolerance: 1e-4)
+    }
+
+    /// A smooth blocked chain (no ReLU or max kinks) against finite differences.
+    @Test func blockedSmoothChainGradients() {
+        let x = randomTensor([2, 2, 4, 4], seed: 8), w1 = randomTensor([16, 2, 3, 3], seed: 9)
+        let w2 = randomTensor([16, 16, 3, 3], seed: 10)
+        checkGradients([x, w1], tolerance: 3e-2) {
+            let c = Tensor.conv2d($0[0], weight: $0[1], padding: (1, 1))
+            let n = Tensor.batchNorm(c, scale: .ones([16]), shift: .zeros([16])).output
+            let p = tanh(n).avgPool2d(kernel: (2, 2))
+            return Tensor.conv2d(p, weight: w2, padding: (1, 1)) * p
+        }
+    }
+}

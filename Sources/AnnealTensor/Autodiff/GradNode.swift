@@ -44,13 +44,13 @@ extension Tensor {
 
     /// This tensor as a leaf that accumulates gradients in `grad`.
     public func requiringGrad(_ flag: Bool = true) -> Tensor {
-        var leaf = Tensor(shape: shape, storage: storage)
+        var leaf = Tensor(shape: shape, representation: representation)
         leaf.node = flag ? GradNode(op: "leaf") : nil
         return leaf
     }
 
     /// The same values, cut from the graph.
-    public func detached() -> Tensor { Tensor(shape: shape, storage: storage) }
+    public func detached() -> Tensor { Tensor(shape: shape, representation: representation) }
 
     /// The gradient accumulated into this leaf by `backward()`.
     public var grad: Tensor? {

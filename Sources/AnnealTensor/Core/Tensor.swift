@@ -4,14 +4,34 @@ public struct Tensor: @unchecked Sendable {
     // @unchecked: storage is copy-on-write and the grad node is only touched by
     // the thread running the forward/backward pass.
     public private(set) var shape: [Int]
-    @usableFromInline var storage: TensorStorage
+    /// Where the values live: plain row-major storage, or (between oneDNN
+    /// primitives) a blocked layout that is converted to plain on first plain use.
+    var representation: Representation
     /// The autodiff node: a leaf that collects `grad`, or the op that made this tensor.
     var node: GradNode?
+
+    enum Representation {
+        case plain(TensorStorage)
+        case blocked(BlockedTensorData)
+    }
 
     /// A tensor over existing storage (internal: ops build their results this way).
     init(shape: [Int], storage: TensorStorage) {
         self.shape = shape
-        self.storage = storage
+        representation = .plain(storage)
+    }
+
+    init(shape: [Int], representation: Representation) {
+        self.shape = shape
+        self.representation = representation
+    }
+
+    /// The plain row-major values (a blocked tensor converts once, on first use).
+    @usableFromInline var storage: TensorStorage {
+        switch representation {
+        case .plain(let storage): storage
+        case .blocked(let data): data.plain
+        }
     }
 
     /// Uninitialized tensor of `shape` (internal: every op fills its output).
@@ -41,7 +61,7 @@ public struct Tensor: @unchecked Sendable {
     public init(_ value: Float) { self.init([value], shape: []) }
 
     public var rank: Int { shape.count }
-    public var count: Int { storage.count }
+    public var count: Int { Shape.count(shape) }
     /// Row-major values.
     public var scalars: [Float] { Array(UnsafeBufferPointer(start: storage.pointer, count: count)) }
 
@@ -71,17 +91,27 @@ public struct Tensor: @unchecked Sendable {
         return offset
     }
 
+    /// Makes the storage plain and owned by this tensor alone, before a write.
     @usableFromInline
     mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) {
-            storage = TensorStorage(copying: storage.pointer, count: storage.count)
+        switch representation {
+        case .plain(var storage):
+            representation = .plain(Tensor.placeholder)   // drop our second reference while checking
+            if !isKnownUniquelyReferenced(&storage) {
+                storage = TensorStorage(copying: storage.pointer, count: storage.count)
+            }
+            representation = .plain(storage)
+        case .blocked(let data):
+            representation = .plain(TensorStorage(copying: data.plain.pointer, count: count))
         }
     }
+
+    private static let placeholder = TensorStorage(count: 0)
 
     /// Read access to the row-major values.
     @inlinable
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: storage.pointer, count: storage.count))
+        try body(UnsafeBufferPointer(start: storage.pointer, count: count))
     }
 
     /// In-place write access (copies first if the storage is shared). Not recorded
@@ -89,11 +119,17 @@ public struct Tensor: @unchecked Sendable {
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
         makeUnique()
-        return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: storage.count))
+        return try body(UnsafeMutableBufferPointer(start: storage.pointer, count: count))
     }
 
     /// True when both tensors share one buffer (no copy was made).
-    public func sharesStorage(with other: Tensor) -> Bool { storage === other.storage }
+    public func sharesStorage(with other: Tensor) -> Bool {
+        switch (representation, other.representation) {
+        case (.plain(let a), .plain(let b)): a === b
+        case (.blocked(let a), .blocked(let b)): a === b
+        default: false
+        }
+    }
 }
 
 extension Tensor: CustomStringConvertible {
@@ -115,7 +151,7 @@ extension Tensor: CustomStringConvertible {
 extension Tensor: Equatable {
     /// Same shape and same values (autodiff state is ignored).
     public static func == (lhs: Tensor, rhs: Tensor) -> Bool {
-        lhs.shape == rhs.shape && (lhs.storage === rhs.storage || lhs.scalars == rhs.scalars)
+        lhs.shape == rhs.shape && (lhs.sharesStorage(with: rhs) || lhs.scalars == rhs.scalars)
     }
 }
 

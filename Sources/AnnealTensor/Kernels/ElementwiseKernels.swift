@@ -13,18 +13,50 @@ protocol UnaryKernel {
 /// Elementwise work per thread chunk: small tensors stay on one thread.
 let elementwiseGrain = 1 << 15
 
-/// out = kernel(x) over contiguous storage.
+/// out = kernel(x) over contiguous storage. A blocked (oneDNN-layout) input
+/// gives a blocked output: elementwise work does not care about the order.
 func mapUnary<K: UnaryKernel>(_ x: Tensor, _ kernel: K) -> Tensor {
-    let result = Tensor(uninitialized: x.shape)
-    let source = x.storage.pointer, target = result.storage.pointer
+    let (source, result) = x.elementwiseOperands()
+    let target = result.storage.pointer
     Threads.parallelFor(x.count, grain: elementwiseGrain) { range in
         for i in range { target[i] = kernel(source[i]) }
     }
-    return result
+    return result.finishedElementwise(like: x)
+}
+
+extension Tensor {
+    /// The values to read in storage order, and an output of the same size.
+    func elementwiseOperands() -> (UnsafeMutablePointer<Float>, Tensor) {
+        if case .blocked(let data) = representation { return (data.data.pointer, Tensor(uninitialized: [count])) }
+        return (storage.pointer, Tensor(uninitialized: shape))
+    }
+
+    /// Wraps an elementwise result computed in `other`'s storage order.
+    func finishedElementwise(like other: Tensor) -> Tensor {
+        guard case .blocked(let data) = other.representation else { return self }
+        return Tensor(shape: other.shape,
+                      representation: .blocked(BlockedTensorData(layout: data.layout, data: storage, shape: other.shape)))
+    }
+
+    /// Whether two same-shape tensors hold their values in the same blocked layout.
+    func sharesBlockedLayout(with other: Tensor) -> Bool {
+        if case .blocked(let a) = representation, case .blocked(let b) = other.representation { return a.layout == b.layout }
+        return false
+    }
 }
 
 /// out = kernel(a, b) with NumPy broadcasting.
 func mapBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K, op: String) -> Tensor {
+    if a.shape == b.shape && a.sharesBlockedLayout(with: b) {
+        let (pa, result) = a.elementwiseOperands()
+        guard case .blocked(let bData) = b.representation else { fatalError("unreachable: layouts checked above") }
+        let pb = bData.data.pointer
+        let out = result.storage.pointer
+        Threads.parallelFor(a.count, grain: elementwiseGrain) { range in
+            for i in range { out[i] = kernel(pa[i], pb[i]) }
+        }
+        return result.finishedElementwise(like: a)
+    }
     let pa = a.storage.pointer, pb = b.storage.pointer
     if a.shape == b.shape {
         let result = Tensor(uninitialized: a.shape)

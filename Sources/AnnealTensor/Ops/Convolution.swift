@@ -17,28 +17,17 @@ extension Tensor {
                 "conv2d: invalid stride \(stride), padding \(padding) or dilation \(dilation)")
         require(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel larger than padded input (\(g))")
         if let bias { require(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) for \(g.outChannels) output channels") }
-        let output = Tensor(uninitialized: g.outputShape)
-        let kernel = DNNL.lock.withLock {
+        let (kernel, output) = DNNL.lock.withLock {
             let kernel = ConvolutionKernel.cache.kernel("\(g)|\(g.hasBias)") { ConvolutionKernel(g) }
-            kernel.runForward(input: input.storage.pointer, weight: weight.storage.pointer,
-                              bias: bias?.storage.pointer, output: output.storage.pointer)
-            return kernel
+            return (kernel, kernel.runForward(input: input, weight: weight, bias: bias))
         }
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
         return output.recorded("conv2d", inputs) { gradient, needs in
             var grads: [Tensor?] = Array(repeating: nil, count: inputs.count)
             DNNL.lock.withLock {
-                if needs[0] {
-                    let inputGradient = Tensor(uninitialized: input.shape)
-                    kernel.runBackwardData(outputGradient: gradient.storage.pointer, weight: weight.storage.pointer,
-                                           inputGradient: inputGradient.storage.pointer)
-                    grads[0] = inputGradient
-                }
+                if needs[0] { grads[0] = kernel.runBackwardData(outputGradient: gradient, weight: weight) }
                 if needs[1] || (bias != nil && needs[2]) {
-                    let weightGradient = Tensor(uninitialized: weight.shape)
-                    let biasGradient = bias.map { Tensor(uninitialized: $0.shape) }
-                    kernel.runBackwardWeights(input: input.storage.pointer, outputGradient: gradient.storage.pointer,
-                                              weightGradient: weightGradient.storage.pointer, biasGradient: biasGradient?.storage.pointer)
+                    let (weightGradient, biasGradient) = kernel.runBackwardWeights(input: input, outputGradient: gradient)
                     grads[1] = weightGradient
                     if bias != nil { grads[2] = biasGradient }
                 }

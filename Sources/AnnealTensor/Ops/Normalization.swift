@@ -9,26 +9,21 @@ extension Tensor {
         require(input.count / input.shape[1] > 1, "batchNorm: needs more than one value per channel in training, got input \(input.shape)")
         // oneDNN takes 2-D or 4-D data; other ranks fold their trailing axes.
         let data = input.rank == 2 || input.rank == 4 ? input : input.reshape([input.shape[0], input.shape[1], -1, 1])
-        let output = Tensor(uninitialized: input.shape)
-        let channels = input.shape[1]
-        let mean = Tensor(uninitialized: [channels]), variance = Tensor(uninitialized: [channels])
-        let kernel = DNNL.lock.withLock {
-            let k = BatchNormKernel.cache.kernel("\(data.shape)|\(epsilon)") { BatchNormKernel(shape: data.shape, epsilon: epsilon) }
-            k.runForward(input: data.storage.pointer, scale: scale.storage.pointer, shift: shift.storage.pointer,
-                         output: output.storage.pointer, batchMean: mean.storage.pointer, batchVariance: variance.storage.pointer)
-            return k
-        }
-        let result = output.recorded("batchNorm", [input, scale, shift]) { gradient, _ in
-            let inputGradient = Tensor(uninitialized: input.shape)
-            let scaleGradient = Tensor(uninitialized: [channels]), shiftGradient = Tensor(uninitialized: [channels])
-            DNNL.lock.withLock {
-                kernel.runBackward(input: data.storage.pointer, outputGradient: gradient.storage.pointer,
-                                   scale: scale.storage.pointer, shift: shift.storage.pointer,
-                                   batchMean: mean.storage.pointer, batchVariance: variance.storage.pointer,
-                                   inputGradient: inputGradient.storage.pointer, scaleGradient: scaleGradient.storage.pointer,
-                                   shiftGradient: shiftGradient.storage.pointer)
+        let (kernel, forward) = DNNL.lock.withLock {
+            let layout = data.dnnlLayout
+            let k = BatchNormKernel.cache.kernel("\(layout.key)|\(data.shape)|\(epsilon)") {
+                BatchNormKernel(layout: layout, shape: data.shape, epsilon: epsilon)
             }
-            return [inputGradient, scaleGradient, shiftGradient]
+            return (k, k.runForward(input: data, scale: scale, shift: shift))
+        }
+        let (mean, variance) = (forward.mean, forward.variance)
+        let output = data.shape == input.shape ? forward.output : forward.output.reshape(input.shape)
+        let result = output.recorded("batchNorm", [input, scale, shift]) { gradient, _ in
+            let upstream = data.shape == input.shape ? gradient : gradient.reshape(data.shape)
+            let grads = DNNL.lock.withLock {
+                kernel.runBackward(input: data, outputGradient: upstream, scale: scale, shift: shift, mean: mean, variance: variance)
+            }
+            return [grads.input.shape == input.shape ? grads.input : grads.input.reshape(input.shape), grads.scale, grads.shift]
         }
         return (result, mean, variance)
     }

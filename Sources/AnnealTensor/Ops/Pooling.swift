@@ -20,23 +20,14 @@ extension Tensor {
         let g = Pooling2DGeometry(kind: kind, input: shape, kernel: [kernel.0, kernel.1], stride: [stride.0, stride.1],
                                   padding: [padding.0, padding.1])
         require(g.output[2] > 0 && g.output[3] > 0, "\(op): window larger than the padded input (\(g))")
-        let output = Tensor(uninitialized: g.output)
-        let training = GradMode.isEnabled && requiresGrad
-        let (kernelObject, workspace) = DNNL.lock.withLock { () -> (PoolingKernel, TensorStorage?) in
-            let k = PoolingKernel.cache.kernel("\(g)") { PoolingKernel(g) }
-            let workspace = k.workspaceBytes > 0 ? TensorStorage(count: (k.workspaceBytes + 3) / 4) : nil
-            k.runForward(input: storage.pointer, output: output.storage.pointer, workspace: workspace.map { UnsafeMutableRawPointer($0.pointer) })
-            return (k, workspace)
+        let (kernel, forward) = DNNL.lock.withLock {
+            let layout = dnnlLayout
+            let k = PoolingKernel.cache.kernel("\(g)|\(layout.key)") { PoolingKernel(g, source: layout) }
+            return (k, k.runForward(input: self))
         }
-        guard training else { return output }
-        let inputShape = shape
-        return output.recorded(op, [self]) { gradient, _ in
-            let inputGradient = Tensor(uninitialized: inputShape)
-            DNNL.lock.withLock {
-                kernelObject.runBackward(outputGradient: gradient.storage.pointer, inputGradient: inputGradient.storage.pointer,
-                                         workspace: workspace.map { UnsafeMutableRawPointer($0.pointer) })
-            }
-            return [inputGradient]
+        let workspace = forward.workspace
+        return forward.output.recorded(op, [self]) { gradient, _ in
+            [DNNL.lock.withLock { kernel.runBackward(outputGradient: gradient, workspace: workspace) }]
         }
     }
 

@@ -24,12 +24,13 @@ public struct Convolution2DGeometry: Hashable, Sendable, CustomStringConvertible
 }
 
 /// The three oneDNN convolution primitives for one geometry (forward, backward
-/// data, backward weights), each letting oneDNN pick blocked layouts for speed
-/// with reorders to and from Anneal's plain NCHW at the boundary.
+/// data, backward weights). oneDNN picks its preferred blocked layouts; inputs
+/// are reordered into them only when they arrive in another layout, and outputs
+/// stay blocked for the next primitive (see `BlockedTensorData`).
 final class ConvolutionKernel {
     let geometry: Convolution2DGeometry
     private let forward: DNNLPrimitive
-    private let forwardArgs: (source: DNNLArgument, weights: DNNLArgument, bias: DNNLArgument?, destination: DNNLArgument)
+    private let source, weights, destination: DNNLLayout
 
     init(_ g: Convolution2DGeometry) {
         geometry = g
@@ -46,10 +47,9 @@ final class ConvolutionKernel {
             }
         }
         forward = DNNLPrimitive(&descriptor, what: "convolution forward")
-        forwardArgs = (DNNLArgument(user: DNNL.plain(g.inputShape), primitive: forward.memoryDescriptor(dnnl_query_src_md)),
-                       DNNLArgument(user: DNNL.plain(g.dnnlWeightShape), primitive: forward.memoryDescriptor(dnnl_query_weights_md)),
-                       g.hasBias ? DNNLArgument(user: DNNL.plain([g.outChannels]), primitive: DNNL.plain([g.outChannels])) : nil,
-                       DNNLArgument(user: DNNL.plain(g.outputShape), primitive: forward.memoryDescriptor(dnnl_query_dst_md)))
+        self.source = DNNLLayout(forward.memoryDescriptor(dnnl_query_src_md))
+        self.weights = DNNLLayout(forward.memoryDescriptor(dnnl_query_weights_md))
+        self.destination = DNNLLayout(forward.memoryDescriptor(dnnl_query_dst_md))
     }
 
     static func withDims(_ a: inout dnnl_dims_t, _ b: inout dnnl_dims_t, _ c: inout dnnl_dims_t,
@@ -67,19 +67,30 @@ final class ConvolutionKernel {
         }
     }
 
-    func runForward(input: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>,
-                    bias: UnsafeMutablePointer<Float>?, output: UnsafeMutablePointer<Float>) {
-        var args: [(Int32, dnnl_memory_t)] = [
-            (DNNL_ARG_SRC, forwardArgs.source.input(input)),
-            (DNNL_ARG_WEIGHTS, forwardArgs.weights.input(weight)),
-            (DNNL_ARG_DST, forwardArgs.destination.output(output)),
-        ]
-        if let bias, let b = forwardArgs.bias { args.append((DNNL_ARG_BIAS, b.input(bias))) }
-        forward.execute(args)
-        forwardArgs.destination.finish()
+    /// The (plain) weight tensor in the layout a primitive wants.
+    private func weightData(_ weight: Tensor, in layout: DNNLLayout) -> TensorStorage {
+        let plain = DNNLLayout.plain(geometry.dnnlWeightShape)
+        if layout == plain { return weight.storage }
+        let target = Tensor.dnnlBuffer(layout)
+        DNNL.reorder(from: plain, weight.storage.pointer, to: layout, target.pointer)
+        return target
     }
 
-    private lazy var backwardData: (primitive: DNNLPrimitive, diffSource: DNNLArgument, weights: DNNLArgument, diffDestination: DNNLArgument) = {
+    private static func raw(_ storage: TensorStorage) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.pointer) }
+
+    /// Forward pass (under `DNNL.lock`).
+    func runForward(input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        let x = input.data(in: source), w = weightData(weight, in: weights)
+        let y = Tensor.dnnlBuffer(destination)
+        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [
+            (DNNL_ARG_SRC, source, Self.raw(x)), (DNNL_ARG_WEIGHTS, weights, Self.raw(w)), (DNNL_ARG_DST, destination, Self.raw(y)),
+        ]
+        if let bias { args.append((DNNL_ARG_BIAS, .plain([geometry.outChannels]), Self.raw(bias.storage))) }
+        DNNL.execute(forward, args)
+        return Tensor.fromDNNL(shape: geometry.outputShape, layout: destination, data: y)
+    }
+
+    private lazy var backwardData: (primitive: DNNLPrimitive, diffSource: DNNLLayout, weights: DNNLLayout, diffDestination: DNNLLayout) = {
         let g = geometry
         var diffSource = DNNL.any(g.inputShape), weights = DNNL.any(g.dnnlWeightShape), diffDestination = DNNL.any(g.outputShape)
         var descriptor = dnnl_convolution_desc_t()
@@ -90,23 +101,22 @@ final class ConvolutionKernel {
                                                                         &diffDestination, s, d, p, p), "convolution backward data (\(g))")
         }
         let primitive = DNNLPrimitive(&descriptor, hint: forward, what: "convolution backward data")
-        return (primitive,
-                DNNLArgument(user: DNNL.plain(g.inputShape), primitive: primitive.memoryDescriptor(dnnl_query_diff_src_md)),
-                DNNLArgument(user: DNNL.plain(g.dnnlWeightShape), primitive: primitive.memoryDescriptor(dnnl_query_weights_md)),
-                DNNLArgument(user: DNNL.plain(g.outputShape), primitive: primitive.memoryDescriptor(dnnl_query_diff_dst_md)))
+        return (primitive, DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_src_md)),
+                DNNLLayout(primitive.memoryDescriptor(dnnl_query_weights_md)),
+                DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_dst_md)))
     }()
 
-    func runBackwardData(outputGradient: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>,
-                         inputGradient: UnsafeMutablePointer<Float>) {
+    /// Gradient with respect to the input (under `DNNL.lock`).
+    func runBackwardData(outputGradient: Tensor, weight: Tensor) -> Tensor {
         let k = backwardData
-        k.primitive.execute([(DNNL_ARG_DIFF_DST, k.diffDestination.input(outputGradient)),
-                             (DNNL_ARG_WEIGHTS, k.weights.input(weight)),
-                             (DNNL_ARG_DIFF_SRC, k.diffSource.output(inputGradient))])
-        k.diffSource.finish()
+        let dy = outputGradient.data(in: k.diffDestination), w = weightData(weight, in: k.weights)
+        let dx = Tensor.dnnlBuffer(k.diffSource)
+        DNNL.execute(k.primitive, [(DNNL_ARG_DIFF_DST, k.diffDestination, Self.raw(dy)), (DNNL_ARG_WEIGHTS, k.weights, Self.raw(w)),
+                                   (DNNL_ARG_DIFF_SRC, k.diffSource, Self.raw(dx))])
+        return Tensor.fromDNNL(shape: geometry.inputShape, layout: k.diffSource, data: dx)
     }
 
-    private lazy var backwardWeights: (primitive: DNNLPrimitive, source: DNNLArgument, diffWeights: DNNLArgument,
-                                       diffBias: DNNLArgument?, diffDestination: DNNLArgument) = {
+    private lazy var backwardWeights: (primitive: DNNLPrimitive, source: DNNLLayout, diffWeights: DNNLLayout, diffDestination: DNNLLayout) = {
         let g = geometry
         var source = DNNL.any(g.inputShape), diffWeights = DNNL.any(g.dnnlWeightShape), diffDestination = DNNL.any(g.outputShape)
         var diffBias = DNNL.plain([g.outChannels])
@@ -121,22 +131,30 @@ final class ConvolutionKernel {
             }
         }
         let primitive = DNNLPrimitive(&descriptor, hint: forward, what: "convolution backward weights")
-        return (primitive,
-                DNNLArgument(user: DNNL.plain(g.inputShape), primitive: primitive.memoryDescriptor(dnnl_query_src_md)),
-                DNNLArgument(user: DNNL.plain(g.dnnlWeightShape), primitive: primitive.memoryDescriptor(dnnl_query_diff_weights_md)),
-                g.hasBias ? DNNLArgument(user: DNNL.plain([g.outChannels]), primitive: DNNL.plain([g.outChannels])) : nil,
-                DNNLArgument(user: DNNL.plain(g.outputShape), primitive: primitive.memoryDescriptor(dnnl_query_diff_dst_md)))
+        return (primitive, DNNLLayout(primitive.memoryDescriptor(dnnl_query_src_md)),
+                DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_weights_md)),
+                DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_dst_md)))
     }()
 
-    func runBackwardWeights(input: UnsafeMutablePointer<Float>, outputGradient: UnsafeMutablePointer<Float>,
-                            weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?) {
-        let k = backwardWeights
-        var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, k.source.input(input)),
-                                              (DNNL_ARG_DIFF_DST, k.diffDestination.input(outputGradient)),
-                                              (DNNL_ARG_DIFF_WEIGHTS, k.diffWeights.output(weightGradient))]
-        if let biasGradient, let b = k.diffBias { args.append((DNNL_ARG_DIFF_BIAS, b.output(biasGradient))) }
-        k.primitive.execute(args)
-        k.diffWeights.finish()
+    /// Gradients with respect to the weight (plain, PyTorch's shape) and bias (under `DNNL.lock`).
+    func runBackwardWeights(input: Tensor, outputGradient: Tensor) -> (weight: Tensor, bias: Tensor?) {
+        let k = backwardWeights, g = geometry
+        let x = input.data(in: k.source), dy = outputGradient.data(in: k.diffDestination)
+        let dw = Tensor.dnnlBuffer(k.diffWeights)
+        let db = g.hasBias ? TensorStorage(count: g.outChannels) : nil
+        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [
+            (DNNL_ARG_SRC, k.source, Self.raw(x)), (DNNL_ARG_DIFF_DST, k.diffDestination, Self.raw(dy)),
+            (DNNL_ARG_DIFF_WEIGHTS, k.diffWeights, Self.raw(dw)),
+        ]
+        if let db { args.append((DNNL_ARG_DIFF_BIAS, .plain([g.outChannels]), Self.raw(db))) }
+        DNNL.execute(k.primitive, args)
+        let plain = DNNLLayout.plain(g.dnnlWeightShape)
+        var weightGradient = dw
+        if !(k.diffWeights == plain) {
+            weightGradient = TensorStorage(count: Shape.count(g.weightShape))
+            DNNL.reorder(from: k.diffWeights, dw.pointer, to: plain, weightGradient.pointer)
+        }
+        return (Tensor(shape: g.weightShape, storage: weightGradient), db.map { Tensor(shape: [g.outChannels], storage: $0) })
     }
 
     static let cache = DNNLCache<ConvolutionKernel>()

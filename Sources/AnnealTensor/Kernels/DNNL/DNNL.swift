@@ -119,64 +119,6 @@ final class DNNLPrimitive {
     }
 }
 
-/// One argument of a primitive as Anneal sees it: a plain tensor on the user
-/// side, and the primitive's own layout on the other. When the two differ, the
-/// argument owns a buffer in the primitive's layout and the reorders between them.
-final class DNNLArgument {
-    let userMemory: dnnl_memory_t
-    let primitiveMemory: dnnl_memory_t
-    private let toPrimitive: DNNLPrimitive?
-    private let toUser: DNNLPrimitive?
-    private let buffer: UnsafeMutableRawPointer?
-
-    var reorders: Bool { buffer != nil }
-
-    init(user: dnnl_memory_desc_t, primitive: dnnl_memory_desc_t) {
-        var u = user, p = primitive
-        var memory: dnnl_memory_t?
-        DNNL.check(dnnl_memory_create(&memory, &u, DNNL.context.engine, nil), "memory_create")
-        userMemory = memory!
-        if DNNL.equal(user, primitive) {
-            primitiveMemory = userMemory
-            toPrimitive = nil
-            toUser = nil
-            buffer = nil
-        } else {
-            let bytes = DNNL.size(primitive)
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64)
-            var blocked: dnnl_memory_t?
-            DNNL.check(dnnl_memory_create(&blocked, &p, DNNL.context.engine, raw), "memory_create")
-            primitiveMemory = blocked!
-            buffer = raw
-            toPrimitive = DNNLPrimitive(reorderFrom: user, to: primitive)
-            toUser = DNNLPrimitive(reorderFrom: primitive, to: user)
-        }
-    }
-
-    /// Binds a user tensor as an input (reordered into the primitive's layout if needed).
-    func input(_ pointer: UnsafeMutablePointer<Float>) -> dnnl_memory_t {
-        DNNL.check(dnnl_memory_set_data_handle(userMemory, pointer), "set_data_handle")
-        toPrimitive?.execute([(DNNL_ARG_FROM, userMemory), (DNNL_ARG_TO, primitiveMemory)])
-        return primitiveMemory
-    }
-
-    /// Binds a user tensor as an output; call `finish()` after the primitive ran.
-    func output(_ pointer: UnsafeMutablePointer<Float>) -> dnnl_memory_t {
-        DNNL.check(dnnl_memory_set_data_handle(userMemory, pointer), "set_data_handle")
-        return primitiveMemory
-    }
-
-    func finish() {
-        toUser?.execute([(DNNL_ARG_FROM, primitiveMemory), (DNNL_ARG_TO, userMemory)])
-    }
-
-    deinit {
-        if primitiveMemory != userMemory { dnnl_memory_destroy(primitiveMemory) }
-        dnnl_memory_destroy(userMemory)
-        buffer?.deallocate()
-    }
-}
-
 /// Primitives built once per configuration and reused (creation costs far more
 /// than execution).
 final class DNNLCache<Kernel>: @unchecked Sendable {

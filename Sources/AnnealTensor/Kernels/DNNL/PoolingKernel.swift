@@ -24,18 +24,19 @@ struct Pooling2DGeometry: Hashable, CustomStringConvertible {
 }
 
 /// oneDNN pooling forward (training: max pooling records its argmax in a
-/// workspace) and backward, on plain NCHW (pooling is memory-bound; a reorder
-/// would cost as much as the pooling itself).
+/// workspace) and backward, in the layout the input arrives in (blocked after a
+/// convolution, where pooling vectorizes over 16 channels).
 final class PoolingKernel {
     let geometry: Pooling2DGeometry
+    let source: DNNLLayout
     private let forward: DNNLPrimitive
-    private let source, destination: dnnl_memory_t
-    private let workspace: dnnl_memory_t?
-    let workspaceBytes: Int
+    private let destination: DNNLLayout
+    private let workspace: DNNLLayout?
 
-    init(_ g: Pooling2DGeometry) {
+    init(_ g: Pooling2DGeometry, source: DNNLLayout) {
         geometry = g
-        var sourceMD = DNNL.plain(g.input), destinationMD = DNNL.plain(g.output)
+        self.source = source
+        var sourceMD = source.descriptor, destinationMD = DNNL.any(g.output)
         var descriptor = dnnl_pooling_v2_desc_t()
         var strides = DNNL.dims(g.stride), kernel = DNNL.dims(g.kernel), dilation = DNNL.dims([0, 0]), padding = DNNL.dims(g.padding)
         PoolingKernel.withDims(&strides, &kernel, &dilation, &padding) { s, k, d, p in
@@ -43,18 +44,9 @@ final class PoolingKernel {
                                                          s, k, d, p, p), "pooling forward (\(g))")
         }
         forward = DNNLPrimitive(&descriptor, what: "pooling forward")
-        source = PoolingKernel.memory(sourceMD)
-        destination = PoolingKernel.memory(destinationMD)
+        destination = DNNLLayout(forward.memoryDescriptor(dnnl_query_dst_md))
         let workspaceMD = forward.memoryDescriptor(dnnl_query_workspace_md)
-        workspaceBytes = DNNL.size(workspaceMD)
-        workspace = workspaceBytes > 0 ? PoolingKernel.memory(workspaceMD) : nil
-    }
-
-    static func memory(_ md: dnnl_memory_desc_t) -> dnnl_memory_t {
-        var md = md
-        var memory: dnnl_memory_t?
-        DNNL.check(dnnl_memory_create(&memory, &md, DNNL.context.engine, nil), "memory_create")
-        return memory!
+        workspace = DNNL.size(workspaceMD) > 0 ? DNNLLayout(workspaceMD) : nil
     }
 
     static func withDims(_ a: inout dnnl_dims_t, _ b: inout dnnl_dims_t, _ c: inout dnnl_dims_t, _ d: inout dnnl_dims_t,
@@ -64,42 +56,38 @@ final class PoolingKernel {
         }
     }
 
-    /// Runs forward; `workspace` must hold `workspaceBytes` and be kept for backward.
-    func runForward(input: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, workspace buffer: UnsafeMutableRawPointer?) {
-        DNNL.check(dnnl_memory_set_data_handle(source, input), "set_data_handle")
-        DNNL.check(dnnl_memory_set_data_handle(destination, output), "set_data_handle")
-        var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_SRC, source), (DNNL_ARG_DST, destination)]
-        if let workspace, let buffer {
-            DNNL.check(dnnl_memory_set_data_handle(workspace, buffer), "set_data_handle")
-            args.append((DNNL_ARG_WORKSPACE, workspace))
-        }
-        forward.execute(args)
+    private static func raw(_ storage: TensorStorage) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.pointer) }
+
+    /// Forward pass; returns the output and the workspace backward needs (under `DNNL.lock`).
+    func runForward(input: Tensor) -> (output: Tensor, workspace: TensorStorage?) {
+        let x = input.data(in: source), y = Tensor.dnnlBuffer(destination)
+        let w = workspace.map { Tensor.dnnlBuffer($0) }
+        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [(DNNL_ARG_SRC, source, Self.raw(x)), (DNNL_ARG_DST, destination, Self.raw(y))]
+        if let workspace, let w { args.append((DNNL_ARG_WORKSPACE, workspace, Self.raw(w))) }
+        DNNL.execute(forward, args)
+        return (Tensor.fromDNNL(shape: geometry.output, layout: destination, data: y), w)
     }
 
-    private lazy var backward: (primitive: DNNLPrimitive, diffSource: dnnl_memory_t, diffDestination: dnnl_memory_t) = {
+    private lazy var backward: DNNLPrimitive = {
         let g = geometry
-        var diffSourceMD = DNNL.plain(g.input), diffDestinationMD = DNNL.plain(g.output)
+        var diffSourceMD = source.descriptor, diffDestinationMD = destination.descriptor
         var descriptor = dnnl_pooling_v2_desc_t()
         var strides = DNNL.dims(g.stride), kernel = DNNL.dims(g.kernel), dilation = DNNL.dims([0, 0]), padding = DNNL.dims(g.padding)
         PoolingKernel.withDims(&strides, &kernel, &dilation, &padding) { s, k, d, p in
             DNNL.check(dnnl_pooling_v2_backward_desc_init(&descriptor, g.algorithm, &diffSourceMD, &diffDestinationMD, s, k, d, p, p),
                        "pooling backward (\(g))")
         }
-        let primitive = DNNLPrimitive(&descriptor, hint: forward, what: "pooling backward")
-        return (primitive, PoolingKernel.memory(diffSourceMD), PoolingKernel.memory(diffDestinationMD))
+        return DNNLPrimitive(&descriptor, hint: forward, what: "pooling backward")
     }()
 
-    func runBackward(outputGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
-                     workspace buffer: UnsafeMutableRawPointer?) {
-        let k = backward
-        DNNL.check(dnnl_memory_set_data_handle(k.diffDestination, outputGradient), "set_data_handle")
-        DNNL.check(dnnl_memory_set_data_handle(k.diffSource, inputGradient), "set_data_handle")
-        var args: [(Int32, dnnl_memory_t)] = [(DNNL_ARG_DIFF_DST, k.diffDestination), (DNNL_ARG_DIFF_SRC, k.diffSource)]
-        if let workspace, let buffer {
-            DNNL.check(dnnl_memory_set_data_handle(workspace, buffer), "set_data_handle")
-            args.append((DNNL_ARG_WORKSPACE, workspace))
-        }
-        k.primitive.execute(args)
+    /// Gradient with respect to the input, in the input's layout (under `DNNL.lock`).
+    func runBackward(outputGradient: Tensor, workspace w: TensorStorage?) -> Tensor {
+        let dy = outputGradient.data(in: destination), dx = Tensor.dnnlBuffer(source)
+        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [(DNNL_ARG_DIFF_DST, destination, Self.raw(dy)),
+                                                                    (DNNL_ARG_DIFF_SRC, source, Self.raw(dx))]
+        if let workspace, let w { args.append((DNNL_ARG_WORKSPACE, workspace, Self.raw(w))) }
+        DNNL.execute(backward, args)
+        return Tensor.fromDNNL(shape: geometry.input, layout: source, data: dx)
     }
 
     static let cache = DNNLCache<PoolingKernel>()
