@@ -73,3 +73,15 @@ import Testing
         #expect(AdaptiveAvgPool2d()(x).shape == [1, 2, 1, 1])
     }
 }
+
+@Suite struct FractionalMaxPoolLayerTests {
+    @Test func shrinksByTheRatioAndIsDeterministicInEval() {
+        let pool = FractionalMaxPool2d(generator: RandomGenerator(seed: 1))
+        let x = randomTensor([2, 3, 28, 28], seed: 2)
+        #expect(pool(x).shape == [2, 3, 19, 19])
+        let first = pool(x), second = pool(x)
+        #expect(first != second)          // new regions each training pass
+        pool.eval()
+        #expect(pool(x) == pool(x))
+    }
+}

@@ -139,3 +139,49 @@ func separatedTensor(_ shape: [Int], seed: UInt64) -> Tensor {
         }
     }
 }
+
+@Suite struct FractionalMaxPoolingTests {
+    @Test func boundariesCoverTheInputWithMixedIncrements() {
+        var g = RandomGenerator(seed: 1)
+        for pseudo in [true, false] {
+            for (n, out) in [(28, 19), (19, 13), (10, 7), (5, 4), (9, 3)] {
+                let b = FractionalPooling.boundaries(input: n, output: out, pseudoRandom: pseudo, using: &g)
+                #expect(b.count == out + 1 && b.first == 0 && b.last == n)
+                let steps = zip(b, b.dropFirst()).map { $1 - $0 }
+                let alpha = Double(n) / Double(out)
+                #expect(steps.allSatisfy { Double($0) >= alpha.rounded(.down) - 1e-9 && Double($0) <= alpha.rounded(.up) + 1e-9 },
+                        "\(pseudo) \(n)→\(out): \(steps)")
+            }
+        }
+    }
+
+    @Test func disjointRegionsCoverEveryInputOnceAndOverlappingAtLeastOnce() {
+        let x = Tensor.zeros([1, 1, 9, 7])
+        let rows = [0, 1, 3, 4, 6, 7, 9], columns = [0, 2, 3, 5, 7]
+        for overlapping in [false, true] {
+            let probe = x.requiringGrad()
+            let y = probe.fractionalMaxPool2d(rows: rows, columns: columns, overlapping: overlapping)
+            #expect(y.shape == [1, 1, 6, 4])
+            // With all-equal inputs every region picks its first cell; count region memberships instead.
+            var hits = [Int](repeating: 0, count: 63)
+            for i in 0..<6 { for j in 0..<4 {
+                for r in rows[i]..<min(rows[i + 1] + (overlapping ? 1 : 0), 9) {
+                    for c in columns[j]..<min(columns[j + 1] + (overlapping ? 1 : 0), 7) { hits[r * 7 + c] += 1 }
+                }
+            } }
+            #expect(overlapping ? hits.allSatisfy { $0 >= 1 } : hits.allSatisfy { $0 == 1 })
+        }
+    }
+
+    @Test func forwardAndGradient() {
+        let x = separatedTensor([2, 2, 7, 6], seed: 2)
+        let rows = [0, 2, 3, 5, 7], columns = [0, 1, 3, 4, 6]
+        let y = x.fractionalMaxPool2d(rows: rows, columns: columns, overlapping: false)
+        for i in 0..<4 { for j in 0..<4 {
+            var best = -Float.infinity
+            for r in rows[i]..<rows[i + 1] { for c in columns[j]..<columns[j + 1] { best = max(best, x[0, 1, r, c]) } }
+            #expect(y[0, 1, i, j] == best)
+        } }
+        checkGradients([x]) { $0[0].fractionalMaxPool2d(rows: rows, columns: columns, overlapping: true) }
+    }
+}

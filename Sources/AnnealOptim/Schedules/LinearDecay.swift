@@ -1,0 +1,20 @@
+/// A straight line from a₀ at step 0 to `final` at step T, then `final`.
+public struct LinearDecay: LearningRateSchedule {
+    public let initial: Float
+    public let final: Float
+    public let totalSteps: Int
+
+    public init(initial: Float, final: Float = 0, totalSteps: Int) {
+        precondition(initial >= 0 && initial.isFinite, "LinearDecay: initial rate must be finite and ≥ 0, got \(initial)")
+        precondition(final >= 0 && final.isFinite, "LinearDecay: final rate must be finite and ≥ 0, got \(final)")
+        precondition(totalSteps > 0, "LinearDecay: totalSteps must be positive, got \(totalSteps)")
+        self.initial = initial
+        self.final = final
+        self.totalSteps = totalSteps
+    }
+
+    public func lr(_ step: Int) -> Float {
+        let fraction = Double(min(max(0, step), totalSteps)) / Double(totalSteps)
+        return Float(Double(initial) + (Double(final) - Double(initial)) * fraction)
+    }
+}

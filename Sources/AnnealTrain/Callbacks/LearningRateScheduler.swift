@@ -1,0 +1,62 @@
+import AnnealOptim
+
+/// Drives `optimizer.learningRate` from a schedule: before every update it sets
+/// the rate of the schedule's current step (at epoch begin too, so the epoch
+/// record shows the rate its first step used), counts the step after the update,
+/// and feeds metric-driven schedules the monitored metric at each epoch end.
+///
+/// The step counter and the schedule's state are this callback's whole memory:
+/// put `state` in a checkpoint and `restore` it into a scheduler built the same
+/// way, and the rates continue exactly where they stopped (no restart of the
+/// warmup, no jump).
+public final class LearningRateScheduler: TrainingCallback {
+    /// What a checkpoint stores.
+    public struct State: Codable, Equatable, Sendable {
+        public var step: Int
+        public var schedule: ScheduleState
+
+        public init(step: Int, schedule: ScheduleState) {
+            self.step = step
+            self.schedule = schedule
+        }
+    }
+
+    public private(set) var schedule: any LearningRateSchedule
+    public let monitor: MonitoredMetric
+    /// Updates made under this scheduler: the schedule's clock.
+    public private(set) var step: Int
+
+    public init(_ schedule: any LearningRateSchedule, monitor: MonitoredMetric = .loss, step: Int = 0) {
+        precondition(step >= 0, "LearningRateScheduler: step must be ≥ 0, got \(step)")
+        self.schedule = schedule
+        self.monitor = monitor
+        self.step = step
+    }
+
+    /// The rate the next update will use.
+    public var currentRate: Float { schedule.lr(step) }
+
+    public var state: State { State(step: step, schedule: schedule.state) }
+
+    /// Continues from a saved `state`; throws (changing nothing) if it does not fit.
+    public func restore(_ state: State) throws {
+        guard state.step >= 0 else { throw ScheduleStateMismatch(expected: "a step ≥ 0", found: state.schedule) }
+        var restored = schedule
+        try restored.restore(state.schedule)
+        schedule = restored
+        step = state.step
+    }
+
+    public func handle(_ event: TrainingEvent, trainer: Trainer) {
+        switch event {
+        case .epochBegin, .batchBegin:
+            trainer.optimizer.learningRate = schedule.lr(step)
+        case .batchEnd:
+            step += 1
+        case .epochEnd(let record) where schedule.monitorsMetric:
+            schedule.observe(metric: monitor.value(in: record), step: step)
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import AnnealNN
+import AnnealTensor
+
+/// Stops training at the first non-finite loss or gradient, by throwing a
+/// `NonFiniteTrainingError` (one line: step, parameter, learning rate, "learning
+/// rate too high?") after writing the last good weights to `path`.
+///
+/// "Good" weights are ones whose loss and gradients were all finite: after each
+/// passed check (every `snapshotEvery` steps) the guard keeps a `stateDict()`
+/// snapshot of the weights before the optimizer step. The snapshot shares storage
+/// until the optimizer writes, so it costs one copy of the weights per snapshot;
+/// the file is only written when the guard fires. Check the raw gradients by
+/// listing this callback before `GradientClipping`.
+public final class NaNGuard: TrainingCallback {
+    public let path: String
+    public let snapshotEvery: Int
+    /// Written into the file's metadata so `anneal evaluate` can rebuild the model.
+    public let config: ModelConfig?
+    /// Updates completed under this guard.
+    public private(set) var step = 0
+    public private(set) var lastGoodStep: Int?
+    private var lastGood: [String: Tensor]?
+
+    public init(savingTo path: String, snapshotEvery: Int = 1, config: ModelConfig? = nil) {
+        precondition(snapshotEvery >= 1, "NaNGuard: snapshotEvery must be ≥ 1, got \(snapshotEvery)")
+        self.path = path
+        self.snapshotEvery = snapshotEvery
+        self.config = config
+    }
+
+    public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+        switch event {
+        case .afterBackward(let epoch, let batch, let loss):
+            if !loss.isFinite { try fail(trainer, epoch: epoch, batch: batch, parameter: nil, value: loss) }
+            for (name, parameter) in trainer.model.namedParameters() {
+                guard let gradient = parameter.grad, let bad = NaNGuard.firstNonFinite(gradient) else { continue }
+                try fail(trainer, epoch: epoch, batch: batch, parameter: name, value: bad)
+            }
+            if step % snapshotEvery == 0 {
+                lastGood = trainer.model.stateDict()
+                lastGoodStep = step
+            }
+        case .batchEnd:
+            step += 1
+        default:
+            break
+        }
+    }
+
+    private func fail(_ trainer: Trainer, epoch: Int, batch: Int, parameter: String?, value: Float) throws -> Never {
+        var saved: String? = nil
+        if let lastGood {
+            try WeightsFile(state: lastGood, model: config, preprocessing: trainer.preprocessing).write(to: path)
+            saved = path
+        }
+        throw NonFiniteTrainingError(step: step, epoch: epoch, batch: batch, parameter: parameter, value: value,
+                                     learningRate: trainer.optimizer.learningRate, savedPath: saved, savedStep: lastGoodStep)
+    }
+
+    /// The first NaN or infinity in `tensor`, or nil. The scan ORs exponent bits
+    /// (all ones only for NaN and ±inf), which vectorizes; the rare hit is then located.
+    static func firstNonFinite(_ tensor: Tensor) -> Float? {
+        tensor.withUnsafeBufferPointer { values in
+            var exponents: UInt32 = 0
+            for v in values { exponents |= (v.bitPattern & 0x7F80_0000) == 0x7F80_0000 ? 1 : 0 }
+            return exponents == 0 ? nil : values.first { !$0.isFinite }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+/// `anneal schedule`: look at a learning-rate schedule before training with it.
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Print (and optionally plot) the learning rate of every optimizer step of a schedule.",
+        discussion: """
+            Steps count from 0: step t is the rate of the (t+1)-th optimizer update, the one \
+            `anneal train` would use with the same options. Plateau schedules react to \
+            --metric-values, one per epoch end; without them they stay at --lr.
+            """)
+
+    @OptionGroup var options: ScheduleOptions
+    @Option(help: "Peak learning rate (one-cycle: maximum).") var lr: Float
+    @Option(help: "Epochs.") var epochs: Int
+    @Option(help: "Optimizer steps per epoch (training images / batch size, rounded up).") var stepsPerEpoch: Int
+    @Option(help: "Batch size (used by --scale-lr-with-batch).") var batchSize = LinearScalingRule.referenceBatchSize
+    @Option(help: "Print every K-th step only.") var every = 1
+    @Flag(help: "CSV rows 'step,lr' under that header.") var csv = false
+    @Option(help: "Also draw the schedule as a PNG line plot.") var png: String?
+    @Option(help: "plateau: monitored metric at each epoch end, comma-separated, to preview reductions.")
+    var metricValues: String?
+
+    func validate() throws {
+        guard lr > 0 && lr.isFinite else { throw ValidationError("--lr must be positive, got \(lr)") }
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+        guard stepsPerEpoch > 0 else { throw ValidationError("--steps-per-epoch must be positive, got \(stepsPerEpoch)") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") }
+        let (total, overflow) = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
+        guard !overflow, total <= 100_000_000 else { throw ValidationError("--epochs × --steps-per-epoch is over 10^8 steps") }
+        if metricValues != nil && options.schedule != "plateau" {
+            throw ValidationError("--metric-values only applies to --schedule plateau")
+        }
+        // Building the schedule here reports bad combinations (warmup too long, …) with this command's usage.
+        _ = try options.makeSchedule(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+        _ = try metricValues.map(parseMetrics)
+    }
+
+    func run() throws {
+        var schedule = try options.makeSchedule(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+        let metrics = try metricValues.map(parseMetrics) ?? []
+        let total = epochs * stepsPerEpoch
+        // Evaluate in training order so a plateau sees its metrics at epoch ends.
+        var rates = [Float](repeating: 0, count: total)
+        for step in 0..<total {
+            rates[step] = schedule.lr(step)
+            if (step + 1) % stepsPerEpoch == 0, schedule.monitorsMetric {
+                let epoch = (step + 1) / stepsPerEpoch - 1
+                if epoch < metrics.count { schedule.observe(metric: metrics[epoch], step: step + 1) }
+            }
+        }
+        if let png {
+            var plot = LinePlot(rates.map(Double.init))
+            plot.yIncludesZero = true
+            try plot.write(to: png)
+        }
+        var out = csv ? "step,lr\n" : "    step  lr\n"
+        for step in stride(from: 0, to: total, by: every) {
+            out += csv ? "\(step),\(rates[step])\n" : "\(String(step).leftPadded(to: 8))  \(rates[step])\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+        if let png {
+            // On stderr so that `--csv --png` still writes a clean table to stdout.
+            FileHandle.standardError.write(Data("wrote \(png)\n".utf8))
+        }
+    }
+
+    private func parseMetrics(_ text: String) throws -> [Double] {
+        try text.split(separator: ",").map { part in
+            guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw ValidationError("--metric-values: '\(part)' is not a number")
+            }
+            return value
+        }
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

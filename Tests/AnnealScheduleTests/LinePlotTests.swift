@@ -1,0 +1,35 @@
+import Anneal
+import Foundation
+import Testing
+
+@Suite struct LinePlotTests {
+    @Test func drawsAxesAndTheCurveAndWritesAPNG() throws {
+        let rates = CosineDecay(initial: 0.1, totalSteps: 200).withWarmup(steps: 20).rates(0..<200).map(Double.init)
+        var plot = LinePlot(rates, width: 320, height: 200)
+        plot.yIncludesZero = true
+        let image = plot.render()
+        #expect(image.width == 320 && image.height == 200 && image.channels == 3)
+        func pixel(_ x: Int, _ y: Int) -> [UInt8] { Array(image.pixels[((y * 320 + x) * 3)..<((y * 320 + x) * 3 + 3)]) }
+        #expect(pixel(319, 0) == [255, 255, 255])
+        let blue = LinePlot.Color.palette[0]
+        let curve = stride(from: 0, to: image.pixels.count, by: 3).filter {
+            image.pixels[$0] == blue.red && image.pixels[$0 + 1] == blue.green && image.pixels[$0 + 2] == blue.blue
+        }.count
+        #expect(curve > 300)
+        let black = stride(from: 0, to: image.pixels.count, by: 3).filter { image.pixels[$0..<($0 + 3)].allSatisfy { $0 == 0 } }.count
+        #expect(black > 320 + 200)   // two axes at least
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-lineplot-\(UUID().uuidString).png").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try plot.write(to: path)
+        #expect(try PNGImage.read(path) == image)
+    }
+
+    @Test func logAxisAndFlatSeriesRender() {
+        var log = LinePlot([2.3, 1.0, 0.5, 0.2, 0.05, 0.01])
+        log.logY = true
+        #expect(log.render().width == 800)
+        #expect(LinePlot([0.1, 0.1, 0.1]).render().height == 480)   // a constant schedule
+        #expect(LinePlot([]).render().width == 800)
+    }
+}
