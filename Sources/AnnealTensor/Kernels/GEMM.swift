@@ -1,19 +1,56 @@
 import CDNNL
 
-/// C = alpha·op(A)·op(B) + beta·C for row-major matrices, on oneDNN's sgemm
-/// (Debian's OpenBLAS picks slow kernels on recent CPUs unless told otherwise).
-/// op(A) is m×k, op(B) is k×n; transposed operands are read in place, never copied.
-func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
-          a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+/// C = op(A)·op(B) for row-major matrices on oneDNN's matmul primitive (the
+/// brgemm kernels; measured up to 2x faster than `dnnl_sgemm` for transposed
+/// operands at training shapes, and Debian's OpenBLAS picks slow kernels on
+/// recent CPUs unless told otherwise). op(A) is m×k, op(B) is k×n; transposed
+/// operands are described by strides and read in place, never copied.
+func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+          a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-        for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+        c.update(repeating: 0, count: m * n)
         return
     }
-    let transA = CChar(UInt8(ascii: transposeA ? "T" : "N"))
-    let transB = CChar(UInt8(ascii: transposeB ? "T" : "N"))
-    let status = dnnl_sgemm(transA, transB, dnnl_dim_t(m), dnnl_dim_t(n), dnnl_dim_t(k), alpha,
-                            a, dnnl_dim_t(transposeA ? m : k), b, dnnl_dim_t(transposeB ? k : n),
-                            beta, c, dnnl_dim_t(n))
-    precondition(status == dnnl_success, "gemm: oneDNN sgemm failed with status \(status.rawValue) for m=\(m) n=\(n) k=\(k)")
+    DNNL.lock.withLock {
+        let kernel = MatmulKernel.cache.kernel("\(m)x\(n)x\(k)|\(transposeA)|\(transposeB)") {
+            MatmulKernel(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+        }
+        DNNL.execute(kernel.primitive, [(DNNL_ARG_SRC, kernel.a, UnsafeMutableRawPointer(mutating: a)),
+                                        (DNNL_ARG_WEIGHTS, kernel.b, UnsafeMutableRawPointer(mutating: b)),
+                                        (DNNL_ARG_DST, kernel.c, UnsafeMutableRawPointer(c))])
+    }
+}
+
+/// A matmul primitive for one problem shape.
+final class MatmulKernel {
+    let primitive: DNNLPrimitive
+    let a, b, c: DNNLLayout
+
+    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
+        a = DNNLLayout(MatmulKernel.strided([m, k], strides: transposeA ? [1, m] : [k, 1]))
+        b = DNNLLayout(MatmulKernel.strided([k, n], strides: transposeB ? [1, k] : [n, 1]))
+        c = .plain([m, n])
+        var (ad, bd, cd) = (a.descriptor, b.descriptor, c.descriptor)
+        var descriptor = dnnl_matmul_desc_t()
+        DNNL.check(dnnl_matmul_desc_init(&descriptor, &ad, &bd, nil, &cd), "matmul \(m)×\(k)·\(k)×\(n)")
+        primitive = DNNLPrimitive(&descriptor, what: "matmul")
+    }
+
+    static func strided(_ shape: [Int], strides: [Int]) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        var dims = DNNL.dims(shape), stridesDims = DNNL.dims(strides)
+        withUnsafePointer(to: &dims) { d in
+            withUnsafePointer(to: &stridesDims) { s in
+                d.withMemoryRebound(to: dnnl_dim_t.self, capacity: 12) { d in
+                    s.withMemoryRebound(to: dnnl_dim_t.self, capacity: 12) { s in
+                        DNNL.check(dnnl_memory_desc_init_by_strides(&md, Int32(shape.count), d, dnnl_f32, s), "memory_desc_init_by_strides")
+                    }
+                }
+            }
+        }
+        return md
+    }
+
+    static let cache = DNNLCache<MatmulKernel>()
 }

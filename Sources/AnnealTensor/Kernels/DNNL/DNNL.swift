@@ -125,7 +125,10 @@ final class DNNLCache<Kernel>: @unchecked Sendable {
     // @unchecked: accessed only under `DNNL.lock`.
     private var kernels: [String: Kernel] = [:]
 
+    /// The kernel for `key`, made on first use. oneDNN fixes a primitive's
+    /// parallelization when it is created, so the thread count is part of the key.
     func kernel(_ key: String, make: () -> Kernel) -> Kernel {
+        let key = "\(Threads.count)|" + key
         if let cached = kernels[key] { return cached }
         let made = make()
         kernels[key] = made
