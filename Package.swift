@@ -45,5 +45,7 @@ let package = Package(
         .testTarget(name: "AnnealDataTests", dependencies: ["AnnealData"]),
         .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
         .testTarget(name: "AnnealTrainTests", dependencies: ["Anneal", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealScheduleTests", dependencies: ["Anneal", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealAugmentationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
     ]
 )

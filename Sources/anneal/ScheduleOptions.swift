@@ -11,7 +11,7 @@ struct ScheduleOptions: ParsableArguments {
                         "inverse-sqrt", "poly", "one-cycle", "plateau"]
 
     @Option(help: "Learning-rate schedule: \(ScheduleOptions.names.joined(separator: ", ")). --lr is its peak (one-cycle: its maximum).")
-    var schedule = "constant"
+    var schedule = "cosine"
     @Option(help: "Warmup epochs (fractions allowed) in front of the schedule; one-cycle uses it as its rising part.")
     var warmup: Double?
     @Option(help: "Warmup ramp: linear or exponential.") var warmupMode = "linear"

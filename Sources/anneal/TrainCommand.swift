@@ -43,6 +43,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Random seed (weights, shuffling, dropout).") var seed: UInt64 = 0
     @Option(help: "Output directory.") var out = "runs/latest"
     @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
+    @OptionGroup(title: "Learning-rate schedule") var lrSchedule: ScheduleOptions
+    @OptionGroup(title: "Training control") var control: TrainingControlOptions
 
     func run() throws {
         data.applyThreads()
@@ -67,18 +69,26 @@ struct TrainCommand: ParsableCommand {
 
         let trainLoader = DataLoader(trainSet, batchSize: data.batchSize, shuffle: true, seed: seed)
         let testLoader = DataLoader(testSet, batchSize: 1000)
-        print("model \(model): \(network.parameterCount) parameters; optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate); "
+        print("model \(model): \(network.parameterCount) parameters; optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate) (\(lrSchedule.schedule)); "
               + "\(trainSet.count) training images, batch \(data.batchSize), \(Threads.count) threads")
-        let trainer = Trainer(model: network, optimizer: optim, callbacks: [
-            ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0),
-            MetricsCSVWriter(path: "\(out)/metrics.csv"),
-        ])
+        let schedule = try lrSchedule.makeSchedule(baseLR: optimizerConfig.resolvedLearningRate, epochs: epochs,
+                                                   stepsPerEpoch: trainLoader.count, batchSize: data.batchSize)
+        let (controlCallbacks, earlyStopping) = control.makeCallbacks(monitor: lrSchedule.monitoredMetric, outputDirectory: out, config: config)
+        // The scheduler sets the rate before anything else looks at a step.
+        let trainer = Trainer(model: network, optimizer: optim, callbacks:
+            [LearningRateScheduler(schedule, monitor: lrSchedule.monitoredMetric)] + controlCallbacks + [
+                ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0),
+                MetricsCSVWriter(path: "\(out)/metrics.csv"),
+            ])
         let clock = ContinuousClock(), started = clock.now
         let history = try trainer.fit(trainLoader, evaluation: testLoader, epochs: epochs)
         let weightsPath = "\(out)/model.safetensors"
         try WeightsFile(model: network, config: config, preprocessing: Preprocessing.none).write(to: weightsPath)
         print("wrote \(out)/metrics.csv and \(weightsPath) (\(String(format: "%.1f", (clock.now - started).seconds))s)")
-        print(String(format: "test accuracy: %.4f", history.last?.evaluation?.accuracy ?? .nan))
+        if let earlyStopping { print(earlyStopping.summary) }
+        // After a restore of the best weights, the last epoch's figures describe other weights.
+        let final = earlyStopping?.restoredBestWeights == true ? Trainer.evaluate(network, on: testLoader) : history.last?.evaluation
+        print(String(format: "test accuracy: %.4f", final?.accuracy ?? .nan))
     }
 }
 

@@ -31,6 +31,8 @@ public struct WeightsFile {
         if let model { file.metadata[WeightsFile.modelKey] = String(decoding: try encoder.encode(model), as: UTF8.self) }
         if let preprocessing {
             file.metadata[WeightsFile.preprocessingKey] = String(decoding: try encoder.encode(preprocessing), as: UTF8.self)
+            // Whitening matrices go beside the weights under reserved names, not into the JSON.
+            for (name, tensor) in preprocessing.tensors { file.tensors[name] = ShapedArray(shape: tensor.shape, values: tensor.scalars) }
         }
         try file.write(to: path)
     }
@@ -46,8 +48,14 @@ public struct WeightsFile {
                 throw AnnealIOError(path: path, "metadata '\(key)' is not valid: \(text)")
             }
         }
-        return WeightsFile(state: state, model: try decode(modelKey, as: ModelConfig.self),
-                           preprocessing: try decode(preprocessingKey, as: Preprocessing.self))
+        // Reserved tensors belong to the preprocessing, not to the model's state dict.
+        let reserved = state.filter { $0.key.hasPrefix(Preprocessing.reservedTensorPrefix) }
+        for name in reserved.keys { state[name] = nil }
+        var preprocessing = try decode(preprocessingKey, as: Preprocessing.self)
+        do { try preprocessing?.attach(tensors: reserved) } catch {
+            throw AnnealIOError(path: path, "\(error)")
+        }
+        return WeightsFile(state: state, model: try decode(modelKey, as: ModelConfig.self), preprocessing: preprocessing)
     }
 
     /// Loads the weights into `module`, naming every missing, unexpected or
