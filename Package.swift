@@ -47,5 +47,6 @@ let package = Package(
         .testTarget(name: "AnnealTrainTests", dependencies: ["Anneal", "AnnealTestSupport"]),
         .testTarget(name: "AnnealScheduleTests", dependencies: ["Anneal", "AnnealTestSupport"]),
         .testTarget(name: "AnnealAugmentationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRegularizationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
     ]
 )

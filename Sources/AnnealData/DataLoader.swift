@@ -1,13 +1,14 @@
 import AnnealTensor
 
-/// Iterates mini-batches of a dataset, optionally shuffled.
+/// Iterates mini-batches of a dataset, optionally shuffled, optionally mixed by a
+/// batch transform (Mixup, CutMix) and prefetched by background worker threads.
 ///
 /// An epoch's order depends on (seed, epoch) only, so runs reproduce and training
 /// can resume at any epoch (or, through `Batches`' random access, any batch). Each
 /// batch is assembled by copying its samples one by one from the dataset; nothing
-/// copies the whole data set. Because batch `i` of epoch `e` is a pure function of
-/// (dataset, seed, e, i), worker threads could prefetch batches ahead of the
-/// training loop without changing results.
+/// copies the whole data set. Batch `i` of epoch `e` is a pure function of
+/// (dataset, seed, e, i), so the `workers` threads that build batches ahead of the
+/// training loop cannot change results: any worker count gives the same batches.
 public struct DataLoader: Sendable {
     public let dataset: any Dataset
     public let batchSize: Int
@@ -15,14 +16,26 @@ public struct DataLoader: Sendable {
     /// Skip the last batch when it is short (keeps batch statistics uniform).
     public let dropLast: Bool
     public let seed: UInt64
+    /// Applied to every assembled batch (Mixup/CutMix); nil for none.
+    public let batchTransform: (any BatchTransform)?
+    /// Background threads that build upcoming batches while the caller trains
+    /// on the current one; 0 builds each batch on the iterating thread.
+    public let workers: Int
+    /// Batches built ahead of the one being consumed (with workers).
+    public let prefetch: Int
 
-    public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0) {
+    public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
+                batchTransform: (any BatchTransform)? = nil, workers: Int = 0, prefetch: Int? = nil) {
         precondition(batchSize >= 1, "DataLoader: batchSize must be at least 1, got \(batchSize)")
+        precondition(workers >= 0, "DataLoader: workers must not be negative, got \(workers)")
         self.dataset = dataset
         self.batchSize = batchSize
         self.shuffle = shuffle
         self.dropLast = dropLast
         self.seed = seed
+        self.batchTransform = batchTransform
+        self.workers = workers
+        self.prefetch = max(1, prefetch ?? 2 * workers)
     }
 
     /// Batches per epoch.
@@ -39,28 +52,35 @@ public struct DataLoader: Sendable {
         return generator.permutation(dataset.count)
     }
 
-    /// The batches of epoch `epoch`, built lazily as they are read.
+    /// The batches of epoch `epoch`, built lazily as they are read (ahead of
+    /// time on `workers` threads when iterated).
     public func batches(epoch: Int = 0) -> Batches {
         Batches(loader: self, epoch: epoch, order: order(epoch: epoch))
     }
 
-    /// Stacks the given samples into one batch, reading them for epoch `epoch`.
+    /// Stacks the given samples into one batch, reading them for epoch `epoch`
+    /// (no batch transform: that depends on the batch's position, see `Batches`).
+    ///
+    /// Touches no thread pool (plain loops and one copy into the tensor), so worker
+    /// threads may call it while oneDNN's OpenMP team runs the training step.
     public func makeBatch(indices: [Int], epoch: Int) -> Batch {
         let size = dataset.sampleSize
-        var inputs = Tensor.zeros([indices.count] + dataset.sampleShape)
-        inputs.withUnsafeMutableBufferPointer { buffer in
+        let values = [Float](unsafeUninitializedCapacity: indices.count * size) { buffer, initialized in
             for (row, index) in indices.enumerated() {
                 let slot = UnsafeMutableBufferPointer(rebasing: buffer[row * size ..< (row + 1) * size])
                 dataset.copySample(at: index, epoch: epoch, into: slot)
             }
+            initialized = indices.count * size
         }
-        return Batch(inputs: inputs, labels: indices.map { dataset.label(at: $0) }, indices: indices)
+        return Batch(inputs: Tensor(values, shape: [indices.count] + dataset.sampleShape),
+                     labels: indices.map { dataset.label(at: $0) }, indices: indices)
     }
 
     static let shuffleStream: UInt64 = 0x5348_5546   // "SHUF"
 
     /// One epoch's batches: a random-access collection whose elements are assembled
-    /// on access (read each once; reading twice assembles twice).
+    /// on access (read each once; reading twice assembles twice). Iterating with
+    /// `for … in` prefetches on the loader's worker threads.
     public struct Batches: RandomAccessCollection, Sendable {
         public let loader: DataLoader
         public let epoch: Int
@@ -74,7 +94,30 @@ public struct DataLoader: Sendable {
             precondition(position >= 0 && position < endIndex, "DataLoader.Batches: batch \(position) out of range 0..<\(endIndex)")
             let start = position * loader.batchSize
             let end = Swift.min(start + loader.batchSize, order.count)
-            return loader.makeBatch(indices: Array(order[start..<end]), epoch: epoch)
+            var batch = loader.makeBatch(indices: Array(order[start..<end]), epoch: epoch)
+            if let transform = loader.batchTransform {
+                var random = SampleRandom(seed: loader.seed, domain: .batch, epoch: epoch, index: position, stage: 0)
+                transform.apply(to: &batch, classCount: loader.dataset.classCount, random: &random)
+            }
+            return batch
+        }
+
+        public func makeIterator() -> Iterator {
+            Iterator(batches: self, prefetcher: loader.workers > 0 && endIndex > 0 ? Prefetcher(self) : nil)
+        }
+
+        /// Yields the batches in order, taking them from the prefetching workers
+        /// when the loader has any.
+        public struct Iterator: IteratorProtocol {
+            let batches: Batches
+            let prefetcher: Prefetcher?
+            var position = 0
+
+            public mutating func next() -> Batch? {
+                guard position < batches.endIndex else { return nil }
+                defer { position += 1 }
+                return prefetcher?.take(position) ?? batches[position]
+            }
         }
     }
 }

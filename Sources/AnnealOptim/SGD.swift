@@ -3,18 +3,24 @@ import AnnealNN
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov
 /// momentum and L2 weight decay, as `torch.optim.SGD`:
 ///
-///     g ← g + λ·p
+///     g ← g + λ·p                  (coupled)     p ← p·(1 − lr·λ)   (decoupled)
 ///     b ← g (first step),  b ← μ·b + (1 − τ)·g (after)
 ///     g ← g + μ·b (Nesterov),  g ← b (otherwise, when μ ≠ 0)
 ///     p ← p − lr·g
+///
+/// `decoupledWeightDecay` (SGDW, Loshchilov & Hutter 2019) shrinks the weights
+/// directly instead of adding λ·p to the gradient, so the decay does not pass
+/// through the momentum buffer; without momentum the two are identical.
 public final class SGD: Optimizer {
     public let dampening: Float
     public let nesterov: Bool
+    public let decoupledWeightDecay: Bool
 
     public init(_ parameters: some ParameterGroupsConvertible, learningRate: Float, momentum: Float = 0,
-                dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
+                dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0, decoupledWeightDecay: Bool = false) {
         self.dampening = dampening
         self.nesterov = nesterov
+        self.decoupledWeightDecay = decoupledWeightDecay
         super.init(parameters, defaults: Hyperparameters(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum))
     }
 
@@ -30,12 +36,15 @@ public final class SGD: Optimizer {
 
     public override func update(_ u: ParameterUpdate) {
         let p = u.value, g = u.gradient
-        let lr = u.hyperparameters.learningRate, wd = u.hyperparameters.weightDecay
+        let lr = u.hyperparameters.learningRate, decay = u.hyperparameters.weightDecay
         let mu = u.hyperparameters.momentum
+        // Decoupled: shrink p (×1 is exact, so coupled updates are unchanged) and add nothing to the gradient.
+        let wd: Float = decoupledWeightDecay ? 0 : decay
+        let shrink: Float = decoupledWeightDecay ? 1 - lr * decay : 1
         guard mu != 0 else {
             u.forEachChunk { range in
                 for i in range {
-                    let pi = p[i]
+                    let pi = p[i] * shrink
                     p[i] = pi - lr * (g[i] + wd * pi)
                 }
             }
@@ -46,7 +55,7 @@ public final class SGD: Optimizer {
         let keep: Float = u.slotsAreNew ? 0 : mu, take: Float = u.slotsAreNew ? 1 : 1 - dampening
         u.forEachChunk { range in
             for i in range {
-                let pi = p[i]
+                let pi = p[i] * shrink
                 let d = g[i] + wd * pi
                 let bi = keep * b[i] + take * d
                 b[i] = bi

@@ -39,6 +39,7 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
     var dropout: Float?
     @Flag(help: "Residual presets: zero-initialize the last batch-norm scale of each block.") var zeroInitResidual = false
+    @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
     @Option(help: "Train on the first N training images only.") var trainSubset: Int?
     @Option(help: "Random seed (weights, shuffling, dropout).") var seed: UInt64 = 0
     @Option(help: "Output directory.") var out = "runs/latest"
@@ -54,7 +55,8 @@ struct TrainCommand: ParsableCommand {
         config.initializer = `init`
         config.initStd = initStd
         config.dropout = dropout
-        config.zeroInitResidual = zeroInitResidual
+        config.zeroInitResidual = zeroInitResidual ? true : nil
+        regularization.configure(&config)
         config.hidden = try parseSizes(hidden, option: "--hidden")
         let network = try config.makeModel()
         let optimizerConfig = OptimizerConfig(name: optimizer, learningRate: lr, momentum: momentum, weightDecay: weightDecay)
@@ -76,10 +78,11 @@ struct TrainCommand: ParsableCommand {
         let (controlCallbacks, earlyStopping) = control.makeCallbacks(monitor: lrSchedule.monitoredMetric, outputDirectory: out, config: config)
         // The scheduler sets the rate before anything else looks at a step.
         let trainer = Trainer(model: network, optimizer: optim, callbacks:
-            [LearningRateScheduler(schedule, monitor: lrSchedule.monitoredMetric)] + controlCallbacks + [
+            [LearningRateScheduler(schedule, monitor: lrSchedule.monitoredMetric)] + controlCallbacks + regularization.callbacks() + [
                 ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0),
                 MetricsCSVWriter(path: "\(out)/metrics.csv"),
             ])
+        regularization.apply(to: trainer)
         let clock = ContinuousClock(), started = clock.now
         let history = try trainer.fit(trainLoader, evaluation: testLoader, epochs: epochs)
         let weightsPath = "\(out)/model.safetensors"

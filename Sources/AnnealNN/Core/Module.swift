@@ -59,6 +59,22 @@ open class Module {
     /// Evaluation mode for this module and all below it.
     public func eval() { train(false) }
 
+    /// Switches only the `StochasticLayer`s below (and including) this module
+    /// to training mode (or back), leaving every other module — batch norm in
+    /// particular — as it is: `model.eval(); model.trainStochasticLayers()`
+    /// gives Monte-Carlo dropout's random passes with running statistics.
+    /// `including` narrows the choice (e.g. `{ $0 is Dropout }`). Returns how
+    /// many layers were switched.
+    @discardableResult
+    public func trainStochasticLayers(_ on: Bool = true, including: (Module) -> Bool = { _ in true }) -> Int {
+        var switched = 0
+        for (_, module) in namedModules() where module is StochasticLayer && including(module) {
+            module.isTraining = on
+            switched += 1
+        }
+        return switched
+    }
+
     /// Freezes (or unfreezes) every parameter whose name starts with `prefix`;
     /// returns how many matched.
     @discardableResult
@@ -132,3 +148,10 @@ open class Module {
         return result
     }
 }
+
+/// A layer whose training mode does nothing but draw random masks or regions
+/// (dropout, Dropout2d, DropConnect in Linear/Conv2d, stochastic depth,
+/// fractional pooling): what `trainStochasticLayers()` switches on for
+/// Monte-Carlo averaging at test time. Layers with other training-mode
+/// behaviour (batch norm's batch statistics) must not conform.
+public protocol StochasticLayer: Module {}

@@ -4,14 +4,31 @@ import AnnealTensor
 /// with batch norm, added to a shortcut (identity, or a 1×1 projection with batch
 /// norm when the shape changes). `zeroInitResidual` starts the second batch norm's
 /// scale γ at 0 so the block begins as the identity (Goyal et al. 2017, He et al. 2019).
-public final class BasicBlock: Module {
+///
+/// Stochastic depth (Huang et al. 2016): with `stochasticDepth` p > 0, while
+/// training each sample's residual branch is dropped with probability p and
+/// kept ones are scaled by 1/(1−p), so the expected pre-activation (shortcut +
+/// branch) equals the evaluation one and evaluation is the plain block. This is
+/// the inverted form (as torchvision's `StochasticDepth` "row" mode) of the
+/// paper's "scale by 1−p at test time"; both give the same expectation, and
+/// this one leaves evaluation, checkpoints and exported weights untouched.
+/// The final ReLU comes after the sum, so only the pre-activation's expectation
+/// is exact.
+public final class BasicBlock: Module, StochasticLayer {
     public let conv1: Conv2d
     public let bn1: BatchNorm2d
     public let conv2: Conv2d
     public let bn2: BatchNorm2d
     public let shortcut: Sequential?
+    /// Probability of dropping the residual branch, per sample, while training.
+    public var stochasticDepth: Float {
+        didSet { BasicBlock.check(stochasticDepth) }
+    }
+    var generator: RandomGenerator
 
-    public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, zeroInitResidual: Bool = false) {
+    public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, zeroInitResidual: Bool = false,
+                stochasticDepth: Float = 0, generator: RandomGenerator? = nil) {
+        BasicBlock.check(stochasticDepth)
         conv1 = Conv2d(inChannels, outChannels, kernelSize: 3, stride: stride, padding: 1, bias: false)
         bn1 = BatchNorm2d(outChannels)
         conv2 = Conv2d(outChannels, outChannels, kernelSize: 3, padding: 1, bias: false)
@@ -19,6 +36,14 @@ public final class BasicBlock: Module {
         shortcut = stride != 1 || inChannels != outChannels
             ? Sequential(Conv2d(inChannels, outChannels, kernelSize: 1, stride: stride, bias: false), BatchNorm2d(outChannels))
             : nil
+        self.stochasticDepth = stochasticDepth
+        // Derived from a convolution's generator rather than taken from GlobalRandom,
+        // so the initial weights of every later layer stay what they were.
+        self.generator = generator ?? conv1.maskGenerator.derived(stream: 0x5D)
+    }
+
+    private static func check(_ p: Float) {
+        precondition(p >= 0 && p < 1, "BasicBlock: stochasticDepth \(p) is not in [0, 1)")
     }
 
     /// The residual branch F(x), before it is added to the shortcut.
@@ -26,7 +51,19 @@ public final class BasicBlock: Module {
         bn2(conv2(relu(bn1(conv1(input)))))
     }
 
+    /// shortcut(x) + b·F(x)/(1−p) with b ~ Bernoulli(1−p) per sample while
+    /// training with stochastic depth, else shortcut(x) + F(x): the block before its ReLU.
+    public func preActivation(_ input: Tensor) -> Tensor {
+        let identity = shortcut?(input) ?? input
+        var branch = residual(input)
+        if isTraining && stochasticDepth > 0 {
+            let keep = 1 - stochasticDepth
+            branch = branch * (Tensor.bernoulli([input.shape[0], 1, 1, 1], p: keep, using: &generator) * (1 / keep))
+        }
+        return branch + identity
+    }
+
     public override func forward(_ input: Tensor) -> Tensor {
-        relu(residual(input) + (shortcut?(input) ?? input))
+        relu(preActivation(input))
     }
 }

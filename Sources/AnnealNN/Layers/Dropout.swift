@@ -2,7 +2,7 @@ import AnnealTensor
 
 /// Inverted dropout: while training, zeroes each value with probability p and
 /// scales the kept ones by 1/(1−p), so evaluation needs no rescaling.
-public final class Dropout: Module {
+public final class Dropout: Module, StochasticLayer {
     public let probability: Float
     var generator: RandomGenerator
 
@@ -22,7 +22,7 @@ public final class Dropout: Module {
 
 /// Dropout for SELU networks (Klambauer et al. 2017): dropped units take SELU's
 /// negative saturation value and an affine correction keeps mean 0 and variance 1.
-public final class AlphaDropout: Module {
+public final class AlphaDropout: Module, StochasticLayer {
     public let probability: Float
     var generator: RandomGenerator
 

@@ -1,14 +1,46 @@
 import AnnealTensor
 
 /// The small convolutional network of the benchmarks and the `cnn` preset:
-/// two conv–BN–ReLU–maxpool stages, a 128-unit hidden layer with dropout.
+/// two conv–BN–ReLU–pool stages, a 128-unit hidden layer with dropout.
 /// Convolutions before batch norm carry no bias (batch norm's shift replaces it).
+///
+/// Regularization switches (the ablation's variants):
+/// - `pool: .fractional`: fractional max pooling by √2 (Graham 2014) in both
+///   stages, 28 → 19 → 13, so the hidden layer takes 64·13·13 inputs;
+/// - `batchNorm: false`: `Identity` in batch norm's places (state-dict indices
+///   stay the same) and biases on the convolutions, which batch norm's shift
+///   no longer replaces;
+/// - `dropConnect`: DropConnect on the hidden layer's weights (Wan et al. 2013
+///   put it on the layer before the classifier), alongside or instead of `dropout`.
 public enum SmallCNN {
-    public static func make(classes: Int = 10, dropout: Float = 0.5) -> Sequential {
-        Sequential(
-            Conv2d(1, 32, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(32), ReLU(), MaxPool2d(2),
-            Conv2d(32, 64, kernelSize: 3, padding: 1, bias: false), BatchNorm2d(64), ReLU(), MaxPool2d(2),
-            Flatten(), Linear(64 * 7 * 7, 128), ReLU(), Dropout(dropout), Linear(128, classes, weightInit: .xavierNormal()))
+    /// The downsampling of both stages.
+    public enum Pooling: String, CaseIterable, Sendable {
+        /// 2×2 max pooling, stride 2: 28 → 14 → 7.
+        case max
+        /// Fractional max pooling by √2: 28 → 19 → 13.
+        case fractional
+    }
+
+    public static func make(classes: Int = 10, dropout: Float = 0.5, pool: Pooling = .max,
+                            batchNorm: Bool = true, dropConnect: Float = 0) -> Sequential {
+        var size = 28
+        func downsample() -> Module {
+            switch pool {
+            case .max:
+                size /= 2
+                return MaxPool2d(2)
+            case .fractional:
+                let layer = FractionalMaxPool2d(ratio: 2.0.squareRoot())
+                size = layer.outputSize(size)
+                return layer
+            }
+        }
+        func normalization(_ channels: Int) -> Module { batchNorm ? BatchNorm2d(channels) : Identity() }
+        let stage1: [Module] = [Conv2d(1, 32, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(32), ReLU(), downsample()]
+        let stage2: [Module] = [Conv2d(32, 64, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(64), ReLU(), downsample()]
+        let head: [Module] = [Flatten(), Linear(64 * size * size, 128, dropConnect: dropConnect), ReLU(), Dropout(dropout),
+                              Linear(128, classes, weightInit: .xavierNormal())]
+        return Sequential(stage1 + stage2 + head)
     }
 }
 
@@ -24,24 +56,34 @@ public final class ResNet: Module {
     public let layer3: Sequential
     public let fc: Linear
 
-    public init(blocksPerStage n: Int, inChannels: Int = 1, classes: Int = 10, zeroInitResidual: Bool = false) {
+    /// `stochasticDepth` p_L > 0: block l of L (counted through all stages, 1-based)
+    /// drops its residual branch with probability p_l = p_L·l/L while training
+    /// (Huang et al. 2016's linear decay rule; they use p_L = 0.5).
+    public init(blocksPerStage n: Int, inChannels: Int = 1, classes: Int = 10, zeroInitResidual: Bool = false,
+                stochasticDepth: Float = 0) {
+        precondition(stochasticDepth >= 0 && stochasticDepth < 1, "ResNet: stochasticDepth \(stochasticDepth) is not in [0, 1)")
         conv1 = Conv2d(inChannels, 16, kernelSize: 3, padding: 1, bias: false)
         bn1 = BatchNorm2d(16)
-        func stage(_ input: Int, _ output: Int, stride: Int) -> Sequential {
+        let totalBlocks = Float(3 * n)
+        func stage(_ input: Int, _ output: Int, stride: Int, index: Int) -> Sequential {
             Sequential((0..<n).map { i in
-                BasicBlock(i == 0 ? input : output, output, stride: i == 0 ? stride : 1, zeroInitResidual: zeroInitResidual)
+                let l = Float(index * n + i + 1)
+                return BasicBlock(i == 0 ? input : output, output, stride: i == 0 ? stride : 1, zeroInitResidual: zeroInitResidual,
+                                  stochasticDepth: stochasticDepth * l / totalBlocks)
             })
         }
-        layer1 = stage(16, 16, stride: 1)
-        layer2 = stage(16, 32, stride: 2)
-        layer3 = stage(32, 64, stride: 2)
+        layer1 = stage(16, 16, stride: 1, index: 0)
+        layer2 = stage(16, 32, stride: 2, index: 1)
+        layer3 = stage(32, 64, stride: 2, index: 2)
         fc = Linear(64, classes, weightInit: .xavierNormal())
     }
 
     /// resnet20, resnet32 or resnet56 by depth.
-    public convenience init(depth: Int, inChannels: Int = 1, classes: Int = 10, zeroInitResidual: Bool = false) {
+    public convenience init(depth: Int, inChannels: Int = 1, classes: Int = 10, zeroInitResidual: Bool = false,
+                            stochasticDepth: Float = 0) {
         precondition((depth - 2) % 6 == 0 && depth >= 8, "ResNet: depth \(depth) is not 6n + 2")
-        self.init(blocksPerStage: (depth - 2) / 6, inChannels: inChannels, classes: classes, zeroInitResidual: zeroInitResidual)
+        self.init(blocksPerStage: (depth - 2) / 6, inChannels: inChannels, classes: classes, zeroInitResidual: zeroInitResidual,
+                  stochasticDepth: stochasticDepth)
     }
 
     public var blocks: [BasicBlock] { (layer1.layers + layer2.layers + layer3.layers).compactMap { $0 as? BasicBlock } }

@@ -14,7 +14,15 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Dropout after hidden layers (mlp: 0; cnn: 0.5 before the classifier).
     public var dropout: Float? = nil
     /// Residual presets: start every block as the identity (zero γ).
-    public var zeroInitResidual = false
+    public var zeroInitResidual: Bool? = nil
+    /// cnn: "max" (2×2) or "fractional" (√2, Graham 2014) pooling.
+    public var pool: String? = nil
+    /// cnn: false replaces batch norm by the identity (ablation).
+    public var batchNorm: Bool? = nil
+    /// DropConnect probability on hidden Linear layers (mlp, cnn).
+    public var dropConnect: Float? = nil
+    /// resnet*: stochastic-depth drop probability of the last block (rising linearly from 0).
+    public var stochasticDepth: Float? = nil
 
     public init(name: String) { self.name = name }
 
@@ -34,6 +42,22 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ConfigError("dropout \(dropout) is not in [0, 1)") }
         guard initStd > 0 else { throw ConfigError("init std \(initStd) must be positive") }
+        let residual = name.hasPrefix("resnet")
+        if let pool {
+            guard name == "cnn" else { throw ConfigError("--pool applies to the cnn model only, not '\(name)'") }
+            guard SmallCNN.Pooling(rawValue: pool) != nil else {
+                throw ConfigError("unknown pooling '\(pool)'; valid: \(SmallCNN.Pooling.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        if batchNorm == false && name != "cnn" { throw ConfigError("--batchnorm-off applies to the cnn model only, not '\(name)'") }
+        if let dropConnect {
+            guard !residual else { throw ConfigError("--dropconnect applies to mlp and cnn, not '\(name)'") }
+            guard dropConnect >= 0 && dropConnect < 1 else { throw ConfigError("dropconnect \(dropConnect) is not in [0, 1)") }
+        }
+        if let stochasticDepth {
+            guard residual else { throw ConfigError("--stochastic-depth applies to resnet models only, not '\(name)'") }
+            guard stochasticDepth >= 0 && stochasticDepth < 1 else { throw ConfigError("stochastic depth \(stochasticDepth) is not in [0, 1)") }
+        }
         if let hidden, hidden.isEmpty || hidden.contains(where: { $0 <= 0 }) {
             throw ConfigError("hidden sizes \(hidden) must be positive")
         }
@@ -56,12 +80,17 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         let activation = Activation(rawValue: activation)!
         switch name {
         case "cnn":
-            return SmallCNN.make(dropout: dropout ?? 0.5)
+            return SmallCNN.make(dropout: dropout ?? 0.5, pool: SmallCNN.Pooling(rawValue: pool ?? "max")!,
+                                 batchNorm: batchNorm ?? true, dropConnect: dropConnect ?? 0)
         case "resnet20", "resnet32", "resnet56":
-            return ResNet(depth: Int(name.dropFirst(6))!, zeroInitResidual: zeroInitResidual)
+            return ResNet(depth: Int(name.dropFirst(6))!, zeroInitResidual: zeroInitResidual ?? false,
+                          stochasticDepth: stochasticDepth ?? 0)
         default:
-            return MLP.make(hidden: hidden ?? [1024, 1024], activation: activation,
-                            initializer: makeInitializer(activation: activation), dropout: dropout ?? 0)
+            let mlp = MLP.make(hidden: hidden ?? [1024, 1024], activation: activation,
+                               initializer: makeInitializer(activation: activation), dropout: dropout ?? 0)
+            // DropConnect on the hidden layers, not the classifier.
+            for layer in mlp.layers.compactMap({ $0 as? Linear }).dropLast() { layer.dropConnect = dropConnect ?? 0 }
+            return mlp
         }
     }
 }

@@ -186,7 +186,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public var summary: String {
         var parts: [String] = []
         if mean.count == 1 {
-            parts.append(String(format: "normalize global (mean %.4f, std %.4f)", mean[0], std[0]))
+            parts.append(String(format: "normalize (mean %.4f, std %.4f)", mean[0], std[0]))
         } else if !mean.isEmpty {
             parts.append("normalize per channel (mean " + mean.map { String(format: "%.4f", $0) }.joined(separator: "/")
                          + ", std " + std.map { String(format: "%.4f", $0) }.joined(separator: "/") + ")")

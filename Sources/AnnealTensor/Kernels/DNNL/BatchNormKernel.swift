@@ -24,16 +24,14 @@ final class BatchNormKernel {
         channel = .plain([shape[1]])
     }
 
-    private static func raw(_ storage: TensorStorage) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.pointer) }
-
     /// Normalizes with the batch's statistics; returns the output (same layout as
     /// the input) and the batch mean and biased variance (under `DNNL.lock`).
     func runForward(input: Tensor, scale: Tensor, shift: Tensor) -> (output: Tensor, mean: Tensor, variance: Tensor) {
         let x = input.data(in: layout), y = Tensor.dnnlBuffer(layout)
         let mean = TensorStorage(count: shape[1]), variance = TensorStorage(count: shape[1])
-        DNNL.execute(forward, [(DNNL_ARG_SRC, layout, Self.raw(x)), (DNNL_ARG_DST, layout, Self.raw(y)),
-                               (DNNL_ARG_SCALE, channel, Self.raw(scale.storage)), (DNNL_ARG_SHIFT, channel, Self.raw(shift.storage)),
-                               (DNNL_ARG_MEAN, channel, Self.raw(mean)), (DNNL_ARG_VARIANCE, channel, Self.raw(variance))])
+        DNNL.execute(forward, [(DNNL_ARG_SRC, layout, x), (DNNL_ARG_DST, layout, y),
+                               (DNNL_ARG_SCALE, channel, scale.storage), (DNNL_ARG_SHIFT, channel, shift.storage),
+                               (DNNL_ARG_MEAN, channel, mean), (DNNL_ARG_VARIANCE, channel, variance)])
         return (Tensor.fromDNNL(shape: shape, layout: layout, data: y),
                 Tensor(shape: [shape[1]], storage: mean), Tensor(shape: [shape[1]], storage: variance))
     }
@@ -52,11 +50,11 @@ final class BatchNormKernel {
         -> (input: Tensor, scale: Tensor, shift: Tensor) {
         let x = input.data(in: layout), dy = outputGradient.data(in: layout), dx = Tensor.dnnlBuffer(layout)
         let dScale = TensorStorage(count: shape[1]), dShift = TensorStorage(count: shape[1])
-        DNNL.execute(backward, [(DNNL_ARG_SRC, layout, Self.raw(x)), (DNNL_ARG_DIFF_DST, layout, Self.raw(dy)),
-                                (DNNL_ARG_SCALE, channel, Self.raw(scale.storage)), (DNNL_ARG_SHIFT, channel, Self.raw(shift.storage)),
-                                (DNNL_ARG_MEAN, channel, Self.raw(mean.storage)), (DNNL_ARG_VARIANCE, channel, Self.raw(variance.storage)),
-                                (DNNL_ARG_DIFF_SRC, layout, Self.raw(dx)),
-                                (DNNL_ARG_DIFF_SCALE, channel, Self.raw(dScale)), (DNNL_ARG_DIFF_SHIFT, channel, Self.raw(dShift))])
+        DNNL.execute(backward, [(DNNL_ARG_SRC, layout, x), (DNNL_ARG_DIFF_DST, layout, dy),
+                                (DNNL_ARG_SCALE, channel, scale.storage), (DNNL_ARG_SHIFT, channel, shift.storage),
+                                (DNNL_ARG_MEAN, channel, mean.storage), (DNNL_ARG_VARIANCE, channel, variance.storage),
+                                (DNNL_ARG_DIFF_SRC, layout, dx),
+                                (DNNL_ARG_DIFF_SCALE, channel, dScale), (DNNL_ARG_DIFF_SHIFT, channel, dShift)])
         return (Tensor.fromDNNL(shape: shape, layout: layout, data: dx),
                 Tensor(shape: [shape[1]], storage: dScale), Tensor(shape: [shape[1]], storage: dShift))
     }

@@ -65,6 +65,15 @@ extension DNNL {
         reorder(from: source, UnsafeMutableRawPointer(sourcePointer), to: target, UnsafeMutableRawPointer(targetPointer))
     }
 
+    /// Runs a primitive on tensor buffers described by layouts. Taking the storage
+    /// objects (not raw pointers) keeps every buffer alive until the primitive has
+    /// run: a buffer released early would go back to the cache and be reused.
+    static func execute(_ primitive: DNNLPrimitive, _ args: [(Int32, DNNLLayout, TensorStorage)]) {
+        withExtendedLifetime(args) {
+            execute(primitive, args.map { ($0.0, $0.1, UnsafeMutableRawPointer($0.2.pointer)) })
+        }
+    }
+
     /// Runs a primitive on raw buffers described by layouts (memory objects are
     /// made per call: cheap next to the work, and never shared between calls).
     static func execute(_ primitive: DNNLPrimitive, _ args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)]) {

@@ -76,16 +76,14 @@ final class ConvolutionKernel {
         return target
     }
 
-    private static func raw(_ storage: TensorStorage) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.pointer) }
-
     /// Forward pass (under `DNNL.lock`).
     func runForward(input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
         let x = input.data(in: source), w = weightData(weight, in: weights)
         let y = Tensor.dnnlBuffer(destination)
-        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [
-            (DNNL_ARG_SRC, source, Self.raw(x)), (DNNL_ARG_WEIGHTS, weights, Self.raw(w)), (DNNL_ARG_DST, destination, Self.raw(y)),
+        var args: [(Int32, DNNLLayout, TensorStorage)] = [
+            (DNNL_ARG_SRC, source, x), (DNNL_ARG_WEIGHTS, weights, w), (DNNL_ARG_DST, destination, y),
         ]
-        if let bias { args.append((DNNL_ARG_BIAS, .plain([geometry.outChannels]), Self.raw(bias.storage))) }
+        if let bias { args.append((DNNL_ARG_BIAS, .plain([geometry.outChannels]), bias.storage)) }
         DNNL.execute(forward, args)
         return Tensor.fromDNNL(shape: geometry.outputShape, layout: destination, data: y)
     }
@@ -111,8 +109,8 @@ final class ConvolutionKernel {
         let k = backwardData
         let dy = outputGradient.data(in: k.diffDestination), w = weightData(weight, in: k.weights)
         let dx = Tensor.dnnlBuffer(k.diffSource)
-        DNNL.execute(k.primitive, [(DNNL_ARG_DIFF_DST, k.diffDestination, Self.raw(dy)), (DNNL_ARG_WEIGHTS, k.weights, Self.raw(w)),
-                                   (DNNL_ARG_DIFF_SRC, k.diffSource, Self.raw(dx))])
+        DNNL.execute(k.primitive, [(DNNL_ARG_DIFF_DST, k.diffDestination, dy), (DNNL_ARG_WEIGHTS, k.weights, w),
+                                   (DNNL_ARG_DIFF_SRC, k.diffSource, dx)])
         return Tensor.fromDNNL(shape: geometry.inputShape, layout: k.diffSource, data: dx)
     }
 
@@ -142,11 +140,11 @@ final class ConvolutionKernel {
         let x = input.data(in: k.source), dy = outputGradient.data(in: k.diffDestination)
         let dw = Tensor.dnnlBuffer(k.diffWeights)
         let db = g.hasBias ? TensorStorage(count: g.outChannels) : nil
-        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [
-            (DNNL_ARG_SRC, k.source, Self.raw(x)), (DNNL_ARG_DIFF_DST, k.diffDestination, Self.raw(dy)),
-            (DNNL_ARG_DIFF_WEIGHTS, k.diffWeights, Self.raw(dw)),
+        var args: [(Int32, DNNLLayout, TensorStorage)] = [
+            (DNNL_ARG_SRC, k.source, x), (DNNL_ARG_DIFF_DST, k.diffDestination, dy),
+            (DNNL_ARG_DIFF_WEIGHTS, k.diffWeights, dw),
         ]
-        if let db { args.append((DNNL_ARG_DIFF_BIAS, .plain([g.outChannels]), Self.raw(db))) }
+        if let db { args.append((DNNL_ARG_DIFF_BIAS, .plain([g.outChannels]), db)) }
         DNNL.execute(k.primitive, args)
         let plain = DNNLLayout.plain(g.dnnlWeightShape)
         var weightGradient = dw

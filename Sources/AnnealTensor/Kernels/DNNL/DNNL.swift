@@ -26,6 +26,14 @@ enum DNNL {
     /// one execution at a time (training is sequential; tests run in parallel).
     static let lock = NSRecursiveLock()
 
+    /// oneDNN sizes a primitive's per-thread scratch for the OpenMP thread count of
+    /// the thread that creates it, and running it with more threads overruns that
+    /// scratch. The count is a per-thread OpenMP setting, so each primitive records
+    /// the count it was made for and sets it again on whichever thread runs it.
+    static func useThreads(_ count: Int32) {
+        if omp_get_max_threads() != count { omp_set_num_threads(count) }
+    }
+
     static func check(_ status: dnnl_status_t, _ what: @autoclosure () -> String) {
         if status != dnnl_success {
             fatalError("oneDNN \(what()) failed with status \(status.rawValue) (run with DNNL_VERBOSE=1 for details)")
@@ -72,33 +80,55 @@ enum DNNL {
     }
 }
 
-/// A oneDNN primitive and its descriptor.
+/// A oneDNN primitive and its descriptor. Scratch memory is ours to give
+/// ("user" scratchpad mode): oneDNN's default library scratchpad lives in
+/// thread-local storage of the thread that *created* the primitive, so running
+/// it from another thread (test runners, loader workers) would find none.
 final class DNNLPrimitive {
     let descriptor: dnnl_primitive_desc_t
     let primitive: dnnl_primitive_t
+    /// The OpenMP thread count the primitive was created for (and must run with).
+    let threads = Int32(Threads.count)
+    /// Bytes of scratch memory each execution needs.
+    let scratchpadBytes: Int
 
     /// Creates from an op descriptor (a `dnnl_*_desc_t` initialized by the caller).
-    init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, attributes: dnnl_primitive_attr_t? = nil, what: String) {
+    init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, what: String) {
+        DNNL.useThreads(threads)
+        let attributes = DNNLPrimitive.userScratchpadAttributes()
+        defer { dnnl_primitive_attr_destroy(attributes) }
         var pd: dnnl_primitive_desc_t?
         withUnsafePointer(to: &op) { pointer in
             DNNL.check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes, DNNL.context.engine, hint?.descriptor),
                        "\(what) primitive_desc_create")
         }
-        var primitive: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&primitive, pd), "\(what) primitive_create")
-        descriptor = pd!
-        self.primitive = primitive!
+        (descriptor, primitive, scratchpadBytes) = DNNLPrimitive.make(pd!, what)
     }
 
     /// A reorder between two layouts of the same tensor.
     init(reorderFrom source: dnnl_memory_desc_t, to target: dnnl_memory_desc_t) {
+        DNNL.useThreads(threads)
+        let attributes = DNNLPrimitive.userScratchpadAttributes()
+        defer { dnnl_primitive_attr_destroy(attributes) }
         var pd: dnnl_primitive_desc_t?
         var s = source, t = target
-        DNNL.check(dnnl_reorder_primitive_desc_create(&pd, &s, DNNL.context.engine, &t, DNNL.context.engine, nil), "reorder_primitive_desc_create")
+        DNNL.check(dnnl_reorder_primitive_desc_create(&pd, &s, DNNL.context.engine, &t, DNNL.context.engine, attributes),
+                   "reorder_primitive_desc_create")
+        (descriptor, primitive, scratchpadBytes) = DNNLPrimitive.make(pd!, "reorder")
+    }
+
+    private static func userScratchpadAttributes() -> dnnl_primitive_attr_t {
+        var attributes: dnnl_primitive_attr_t?
+        DNNL.check(dnnl_primitive_attr_create(&attributes), "primitive_attr_create")
+        DNNL.check(dnnl_primitive_attr_set_scratchpad_mode(attributes, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
+        return attributes!
+    }
+
+    private static func make(_ pd: dnnl_primitive_desc_t, _ what: String) -> (dnnl_primitive_desc_t, dnnl_primitive_t, Int) {
         var primitive: dnnl_primitive_t?
-        DNNL.check(dnnl_primitive_create(&primitive, pd), "reorder primitive_create")
-        descriptor = pd!
-        self.primitive = primitive!
+        DNNL.check(dnnl_primitive_create(&primitive, pd), "\(what) primitive_create")
+        let scratchpad = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0).map { DNNL.size($0.pointee) } ?? 0
+        return (pd, primitive!, scratchpad)
     }
 
     /// The layout the primitive chose for an argument.
@@ -108,9 +138,20 @@ final class DNNLPrimitive {
     }
 
     func execute(_ args: [(Int32, dnnl_memory_t)]) {
-        let arguments = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
-        DNNL.check(dnnl_primitive_execute(primitive, DNNL.context.stream, Int32(arguments.count), arguments), "primitive_execute")
-        DNNL.check(dnnl_stream_wait(DNNL.context.stream), "stream_wait")
+        DNNL.useThreads(threads)
+        var arguments = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+        var scratchMemory: dnnl_memory_t?
+        let scratch = scratchpadBytes > 0 ? TensorStorage(count: (scratchpadBytes + 3) / 4) : nil
+        if let scratch {
+            var md = memoryDescriptor(dnnl_query_scratchpad_md)
+            DNNL.check(dnnl_memory_create(&scratchMemory, &md, DNNL.context.engine, scratch.pointer), "memory_create (scratchpad)")
+            arguments.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchMemory))
+        }
+        withExtendedLifetime(scratch) {
+            DNNL.check(dnnl_primitive_execute(primitive, DNNL.context.stream, Int32(arguments.count), arguments), "primitive_execute")
+            DNNL.check(dnnl_stream_wait(DNNL.context.stream), "stream_wait")
+        }
+        if let scratchMemory { dnnl_memory_destroy(scratchMemory) }
     }
 
     deinit {

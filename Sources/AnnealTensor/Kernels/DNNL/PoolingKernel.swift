@@ -56,14 +56,12 @@ final class PoolingKernel {
         }
     }
 
-    private static func raw(_ storage: TensorStorage) -> UnsafeMutableRawPointer { UnsafeMutableRawPointer(storage.pointer) }
-
     /// Forward pass; returns the output and the workspace backward needs (under `DNNL.lock`).
     func runForward(input: Tensor) -> (output: Tensor, workspace: TensorStorage?) {
         let x = input.data(in: source), y = Tensor.dnnlBuffer(destination)
         let w = workspace.map { Tensor.dnnlBuffer($0) }
-        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [(DNNL_ARG_SRC, source, Self.raw(x)), (DNNL_ARG_DST, destination, Self.raw(y))]
-        if let workspace, let w { args.append((DNNL_ARG_WORKSPACE, workspace, Self.raw(w))) }
+        var args: [(Int32, DNNLLayout, TensorStorage)] = [(DNNL_ARG_SRC, source, x), (DNNL_ARG_DST, destination, y)]
+        if let workspace, let w { args.append((DNNL_ARG_WORKSPACE, workspace, w)) }
         DNNL.execute(forward, args)
         return (Tensor.fromDNNL(shape: geometry.output, layout: destination, data: y), w)
     }
@@ -83,9 +81,9 @@ final class PoolingKernel {
     /// Gradient with respect to the input, in the input's layout (under `DNNL.lock`).
     func runBackward(outputGradient: Tensor, workspace w: TensorStorage?) -> Tensor {
         let dy = outputGradient.data(in: destination), dx = Tensor.dnnlBuffer(source)
-        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [(DNNL_ARG_DIFF_DST, destination, Self.raw(dy)),
-                                                                    (DNNL_ARG_DIFF_SRC, source, Self.raw(dx))]
-        if let workspace, let w { args.append((DNNL_ARG_WORKSPACE, workspace, Self.raw(w))) }
+        var args: [(Int32, DNNLLayout, TensorStorage)] = [(DNNL_ARG_DIFF_DST, destination, dy),
+                                                                    (DNNL_ARG_DIFF_SRC, source, dx)]
+        if let workspace, let w { args.append((DNNL_ARG_WORKSPACE, workspace, w)) }
         DNNL.execute(backward, args)
         return Tensor.fromDNNL(shape: geometry.input, layout: source, data: dx)
     }
