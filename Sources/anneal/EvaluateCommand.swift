@@ -21,14 +21,24 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Model preset the weights belong to.") var model = "mlp"
     @Option(help: "Weights file (.safetensors).") var weights: String
     @OptionGroup var data: DataOptions
+    @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
+    var mcSamples: Int?
+
+    func validate() throws {
+        if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1, got \(mcSamples)") }
+    }
 
     func run() throws {
         data.applyThreads()
         let (network, preprocessing) = try loadModel(named: model, weights: weights)
         let testSet = try FashionMNIST.load(.test, from: data.dataDir)
-        let metrics = Trainer.evaluate(network, on: DataLoader(testSet, batchSize: data.batchSize),
-                                       lossFunction: { crossEntropy($0, labels: $1.labels) },
-                                       preprocessing: preprocessing)
+        let loader = DataLoader(testSet, batchSize: data.batchSize)
+        let metrics = if let mcSamples {
+            Trainer.evaluateMonteCarlo(network, on: loader, passes: mcSamples, preprocessing: preprocessing,
+                                       including: { $0 is Dropout || $0 is AlphaDropout || $0 is Dropout2d })
+        } else {
+            Trainer.evaluate(network, on: loader, preprocessing: preprocessing)
+        }
         print(String(format: "test loss: %.4f", metrics.loss))
         print(String(format: "test accuracy: %.4f", metrics.accuracy))
     }

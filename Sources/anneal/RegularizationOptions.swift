@@ -34,7 +34,13 @@ struct RegularizationOptions: ParsableArguments {
     /// Loss-side regularizers: label smoothing and the weight penalties.
     func apply(to trainer: Trainer) {
         let smoothing = labelSmoothing
-        if smoothing > 0 { trainer.lossFunction = { crossEntropy($0, labels: $1.labels, labelSmoothing: smoothing) } }
+        if smoothing > 0 {
+            trainer.lossFunction = { logits, batch in
+                guard let targets = batch.targets else { return crossEntropy(logits, labels: batch.labels, labelSmoothing: smoothing) }
+                // Mixed targets are smoothed the same way: (1 − ε)·q + ε/C.
+                return crossEntropy(logits, targets: targets * (1 - smoothing) + smoothing / Float(logits.shape[1]))
+            }
+        }
         if l1 > 0 || l2 > 0 { trainer.lossFunction = WeightPenalty(l1: l1, l2: l2).addingTo(trainer.lossFunction, model: trainer.model) }
     }
 }

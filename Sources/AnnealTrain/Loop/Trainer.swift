@@ -22,11 +22,17 @@ public final class Trainer {
     public private(set) var history: [EpochRecord] = []
 
     public init(model: Module, optimizer: Optimizer, callbacks: [TrainingCallback] = [],
-                lossFunction: @escaping (Tensor, Batch) -> Tensor = { crossEntropy($0, labels: $1.labels) }) {
+                lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {
         self.model = model
         self.optimizer = optimizer
         self.callbacks = callbacks
         self.lossFunction = lossFunction
+    }
+
+    /// Softmax cross-entropy against the batch's probability targets (Mixup,
+    /// CutMix) when it has them, else against its labels.
+    public static func crossEntropyLoss(_ logits: Tensor, _ batch: Batch) -> Tensor {
+        batch.targets.map { crossEntropy(logits, targets: $0) } ?? crossEntropy(logits, labels: batch.labels)
     }
 
     /// Trains until `epochs` epochs are complete (continuing after `history`),
@@ -77,7 +83,7 @@ public final class Trainer {
 
     /// Loss and accuracy of `model` in evaluation mode, recording no graph.
     public static func evaluate(_ model: Module, on loader: DataLoader,
-                                lossFunction: (Tensor, Batch) -> Tensor = { crossEntropy($0, labels: $1.labels) },
+                                lossFunction: (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss,
                                 preprocessing: Preprocessing = .none) -> Metrics {
         let wasTraining = model.isTraining
         model.eval()

@@ -11,6 +11,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var initializer: String = "kaiming"
     public var initStd: Float = 0.01
     public var hidden: [Int]? = nil
+    /// mlp: input width (784, or k after a PCA projection).
+    public var inputs: Int? = nil
     /// Dropout after hidden layers (mlp: 0; cnn: 0.5 before the classifier).
     public var dropout: Float? = nil
     /// Residual presets: start every block as the identity (zero γ).
@@ -43,6 +45,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         if let dropout, !(dropout >= 0 && dropout < 1) { throw ConfigError("dropout \(dropout) is not in [0, 1)") }
         guard initStd > 0 else { throw ConfigError("init std \(initStd) must be positive") }
         let residual = name.hasPrefix("resnet")
+        if let inputs, inputs != 784 && name != "mlp" { throw ConfigError("model '\(name)' takes 28×28 images, not \(inputs) features") }
         if let pool {
             guard name == "cnn" else { throw ConfigError("--pool applies to the cnn model only, not '\(name)'") }
             guard SmallCNN.Pooling(rawValue: pool) != nil else {
@@ -86,7 +89,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             return ResNet(depth: Int(name.dropFirst(6))!, zeroInitResidual: zeroInitResidual ?? false,
                           stochasticDepth: stochasticDepth ?? 0)
         default:
-            let mlp = MLP.make(hidden: hidden ?? [1024, 1024], activation: activation,
+            let mlp = MLP.make(inputs: inputs ?? 784, hidden: hidden ?? [1024, 1024], activation: activation,
                                initializer: makeInitializer(activation: activation), dropout: dropout ?? 0)
             // DropConnect on the hidden layers, not the classifier.
             for layer in mlp.layers.compactMap({ $0 as? Linear }).dropLast() { layer.dropConnect = dropConnect ?? 0 }

@@ -1,0 +1,114 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+/// Every option of a training run (model, optimizer, schedule, regularization,
+/// data, control), and the run itself. `anneal train` is this plus an output
+/// directory; `anneal ablate` and the recipe commands reuse it with changes.
+struct TrainOptions: ParsableArguments {
+    @Option(help: "Model preset: \(ModelConfig.presetNames.joined(separator: ", ")).") var model = "mlp"
+    @OptionGroup var data: DataOptions
+    @Option(help: "Epochs.") var epochs = 20
+    @Option(help: "Optimizer: \(OptimizerConfig.names.joined(separator: ", ")).") var optimizer = "sgd"
+    @Option(help: "Learning rate (peak of the schedule; default: 0.05 for sgd, 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
+    var lr: Float?
+    @Option(help: "Momentum (sgd, rmsprop).") var momentum: Float = 0.9
+    @Option(help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt.")
+    var weightDecay: Float = 5e-4
+    @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).") var activation = "relu"
+    @Option(help: "Initialization: \(ModelConfig.initializerNames.joined(separator: ", ")).") var `init` = "kaiming"
+    @Option(help: "Standard deviation for --init gaussian.") var initStd: Float = 0.01
+    @Option(help: "Hidden layer widths for mlp, comma-separated.") var hidden = "1024,1024"
+    @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
+    var dropout: Float?
+    @Flag(help: "Residual presets: zero-initialize the last batch-norm scale of each block.") var zeroInitResidual = false
+    @Option(help: "Train on the first N training images only.") var trainSubset: Int?
+    @Option(help: "Random seed (weights, shuffling, dropout, augmentation).") var seed: UInt64 = 0
+    @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
+    @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
+    @OptionGroup(title: "Data preprocessing and augmentation") var trainingData: TrainingDataOptions
+    @OptionGroup(title: "Learning-rate schedule") var lrSchedule: ScheduleOptions
+    @OptionGroup(title: "Training control") var control: TrainingControlOptions
+
+    func validate() throws {
+        guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
+        if let trainSubset, trainSubset <= 0 { throw ValidationError("--train-subset must be positive, got \(trainSubset)") }
+    }
+
+    /// The model configuration these options describe (input width from the data).
+    func modelConfig(inputs: Int? = nil) throws -> ModelConfig {
+        var config = ModelConfig(name: model)
+        config.activation = activation
+        config.initializer = `init`
+        config.initStd = initStd
+        config.dropout = dropout
+        config.zeroInitResidual = zeroInitResidual ? true : nil
+        config.hidden = try parseSizes(hidden, option: "--hidden")
+        config.inputs = inputs
+        regularization.configure(&config)
+        try config.validate()
+        return config
+    }
+
+    /// The training images (optionally a subset) and the test images.
+    func loadData() throws -> (train: TensorDataset, test: TensorDataset) {
+        var trainSet = try FashionMNIST.load(.train, from: data.dataDir)
+        if let trainSubset { trainSet = trainSet.prefix(trainSubset) }
+        return (trainSet, try FashionMNIST.load(.test, from: data.dataDir))
+    }
+
+    /// Trains on `train`, evaluating on `evaluation` after each epoch; writes
+    /// `DIR/metrics.csv` and `DIR/model.safetensors` and reports what happened.
+    func run(train trainSet: TensorDataset, evaluation evaluationSet: TensorDataset, outputDirectory out: String,
+             log: Bool = true, extraCallbacks: [TrainingCallback] = []) throws -> TrainingOutcome {
+        data.applyThreads()
+        GlobalRandom.seed(seed)
+        let training = try trainingData.makeTrainingData(trainSet: trainSet, batchSize: data.batchSize, seed: seed)
+        try training.check(model: model)
+        let config = try modelConfig(inputs: training.inputShape.count == 1 ? training.inputWidth : nil)
+        let network = try config.makeModel()
+        let optimizerConfig = OptimizerConfig(name: optimizer, learningRate: lr, momentum: momentum, weightDecay: weightDecay)
+        let optim = try optimizerConfig.makeOptimizer(for: network)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
+        if log {
+            print("model \(model): \(network.parameterCount) parameters; optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate) "
+                  + "(\(lrSchedule.schedule)); \(trainSet.count) training images, batch \(data.batchSize), \(Threads.count) threads")
+            print(training.summary)
+        }
+        let schedule = try lrSchedule.makeSchedule(baseLR: optimizerConfig.resolvedLearningRate, epochs: epochs,
+                                                   stepsPerEpoch: training.loader.count, batchSize: data.batchSize)
+        let (controlCallbacks, earlyStopping) = control.makeCallbacks(monitor: lrSchedule.monitoredMetric, outputDirectory: out, config: config)
+        var reporting: [TrainingCallback] = [MetricsCSVWriter(path: "\(out)/metrics.csv")]
+        if log { reporting.insert(ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0), at: 0) }
+        // The scheduler sets the rate before anything else looks at a step.
+        let trainer = Trainer(model: network, optimizer: optim, callbacks:
+            [LearningRateScheduler(schedule, monitor: lrSchedule.monitoredMetric)] + controlCallbacks
+            + regularization.callbacks() + extraCallbacks + reporting)
+        trainer.preprocessing = training.preprocessing
+        regularization.apply(to: trainer)
+        let clock = ContinuousClock(), started = clock.now
+        let history = try trainer.fit(training.loader, evaluation: evaluationLoader, epochs: epochs)
+        let seconds = (clock.now - started).seconds
+        let weightsPath = "\(out)/model.safetensors"
+        try WeightsFile(model: network, config: config, preprocessing: training.preprocessing).write(to: weightsPath)
+        if log {
+            print("wrote \(out)/metrics.csv and \(weightsPath) (\(String(format: "%.1f", seconds))s)")
+            if let earlyStopping { print(earlyStopping.summary) }
+        }
+        // After a restore of the best weights, the last epoch's figures describe other weights.
+        let restored = earlyStopping?.restoredBestWeights == true
+        let final = restored ? Trainer.evaluate(network, on: evaluationLoader, preprocessing: training.preprocessing)
+                             : history.last?.evaluation
+        return TrainingOutcome(model: network, history: history, evaluation: final, seconds: seconds)
+    }
+}
+
+/// What a training run produced.
+struct TrainingOutcome {
+    let model: Module
+    let history: [EpochRecord]
+    /// Metrics of the final weights on the evaluation set.
+    let evaluation: Metrics?
+    let seconds: Double
+}
