@@ -48,5 +48,6 @@ let package = Package(
         .testTarget(name: "AnnealScheduleTests", dependencies: ["Anneal", "AnnealTestSupport"]),
         .testTarget(name: "AnnealAugmentationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
         .testTarget(name: "AnnealRegularizationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRecipeTests", dependencies: ["Anneal", "AnnealTestSupport"]),
     ]
 )

@@ -28,9 +28,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output directory.") var out = "runs/latest"
 
     func run() throws {
-        let (train, test) = try options.loadData()
-        let outcome = try options.run(train: train, evaluation: test, outputDirectory: out)
-        print(String(format: "test accuracy: %.4f", outcome.evaluation?.accuracy ?? .nan))
+        let (train, evaluation) = try options.loadData()
+        let outcome = try options.run(train: train, evaluation: evaluation, outputDirectory: out)
+        // Read the curves the way the notes do: still improving, overfitting, underfitting, lr too high or low.
+        for line in try CurveDiagnosis.report(outcome.history, png: "\(out)/curves.png") { print(line) }
+        print(String(format: "%@ accuracy: %.4f", options.usesValidation() ? "validation" : "test", outcome.evaluation?.accuracy ?? .nan))
     }
 }
 

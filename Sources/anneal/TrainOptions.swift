@@ -24,6 +24,8 @@ struct TrainOptions: ParsableArguments {
     @Flag(help: "Residual presets: zero-initialize the last batch-norm scale of each block.") var zeroInitResidual = false
     @Option(help: "Train on the first N training images only.") var trainSubset: Int?
     @Option(help: "Random seed (weights, shuffling, dropout, augmentation).") var seed: UInt64 = 0
+    @Option(help: "Hold out this fraction of the training images as a validation set and evaluate on it instead of the test set (train: default 0; doctor, search, diagnose: 0.1).")
+    var valSplit: Double?
     @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
     @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
     @OptionGroup(title: "Data preprocessing and augmentation") var trainingData: TrainingDataOptions
@@ -33,6 +35,7 @@ struct TrainOptions: ParsableArguments {
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
         if let trainSubset, trainSubset <= 0 { throw ValidationError("--train-subset must be positive, got \(trainSubset)") }
+        if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
     }
 
     /// The model configuration these options describe (input width from the data).
@@ -50,12 +53,26 @@ struct TrainOptions: ParsableArguments {
         return config
     }
 
-    /// The training images (optionally a subset) and the test images.
-    func loadData() throws -> (train: TensorDataset, test: TensorDataset) {
+    /// The training images (optionally a subset) and the evaluation images: the
+    /// test set, or with `--val-split F > 0` (default `defaultValSplit`) a validation
+    /// set of that fraction held out from the training images (split by `--seed`),
+    /// in which case the test set is not read at all.
+    func loadData(defaultValSplit: Double = 0) throws -> (train: TensorDataset, test: TensorDataset) {
         var trainSet = try FashionMNIST.load(.train, from: data.dataDir)
         if let trainSubset { trainSet = trainSet.prefix(trainSubset) }
+        let fraction = valSplit ?? defaultValSplit
+        if fraction > 0 {
+            let parts = trainSet.split(validationFraction: fraction, seed: seed)
+            return (parts.train, parts.validation)
+        }
         return (trainSet, try FashionMNIST.load(.test, from: data.dataDir))
     }
+
+    /// The test images only (search's single final report).
+    func loadTestSet() throws -> TensorDataset { try FashionMNIST.load(.test, from: data.dataDir) }
+
+    /// Whether evaluation runs on a validation split (for labels: "val" vs "test").
+    func usesValidation(defaultValSplit: Double = 0) -> Bool { (valSplit ?? defaultValSplit) > 0 }
 
     /// Trains on `train`, evaluating on `evaluation` after each epoch; writes
     /// `DIR/metrics.csv` and `DIR/model.safetensors` and reports what happened.

@@ -1,0 +1,46 @@
+import AnnealData
+import AnnealNN
+import AnnealTensor
+import Foundation
+
+/// Shared pieces of the recipe checks (anneal doctor).
+public enum RecipeSupport {
+    /// A deep copy of every parameter and buffer, to restore after a check that trains.
+    public static func snapshot(_ model: Module) -> [String: Tensor] {
+        model.stateDict().mapValues { Tensor($0.scalars, shape: $0.shape) }
+    }
+
+    public static func restore(_ model: Module, from state: [String: Tensor]) throws {
+        try model.loadStateDict(state.mapValues { Tensor($0.scalars, shape: $0.shape) })
+    }
+
+    /// The first `k` samples as one batch (stratified: cycling through the classes when possible).
+    public static func smallSample(_ dataset: TensorDataset, k: Int) -> Batch {
+        var byClass: [Int: [Int]] = [:]
+        for i in 0..<dataset.count { byClass[dataset.label(at: i), default: []].append(i) }
+        let classes = byClass.keys.sorted()
+        var chosen: [Int] = [], round = 0
+        while chosen.count < min(k, dataset.count) {
+            for c in classes where chosen.count < min(k, dataset.count) {
+                if round < byClass[c]!.count { chosen.append(byClass[c]![round]) }
+            }
+            round += 1
+        }
+        let subset = dataset.subset(chosen)
+        return Batch(inputs: subset.samples, labels: subset.labels ?? [], indices: chosen)
+    }
+
+    /// Accuracy of logits [N, C] against labels.
+    public static func accuracy(_ logits: Tensor, labels: [Int]) -> Double {
+        let classes = logits.shape[1]
+        let values = logits.scalars
+        var correct = 0
+        for (row, label) in labels.enumerated() {
+            let scores = values[(row * classes)..<((row + 1) * classes)]
+            if let best = scores.indices.max(by: { scores[$0] < scores[$1] }), best - row * classes == label { correct += 1 }
+        }
+        return labels.isEmpty ? .nan : Double(correct) / Double(labels.count)
+    }
+
+    static func format(_ x: Double) -> String { String(format: "%.4g", x) }
+}

@@ -1,0 +1,134 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+/// The first three steps of the recipe plus per-layer statistics, each with a verdict.
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Sanity checks before training: initial loss, overfitting a small sample, learning-rate range test, per-layer statistics.",
+        discussion: "Uses the training images only (a --val-split of 0.1 is held out by default and not touched); never the test set.")
+
+    @OptionGroup var options: TrainOptions
+    @Option(help: "Examples for the overfit check.") var overfitSamples = 20
+    @Option(help: "Step budget for the overfit check.") var overfitSteps = 300
+    @Option(help: "Range test: first learning rate.") var rangeStart = 1e-6
+    @Option(help: "Range test: last learning rate.") var rangeEnd = 10.0
+    @Option(help: "Range test: steps.") var rangeSteps = 200
+    @Option(help: "Directory for the range-test PNG.") var out = "runs/doctor"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard overfitSamples > 0, overfitSteps > 0, rangeSteps >= 20 else { throw ValidationError("--overfit-samples/--overfit-steps must be positive and --range-steps ≥ 20") }
+        guard rangeStart > 0, rangeEnd > rangeStart else { throw ValidationError("--range-start must be positive and below --range-end") }
+    }
+
+    /// The options with every regularizer off.
+    var unregularized: TrainOptions {
+        var v = options
+        v.weightDecay = 0
+        v.dropout = 0
+        v.regularization.l1 = 0
+        v.regularization.l2 = 0
+        v.regularization.dropconnect = nil
+        v.regularization.stochasticDepth = nil
+        v.regularization.labelSmoothing = 0
+        v.regularization.maxNorm = nil
+        return v
+    }
+
+    func run() throws {
+        options.data.applyThreads()
+        let (trainSet, _) = try options.loadData(defaultValSplit: 0.1)
+        let training = try options.trainingData.makeTrainingData(trainSet: trainSet, batchSize: options.data.batchSize, seed: options.seed)
+        try training.check(model: options.model)
+        let inputs = training.inputShape.count == 1 ? training.inputWidth : nil
+        let preprocessing = training.preprocessing
+        let apply: (Tensor) -> Tensor = { preprocessing.apply($0) }
+        let plain = unregularized
+        func freshModel(_ o: TrainOptions) throws -> Module {
+            GlobalRandom.seed(options.seed)
+            return try o.modelConfig(inputs: inputs).makeModel()
+        }
+        func optimizer(for model: Module, weightDecay: Float) throws -> Optimizer {
+            try OptimizerConfig(name: options.optimizer, learningRate: options.lr, momentum: options.momentum, weightDecay: weightDecay)
+                .makeOptimizer(for: model)
+        }
+        let log = !json
+        func say(_ s: String) { if log { print(s); fflush(nil) } }
+        say("doctor: model \(options.model), \(trainSet.count) training images (validation held out, test set untouched)")
+
+        // 1. Initial loss, regularization off; then on.
+        let classes = trainSet.classCount
+        let probe = RecipeSupport.smallSample(trainSet, k: min(500, trainSet.count))
+        let l2 = options.regularization.l2 > 0 ? options.regularization.l2 : (options.weightDecay > 0 ? options.weightDecay : 1e-3)
+        let penalty = WeightPenalty(l1: options.regularization.l1, l2: l2)
+        let initial = InitialLossCheck.run(model: try freshModel(plain), batch: probe, classes: classes, preprocessing: apply,
+                                           regularizer: { penalty($0) })
+        say("1. initial loss: \(initial.ok ? "ok" : "FAIL")")
+        for f in initial.findings { say("   " + f) }
+
+        // 2. Overfit a small sample, regularization off.
+        let sample = RecipeSupport.smallSample(trainSet, k: overfitSamples)
+        let overfitModel = try freshModel(plain)
+        let overfit = OverfitCheck.run(model: overfitModel, optimizer: try optimizer(for: overfitModel, weightDecay: 0), batch: sample,
+                                       maxSteps: overfitSteps, preprocessing: apply)
+        say("2. overfit \(overfitSamples) examples: \(overfit.passed ? "ok" : "FAIL")")
+        for f in overfit.findings { say("   " + f) }
+
+        // 3. Learning-rate range test on the training data, with the configured regularization.
+        let rangeModel = try freshModel(options)
+        var settings = LearningRateRangeTest.Settings()
+        settings.start = rangeStart; settings.end = rangeEnd; settings.steps = rangeSteps
+        let range = try LearningRateRangeTest.run(model: rangeModel, optimizer: try optimizer(for: rangeModel, weightDecay: options.weightDecay),
+                                                  loader: training.loader, settings: settings, preprocessing: apply)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let pngPath = "\(out)/lr-range.png"
+        try range.plot(to: pngPath)
+        say("3. learning-rate range test (\(range.learningRates.count) steps): suggested lr \(range.suggestedLR.map { String(format: "%.3g", $0) } ?? "none")")
+        for f in range.findings { say("   " + f) }
+        say("   wrote \(pngPath) (x: log10 lr; blue raw loss, orange smoothed, green the suggestion)")
+
+        // 4. Per-layer statistics at initialization.
+        let statsBatch = RecipeSupport.smallSample(trainSet, k: min(256, trainSet.count))
+        let stats = LayerStatistics.run(model: try freshModel(options), batch: statsBatch, preprocessing: apply)
+        say("4. per-layer statistics at initialization:")
+        if log {
+            print("   layer      kind              act mean   act std   dead %   grad norm")
+            for l in stats.layers {
+                print("   " + l.name.padding(toLength: 10, withPad: " ", startingAt: 0) + " "
+                      + l.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
+                      + String(format: " %9.4f %9.4f", l.activationMean, l.activationStd)
+                      + (l.deadFraction.map { String(format: " %7.1f", $0 * 100) } ?? "        ")
+                      + (l.gradientNorm.map { String(format: "   %.3g", $0) } ?? ""))
+            }
+        }
+        for f in stats.findings { say("   " + f) }
+
+        let findings = initial.findings + overfit.findings + range.findings + stats.findings
+        if json {
+            var object: [String: Any] = [
+                "model": options.model,
+                "initial_loss": num(initial.initialLoss), "expected_initial_loss": initial.expectedLoss, "initial_loss_ok": initial.ok,
+                "regularized_loss": num(initial.regularizedLoss),
+                "regularization_raises_loss": initial.regularizationRaisesLoss ?? NSNull(),
+                "overfit_passed": overfit.passed, "overfit_steps": overfit.steps, "overfit_samples": overfit.samples,
+                "overfit_symptom": overfit.symptom?.rawValue ?? NSNull(),
+                "suggested_lr": num(range.suggestedLR), "steepest_lr": num(range.steepestLR),
+                "loss_minimum_lr": num(range.minimumLR), "lr_range_png": pngPath,
+                "findings": findings,
+            ]
+            object["layers"] = stats.layers.map { l -> [String: Any] in
+                var d: [String: Any] = ["name": l.name, "kind": l.kind, "activation_mean": num(l.activationMean), "activation_std": num(l.activationStd)]
+                if let x = l.deadFraction { d["dead_fraction"] = num(x) }
+                if let x = l.gradientNorm { d["gradient_norm"] = num(x) }
+                return d
+            }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// A JSON number, or null for nil and non-finite values.
+    func num(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+}

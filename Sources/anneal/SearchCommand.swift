@@ -1,0 +1,195 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+/// Coarse-to-fine hyperparameter search: trials are `anneal train` processes of this
+/// executable (one thread each, on a validation split), logged to DIR/trials.jsonl.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Hyperparameter search (random or grid, coarse then refined) on a validation split, trials in parallel worker processes.",
+        discussion: """
+        SPEC: comma-separated NAME=DIST(ARGS) with NAME an 'anneal train' option (without dashes) and DIST log(LOW,HIGH), \
+        uniform(LOW,HIGH), int(LOW,HIGH) or choice(A,B,…), e.g. \
+        lr=log(1e-4,1),weight-decay=log(1e-6,1e-2),dropout=uniform(0,0.6),batch-size=choice(64,128,256). \
+        --epochs is the coarse phase's budget. Every finished trial is appended to DIR/trials.jsonl; --resume skips those. \
+        Trials below the better half at epochs 1, 2, 4, … stop early (successive halving). The test set is read once, \
+        at the end, for the best trial.
+        """)
+
+    @OptionGroup var options: TrainOptions
+    @Option(help: "Search space (see below).") var space: String
+    @Option(help: "Coarse trials.") var trials = 16
+    @Option(help: "Refine phase: trials around the best K coarse trials (0: none).") var refine = 0
+    @Option(help: "Refine phase: epochs per trial (default: 5 × --epochs).") var refineEpochs: Int?
+    @Option(help: "Parallel worker processes (one thread each).") var workers = 2
+    @Option(help: "Output directory (trials.jsonl, one subdirectory per trial, scatter.png).") var out = "runs/search"
+    @Flag(help: "Skip the trials already in DIR/trials.jsonl.") var resume = false
+    @Flag(help: "Grid search instead of random search.") var grid = false
+    @Option(help: "Grid: values per continuous range.") var gridPoints = 3
+    @Flag(help: "Do not stop bad trials early.") var noHalving = false
+    @Flag(help: "Do not evaluate the best trial on the test set at the end.") var noTest = false
+
+    func validate() throws {
+        guard trials > 0, refine >= 0, workers > 0, gridPoints >= 2 else {
+            throw ValidationError("--trials and --workers must be positive, --refine ≥ 0, --grid-points ≥ 2")
+        }
+        if let refineEpochs, refineEpochs <= 0 { throw ValidationError("--refine-epochs must be positive") }
+        do { _ = try SearchSpace.parse(space) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Options of the search itself, not passed to the trials (value-taking, then flags).
+    static let ownOptions: Set<String> = ["--space", "--trials", "--refine", "--refine-epochs", "--workers", "--out", "--grid-points",
+                                          "--epochs", "--val-split", "--threads"]
+    static let ownFlags: Set<String> = ["--resume", "--grid", "--no-halving", "--no-test", "--no-progress"]
+
+    /// This invocation's train options as arguments for `anneal train`, without the searched ones.
+    func baseArguments(searched: Set<String>) -> [String] {
+        var args = Array(CommandLine.arguments.dropFirst())
+        if let i = args.firstIndex(of: "search") { args.removeFirst(i + 1) }
+        var kept: [String] = [], i = 0
+        while i < args.count {
+            let a = args[i]
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            let hasInlineValue = a.contains("=")
+            if Self.ownFlags.contains(name) { i += 1; continue }
+            if Self.ownOptions.contains(name) || searched.contains(name) { i += hasInlineValue ? 1 : 2; continue }
+            kept.append(a); i += 1
+        }
+        return kept
+    }
+
+    func run() throws {
+        let space = try SearchSpace.parse(self.space)
+        let searched = Set(space.dimensions.map { "--" + $0.name })
+        let base = baseArguments(searched: searched)
+        let valSplit = options.valSplit ?? 0.1
+        guard valSplit > 0 else { throw ValidationError("search tunes on a validation split: --val-split must be > 0") }
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let log = TrialLog(path: "\(out)/trials.jsonl")
+        if !resume && FileManager.default.fileExists(atPath: log.path) {
+            throw ValidationError("\(log.path) exists: pass --resume to continue that search, or choose another --out")
+        }
+        var search = HyperparameterSearch(space: space, trials: trials, epochs: options.epochs)
+        search.refine = refine
+        search.refineEpochs = refineEpochs ?? options.epochs * 5
+        search.grid = grid
+        search.gridPoints = gridPoints
+        search.workers = workers
+        search.seed = options.seed
+        if noHalving { search.halving = nil }
+        let outDir = out
+        let runner: @Sendable (TrialRequest, @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial = { request, report in
+            try Self.runTrial(request, executable: executable, base: base, valSplit: valSplit, out: outDir, report: report)
+        }
+        let printer: @Sendable (SearchTrial) -> Void = { t in
+            print("\(t.id): " + Self.describe(t)); fflush(nil)
+        }
+        let coarseRequests = search.coarseRequests()
+        let done = Set(log.load().map(\.id))
+        print("search: \(coarseRequests.count) coarse trials × \(options.epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(search.refineEpochs)" : ""); "
+              + "\(workers) workers; validation split \(valSplit); \(done.count) trials already logged")
+        fflush(nil)
+        let coarse = try search.run(coarseRequests, log: log, runner: runner, onFinish: printer)
+        var all = coarse
+        if refine > 0 {
+            let (narrowed, requests) = search.refineRequests(after: coarse)
+            print("refine: " + narrowed.dimensions.map { d in "\(d.name)=\(d.distribution)" }.joined(separator: ","))
+            all += try search.run(requests, log: log, runner: runner, onFinish: printer)
+        }
+        let ranked = HyperparameterSearch.ranked(all)
+        let names = space.dimensions.map(\.name)
+        print("\n" + "trial".padding(toLength: 11, withPad: " ", startingAt: 0) + " val acc  val loss  epochs  "
+              + names.map { $0.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
+        for t in ranked {
+            print(t.id.padding(toLength: 11, withPad: " ", startingAt: 0)
+                  + (t.valAccuracy.map { String(format: " %.4f", $0) } ?? "    -  ")
+                  + (t.valLoss.map { String(format: "  %7.4f", $0) } ?? "        -")
+                  + String(format: "  %3d/%-3d", t.epochsRun, t.epochs) + (t.stoppedEarly ? "s " : t.failed ? "F " : "  ")
+                  + names.map { (t.params[$0] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
+        }
+        guard let best = ranked.first, !best.failed, best.valAccuracy != nil else { throw ValidationError("no trial finished") }
+        for w in space.edgeWarnings(best.params) { print("warning: " + w) }
+        let command = (["anneal", "train"] + base + names.flatMap { ["--\($0)", best.params[$0]!] } + ["--epochs", String(best.epochs)])
+        print("best (val acc \(String(format: "%.4f", best.valAccuracy!))): " + command.joined(separator: " "))
+        try Self.scatter(all.filter { !$0.failed }, space: space, to: "\(out)/scatter.png")
+        print("wrote \(out)/trials.jsonl and \(out)/scatter.png (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
+        if !noTest, let dir = best.directory {
+            let (network, preprocessing) = try loadModel(named: options.model, weights: "\(dir)/model.safetensors")
+            let test = try options.loadTestSet()
+            let metrics = Trainer.evaluate(network, on: DataLoader(test, batchSize: 1000), preprocessing: preprocessing)
+            print(String(format: "test accuracy of the best trial (reported once): %.4f", metrics.accuracy))
+        }
+    }
+
+    static func describe(_ t: SearchTrial) -> String {
+        let params = t.params.keys.sorted().map { "\($0)=\(t.params[$0]!)" }.joined(separator: " ")
+        if t.failed { return "failed (\(params))" }
+        return String(format: "val acc %.4f after %d/%d epochs%@ (%@) %.0fs", t.valAccuracy ?? .nan, t.epochsRun, t.epochs,
+                      t.stoppedEarly ? ", stopped early" : "", params, t.seconds)
+    }
+
+    /// Runs `anneal train` for one trial, watching its metrics.csv for the halving decisions.
+    static func runTrial(_ request: TrialRequest, executable: String, base: [String], valSplit: Double, out: String,
+                         report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
+        let dir = "\(out)/trials/\(request.id)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["train"] + base + request.params.keys.sorted().flatMap { ["--\($0)", request.params[$0]!] }
+            + ["--epochs", String(request.epochs), "--val-split", String(valSplit), "--threads", "1", "--out", dir, "--no-progress"]
+        _ = FileManager.default.createFile(atPath: "\(dir)/train.log", contents: nil)
+        let logHandle = FileHandle(forWritingAtPath: "\(dir)/train.log")
+        process.standardOutput = logHandle
+        process.standardError = logHandle
+        process.environment = ProcessInfo.processInfo.environment.merging(["ANNEAL_NUM_THREADS": "1"]) { _, new in new }
+        let started = Date()
+        try process.run()
+        var reported = 0, stopped = false
+        func poll() {
+            guard let points = try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv") else { return }
+            while reported < points.count {
+                let p = points[reported]
+                reported += 1
+                if !stopped, let acc = p.evalAccuracy, !report(p.epoch, acc) {
+                    stopped = true
+                    process.terminate()
+                }
+            }
+        }
+        while process.isRunning {
+            Thread.sleep(forTimeInterval: 0.5)
+            poll()
+        }
+        process.waitUntilExit()
+        try? logHandle?.close()
+        poll()
+        let points = (try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")) ?? []
+        guard stopped || process.terminationStatus == 0, let last = points.last else {
+            throw CurveFileError("trial \(request.id) failed (see \(dir)/train.log)")
+        }
+        let ranToEnd = points.count >= request.epochs && FileManager.default.fileExists(atPath: "\(dir)/model.safetensors")
+        return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, epochsRun: points.count,
+                           valAccuracy: last.evalAccuracy, valLoss: last.evalLoss, stoppedEarly: stopped && !ranToEnd, failed: false,
+                           seconds: Date().timeIntervalSince(started), directory: ranToEnd ? dir : nil)
+    }
+
+    /// Validation accuracy against each hyperparameter, one panel per dimension, stacked.
+    static func scatter(_ trials: [SearchTrial], space: SearchSpace, to path: String) throws {
+        var panels: [PNGImage] = []
+        for d in space.dimensions {
+            var xs: [Double] = [], ys: [Double] = []
+            for t in trials {
+                guard let acc = t.valAccuracy, let text = t.params[d.name] else { continue }
+                let x: Double
+                if case .choice(let values) = d.distribution, Double(text) == nil { x = Double(values.firstIndex(of: text) ?? 0) }
+                else { x = Double(text) ?? .nan }
+                xs.append(x); ys.append(acc)
+            }
+            panels.append(PlotHelpers.scatter(x: xs, y: ys, logX: d.distribution.isLog, width: 640, height: 320).render())
+        }
+        if !panels.isEmpty { try PlotHelpers.stack(panels).write(to: path) }
+    }
+}
