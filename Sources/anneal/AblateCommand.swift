@@ -49,7 +49,7 @@ struct AblateCommand: ParsableCommand {
             let trainAccuracy = Trainer.evaluate(outcome.model, on: DataLoader(train, batchSize: 1000),
                                                  preprocessing: weights.preprocessing ?? .none).accuracy
             let testAccuracy = outcome.evaluation?.accuracy ?? .nan
-            let description = AblateCommand.techniques.first { $0.name == name }!.summary
+            let description = AblateCommand.description(of: name, in: variant)
             print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "   %.4f    %.4f  %+.4f  %7.1f  %@", trainAccuracy, testAccuracy, trainAccuracy - testAccuracy,
                            outcome.seconds, description))
@@ -62,8 +62,25 @@ struct AblateCommand: ParsableCommand {
         print("wrote \(out)/ablation.csv")
     }
 
+    /// What the row trained with, in words.
+    static func description(of name: String, in v: TrainOptions) -> String {
+        switch name {
+        case "l2": String(format: "L2 penalty %g", v.regularization.l2)
+        case "l1": String(format: "L1 penalty %g", v.regularization.l1)
+        case "elastic": String(format: "L1 %g + L2 %g", v.regularization.l1, v.regularization.l2)
+        case "dropout": String(format: "dropout %g", v.dropout ?? 0)
+        case "label-smoothing": String(format: "label smoothing %g", v.regularization.labelSmoothing)
+        default: techniques.first { $0.name == name }!.summary
+        }
+    }
+
     /// The base options with every regularizer off, then `name` switched on (nil: not applicable).
+    /// A strength given on the command line (--l2 0.01, --dropout 0.3 …) replaces the default one.
     func variant(_ name: String) throws -> TrainOptions? {
+        let l1 = options.regularization.l1 > 0 ? options.regularization.l1 : 2e-5
+        let l2 = options.regularization.l2 > 0 ? options.regularization.l2 : 1e-3
+        let dropout = options.dropout ?? 0.5
+        let smoothing = options.regularization.labelSmoothing > 0 ? options.regularization.labelSmoothing : 0.1
         var v = options
         v.weightDecay = 0
         v.dropout = 0
@@ -79,13 +96,13 @@ struct AblateCommand: ParsableCommand {
         let residual = options.model.hasPrefix("resnet")
         switch name {
         case "none": break
-        case "l2": v.regularization.l2 = 1e-3
-        case "l1": v.regularization.l1 = 2e-5
-        case "elastic": v.regularization.l1 = 2e-5; v.regularization.l2 = 1e-3
+        case "l2": v.regularization.l2 = l2
+        case "l1": v.regularization.l1 = l1
+        case "elastic": v.regularization.l1 = l1; v.regularization.l2 = l2
         case "weight-decay": v.weightDecay = 5e-4
         case "dropout":
             if residual { return nil }
-            v.dropout = 0.5
+            v.dropout = dropout
         case "dropconnect":
             if residual { return nil }
             v.regularization.dropconnect = 0.5
@@ -97,7 +114,7 @@ struct AblateCommand: ParsableCommand {
             v.regularization.pool = "fractional"
         case "cutout": v.trainingData.augment = "cutout:8"
         case "mixup": v.trainingData.augment = "mixup:0.2"
-        case "label-smoothing": v.regularization.labelSmoothing = 0.1
+        case "label-smoothing": v.regularization.labelSmoothing = smoothing
         case "max-norm": v.regularization.maxNorm = 3
         case "augment": v.trainingData.augment = "crop:2,flip"
         case "batchnorm-off":

@@ -33,6 +33,17 @@ extension Tensor {
                                  epsilon: Float = 1e-5) -> Tensor {
         require(input.rank >= 2 && [scale, shift, mean, variance].allSatisfy { $0.shape == [input.shape[1]] },
                 "batchNorm: input \(input.shape) needs per-channel scale, shift, mean and variance")
+        let recording = GradMode.isEnabled && [input, scale, shift, mean, variance].contains { $0.requiresGrad }
+        if !recording && (input.rank == 2 || input.rank == 4) {
+            // Inference: oneDNN with the given statistics, in the input's (blocked) layout.
+            return DNNL.lock.withLock {
+                let layout = input.dnnlLayout
+                let kernel = BatchNormInferenceKernel.cache.kernel("\(layout.key)|\(input.shape)|\(epsilon)") {
+                    BatchNormInferenceKernel(layout: layout, shape: input.shape, epsilon: epsilon)
+                }
+                return kernel.run(input: input, scale: scale, shift: shift, mean: mean, variance: variance)
+            }
+        }
         var shape = [Int](repeating: 1, count: input.rank)
         shape[1] = input.shape[1]
         let factor = scale * rsqrt(variance + epsilon)

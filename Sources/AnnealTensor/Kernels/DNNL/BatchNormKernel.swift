@@ -61,3 +61,35 @@ final class BatchNormKernel {
 
     static let cache = DNNLCache<BatchNormKernel>()
 }
+
+/// oneDNN batch normalization with given statistics (evaluation mode), in the
+/// layout the input arrives in, so inference stays blocked between convolutions.
+final class BatchNormInferenceKernel {
+    let layout: DNNLLayout
+    let shape: [Int]
+    private let primitive: DNNLPrimitive
+    private let channel: DNNLLayout
+
+    init(layout: DNNLLayout, shape: [Int], epsilon: Float) {
+        self.layout = layout
+        self.shape = shape
+        var data = layout.descriptor
+        var descriptor = dnnl_batch_normalization_desc_t()
+        DNNL.check(dnnl_batch_normalization_forward_desc_init(&descriptor, dnnl_forward_inference, &data, epsilon,
+                                                              dnnl_use_global_stats.rawValue | dnnl_use_scale.rawValue | dnnl_use_shift.rawValue),
+                   "batch normalization inference \(shape)")
+        primitive = DNNLPrimitive(&descriptor, what: "batch normalization inference")
+        channel = .plain([shape[1]])
+    }
+
+    /// Normalizes with the given statistics (under `DNNL.lock`).
+    func run(input: Tensor, scale: Tensor, shift: Tensor, mean: Tensor, variance: Tensor) -> Tensor {
+        let x = input.data(in: layout), y = Tensor.dnnlBuffer(layout)
+        DNNL.execute(primitive, [(DNNL_ARG_SRC, layout, x), (DNNL_ARG_DST, layout, y),
+                                 (DNNL_ARG_SCALE, channel, scale.storage), (DNNL_ARG_SHIFT, channel, shift.storage),
+                                 (DNNL_ARG_MEAN, channel, mean.storage), (DNNL_ARG_VARIANCE, channel, variance.storage)])
+        return Tensor.fromDNNL(shape: shape, layout: layout, data: y)
+    }
+
+    static let cache = DNNLCache<BatchNormInferenceKernel>()
+}
