@@ -64,6 +64,9 @@ import AnnealTestSupport
         checkGradients([m, batch2]) { $0[0].matmul($0[1]) }
         checkGradients([batch.transpose(), batch2]) { $0[0].matmul($0[1], transposeA: true) }
         checkGradients([row, randomTensor([4], seed: 31)]) { Tensor.outer($0[0], $0[1]) }
+        checkGradients([batch, randomTensor([5, 4], seed: 32), randomTensor([5], seed: 33)]) {
+            Tensor.linear($0[0], weight: $0[1], bias: $0[2])
+        }
     }
 
     @Test func softmaxFamily() {

@@ -153,6 +153,10 @@ import AnnealTestSupport
         let folded = batchA.reshape([2, m, k]).matmul(b)
         expectClose(Array(folded.scalars[(m * n)...]), naive(Array(batchA.scalars[(m * k)...]), b.scalars, m: m, n: n, k: k))
         expectClose(Tensor.outer(Tensor([1, 2]), Tensor([3, 4, 5])).scalars, [3, 4, 5, 6, 8, 10])
+        let w = randomTensor([n, k], seed: 16), bias = randomTensor([n], seed: 17)
+        let fused = Tensor.linear(a, weight: w, bias: bias)
+        let reference = naive(a.scalars, w.T.scalars, m: m, n: n, k: k)
+        expectClose(fused.scalars, (0..<(m * n)).map { reference[$0] + bias.scalars[$0 % n] })
     }
 
     @Test func largeMatmulUsesThreadsCorrectly() {

@@ -42,8 +42,7 @@ public final class Linear: Module, StochasticLayer {
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape.last == inFeatures,
                      "Linear(\(inFeatures), \(outFeatures)): input of shape \(input.shape) does not end in \(inFeatures)")
-        let product = input.matmul(effectiveWeight(), transposeB: true)
-        return bias.map { product + $0.value } ?? product
+        return Tensor.linear(input, weight: effectiveWeight(), bias: bias?.value)
     }
 }
 

@@ -5,20 +5,25 @@ import CDNNL
 /// operands at training shapes, and Debian's OpenBLAS picks slow kernels on
 /// recent CPUs unless told otherwise). op(A) is m×k, op(B) is k×n; transposed
 /// operands are described by strides and read in place, never copied.
+/// With `bias` (n values), computes op(A)·op(B) + bias in the same pass.
 func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-          a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>) {
+          a: UnsafePointer<Float>, b: UnsafePointer<Float>, bias: UnsafePointer<Float>? = nil, c: UnsafeMutablePointer<Float>) {
     if m == 0 || n == 0 { return }
     if k == 0 {
         c.update(repeating: 0, count: m * n)
         return
     }
     DNNL.lock.withLock {
-        let kernel = MatmulKernel.cache.kernel("\(m)x\(n)x\(k)|\(transposeA)|\(transposeB)") {
-            MatmulKernel(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+        let kernel = MatmulKernel.cache.kernel("\(m)x\(n)x\(k)|\(transposeA)|\(transposeB)|\(bias != nil)") {
+            MatmulKernel(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, bias: bias != nil)
         }
-        DNNL.execute(kernel.primitive, [(DNNL_ARG_SRC, kernel.a, UnsafeMutableRawPointer(mutating: a)),
-                                        (DNNL_ARG_WEIGHTS, kernel.b, UnsafeMutableRawPointer(mutating: b)),
-                                        (DNNL_ARG_DST, kernel.c, UnsafeMutableRawPointer(c))])
+        var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [
+            (DNNL_ARG_SRC, kernel.a, UnsafeMutableRawPointer(mutating: a)),
+            (DNNL_ARG_WEIGHTS, kernel.b, UnsafeMutableRawPointer(mutating: b)),
+            (DNNL_ARG_DST, kernel.c, UnsafeMutableRawPointer(c)),
+        ]
+        if let bias, let layout = kernel.bias { args.append((DNNL_ARG_BIAS, layout, UnsafeMutableRawPointer(mutating: bias))) }
+        DNNL.execute(kernel.primitive, args)
     }
 }
 
@@ -26,14 +31,19 @@ func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
 final class MatmulKernel {
     let primitive: DNNLPrimitive
     let a, b, c: DNNLLayout
+    let bias: DNNLLayout?
 
-    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool) {
+    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, bias hasBias: Bool = false) {
         a = DNNLLayout(MatmulKernel.strided([m, k], strides: transposeA ? [1, m] : [k, 1]))
         b = DNNLLayout(MatmulKernel.strided([k, n], strides: transposeB ? [1, k] : [n, 1]))
         c = .plain([m, n])
+        bias = hasBias ? .plain([1, n]) : nil
         var (ad, bd, cd) = (a.descriptor, b.descriptor, c.descriptor)
+        var biasDescriptor = bias?.descriptor ?? dnnl_memory_desc_t()
         var descriptor = dnnl_matmul_desc_t()
-        DNNL.check(dnnl_matmul_desc_init(&descriptor, &ad, &bd, nil, &cd), "matmul \(m)×\(k)·\(k)×\(n)")
+        withUnsafePointer(to: &biasDescriptor) { biasPointer in
+            DNNL.check(dnnl_matmul_desc_init(&descriptor, &ad, &bd, hasBias ? biasPointer : nil, &cd), "matmul \(m)×\(k)·\(k)×\(n)")
+        }
         primitive = DNNLPrimitive(&descriptor, what: "matmul")
     }
 

@@ -62,7 +62,7 @@ extension Tensor {
 
     /// Applies `transform` to every element (not differentiable; for masks and tests).
     public func map(_ transform: (Float) -> Float) -> Tensor {
-        var result = Tensor(uninitialized: shape)
+        let result = Tensor(uninitialized: shape)
         let source = storage.pointer, target = result.storage.pointer
         for i in 0..<count { target[i] = transform(source[i]) }
         return result

@@ -59,6 +59,26 @@ extension Tensor {
         }
     }
 
+    /// x·Wᵀ + b for a fully connected layer: x [..., in], weight [out, in],
+    /// bias [out]; the bias is added inside the GEMM (one pass over the output).
+    public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        require(input.rank >= 1 && weight.rank == 2 && input.shape.last == weight.shape[1],
+                "linear: input \(input.shape) does not end in \(weight.rank == 2 ? weight.shape[1] : -1) (weight \(weight.shape))")
+        guard let bias else { return input.matmul(weight, transposeB: true) }
+        require(bias.shape == [weight.shape[0]], "linear: bias \(bias.shape) for weight \(weight.shape)")
+        let (k, n) = (weight.shape[1], weight.shape[0])
+        let m = input.count / Swift.max(k, 1)
+        let result = Tensor(uninitialized: Array(input.shape.dropLast()) + [n])
+        gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: input.storage.pointer, b: weight.storage.pointer,
+             bias: bias.storage.pointer, c: result.storage.pointer)
+        return result.recorded("linear", [input, weight, bias]) { g, needs in
+            let g2 = g.reshape([m, n])
+            return [needs[0] ? g2.matmul(weight).reshape(input.shape) : nil,
+                    needs[1] ? g2.matmul(input.reshape([m, k]), transposeA: true) : nil,
+                    needs[2] ? g2.sum(axes: [0]) : nil]
+        }
+    }
+
     /// Outer product of two vectors: [m] ⊗ [n] → [m, n].
     public static func outer(_ a: Tensor, _ b: Tensor) -> Tensor {
         require(a.rank == 1 && b.rank == 1, "outer: expects two vectors, got shapes \(a.shape) and \(b.shape)")
