@@ -81,18 +81,10 @@ struct AblateCommand: ParsableCommand {
         let l2 = options.regularization.l2 > 0 ? options.regularization.l2 : 1e-3
         let dropout = options.dropout ?? 0.5
         let smoothing = options.regularization.labelSmoothing > 0 ? options.regularization.labelSmoothing : 0.1
-        var v = options
-        v.weightDecay = 0
-        v.dropout = 0
-        v.regularization.l1 = 0
-        v.regularization.l2 = 0
-        v.regularization.dropconnect = nil
-        v.regularization.stochasticDepth = nil
+        var v = options.unregularized
+        // Every row shares the standard architecture; pooling and batch norm are rows of their own.
         v.regularization.pool = nil
         v.regularization.batchnormOff = false
-        v.regularization.labelSmoothing = 0
-        v.regularization.maxNorm = nil
-        v.trainingData.augment = nil
         let residual = options.model.hasPrefix("resnet")
         switch name {
         case "none": break

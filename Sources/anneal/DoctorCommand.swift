@@ -24,18 +24,7 @@ struct DoctorCommand: ParsableCommand {
     }
 
     /// The options with every regularizer off.
-    var unregularized: TrainOptions {
-        var v = options
-        v.weightDecay = 0
-        v.dropout = 0
-        v.regularization.l1 = 0
-        v.regularization.l2 = 0
-        v.regularization.dropconnect = nil
-        v.regularization.stochasticDepth = nil
-        v.regularization.labelSmoothing = 0
-        v.regularization.maxNorm = nil
-        return v
-    }
+    var unregularized: TrainOptions { options.unregularized }
 
     func run() throws {
         options.data.applyThreads()

@@ -38,6 +38,22 @@ struct TrainOptions: ParsableArguments {
         if let valSplit, !(valSplit >= 0 && valSplit < 1) { throw ValidationError("--val-split must be in [0, 1), got \(valSplit)") }
     }
 
+    /// These options with every regularizer off (the recipe's "regularization off",
+    /// the ablation's base). The architecture (pooling, batch norm) stays as chosen.
+    var unregularized: TrainOptions {
+        var v = self
+        v.weightDecay = 0
+        v.dropout = 0
+        v.regularization.l1 = 0
+        v.regularization.l2 = 0
+        v.regularization.dropconnect = nil
+        v.regularization.stochasticDepth = nil
+        v.regularization.labelSmoothing = 0
+        v.regularization.maxNorm = nil
+        v.trainingData.augment = nil
+        return v
+    }
+
     /// The model configuration these options describe (input width from the data).
     func modelConfig(inputs: Int? = nil) throws -> ModelConfig {
         var config = ModelConfig(name: model)
