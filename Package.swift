@@ -40,9 +40,9 @@ let package = Package(
 
         .target(name: "AnnealTestSupport", dependencies: ["AnnealTensor"], path: "Tests/AnnealTestSupport"),
         .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO"]),
+        .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO", "AnnealTestSupport"]),
         .testTarget(name: "AnnealNNTests", dependencies: ["AnnealNN", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealDataTests", dependencies: ["AnnealData"]),
+        .testTarget(name: "AnnealDataTests", dependencies: ["AnnealData", "AnnealTestSupport"]),
         .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
         .testTarget(name: "AnnealTrainTests", dependencies: ["Anneal", "AnnealTestSupport"]),
         .testTarget(name: "AnnealScheduleTests", dependencies: ["Anneal", "AnnealTestSupport"]),

@@ -35,7 +35,7 @@ struct EvaluateCommand: ParsableCommand {
         let loader = DataLoader(testSet, batchSize: data.batchSize)
         let metrics = if let mcSamples {
             Trainer.evaluateMonteCarlo(network, on: loader, passes: mcSamples, preprocessing: preprocessing,
-                                       including: { $0 is Dropout || $0 is AlphaDropout || $0 is Dropout2d })
+                                       including: { $0 is DropoutLayer })
         } else {
             Trainer.evaluate(network, on: loader, preprocessing: preprocessing)
         }

@@ -44,7 +44,3 @@ func parseSizes(_ text: String, option: String) throws -> [Int] {
         return n
     }
 }
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}

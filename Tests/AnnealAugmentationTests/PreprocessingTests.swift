@@ -112,10 +112,10 @@ import Testing
 
     @Test func badSettingsAreRejected() {
         let data = correlated(10)
-        #expect(throws: ConfigError.self) { try Preprocessing.fit(on: data, whiten: .zca, components: 3) }
-        #expect(throws: ConfigError.self) { try Preprocessing.fit(on: data, whiten: .pca, components: 0) }
-        #expect(throws: ConfigError.self) { try Preprocessing.fit(on: data, whiten: .pca, components: 7) }
-        #expect(throws: ConfigError.self) { try Preprocessing.fit(on: data, whiten: .pca, epsilon: -1) }
+        #expect(throws: PreprocessingError.self) { try Preprocessing.fit(on: data, whiten: .zca, components: 3) }
+        #expect(throws: PreprocessingError.self) { try Preprocessing.fit(on: data, whiten: .pca, components: 0) }
+        #expect(throws: PreprocessingError.self) { try Preprocessing.fit(on: data, whiten: .pca, components: 7) }
+        #expect(throws: PreprocessingError.self) { try Preprocessing.fit(on: data, whiten: .pca, epsilon: -1) }
     }
 
     @Test func oldMeanStdMetadataStillDecodes() throws {
@@ -144,6 +144,6 @@ import Testing
         #expect(file.preprocessing!.apply(data.samples) == p.apply(data.samples))
         // A description without its tensors is refused with a clear message.
         var bare = try JSONDecoder().decode(Preprocessing.self, from: Data(json.utf8))
-        #expect(throws: ConfigError.self) { try bare.attach(tensors: [:]) }
+        #expect(throws: PreprocessingError.self) { try bare.attach(tensors: [:]) }
     }
 }

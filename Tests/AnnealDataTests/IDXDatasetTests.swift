@@ -1,3 +1,4 @@
+import AnnealTestSupport
 import AnnealIO
 import AnnealTensor
 import Testing

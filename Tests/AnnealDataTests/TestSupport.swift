@@ -2,29 +2,9 @@ import AnnealIO
 import AnnealTensor
 import Foundation
 @testable import AnnealData
+import AnnealTestSupport
 
-/// A fresh directory under /tmp, removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("AnnealDataTests-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Writes raw bytes with Foundation, bypassing the code under test.
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) -> String {
-        let target = file(name)
-        try! Data(bytes).write(to: URL(fileURLWithPath: target))
-        return target
-    }
-
+extension TemporaryDirectory {
     /// Writes an IDX file.
     @discardableResult
     func writeIDX(dims: [Int], bytes: [UInt8], to name: String, gzip: Bool = false) throws -> String {

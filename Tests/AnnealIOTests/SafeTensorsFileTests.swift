@@ -1,3 +1,4 @@
+import AnnealTestSupport
 import Foundation
 import Testing
 @testable import AnnealIO

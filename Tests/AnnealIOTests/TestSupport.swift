@@ -1,33 +1,7 @@
 import Foundation
 import Testing
 @testable import AnnealIO
-
-/// A fresh directory under /tmp, removed when the value goes away.
-final class TemporaryDirectory {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("AnnealIOTests-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Writes raw bytes with Foundation, bypassing the code under test.
-    @discardableResult
-    func write(_ bytes: [UInt8], to name: String) -> String {
-        let target = file(name)
-        try! Data(bytes).write(to: URL(fileURLWithPath: target))
-        return target
-    }
-
-    func contents() -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: path).sorted()) ?? []
-    }
-}
+import AnnealTestSupport
 
 func readBytes(_ path: String) -> [UInt8] {
     [UInt8](FileManager.default.contents(atPath: path)!)

@@ -1,39 +1,48 @@
 import AnnealTensor
 
-/// Inverted dropout: while training, zeroes each value with probability p and
-/// scales the kept ones by 1/(1−p), so evaluation needs no rescaling.
-public final class Dropout: Module, StochasticLayer {
+/// What the dropout family shares: a drop probability in [0, 1), a random
+/// stream of its own, and being the identity outside training mode (Monte Carlo
+/// prediction switches it back on). Subclasses say how to drop, in `drop(_:)`.
+open class DropoutLayer: Module, StochasticLayer {
     public let probability: Float
     var generator: RandomGenerator
 
-    public init(_ probability: Float = 0.5, generator: RandomGenerator? = nil) {
-        precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) is not in [0, 1)")
+    public init(probability: Float, generator: RandomGenerator?) {
+        precondition(probability >= 0 && probability < 1, "\(Self.self): probability \(probability) is not in [0, 1)")
         self.probability = probability
         self.generator = generator ?? GlobalRandom.makeGenerator()
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    open override func forward(_ input: Tensor) -> Tensor {
         guard isTraining && probability > 0 else { return input }
+        return drop(input)
+    }
+
+    /// The training-mode output (only called with probability > 0).
+    open func drop(_ input: Tensor) -> Tensor { fatalError("\(type(of: self)) must override drop(_:)") }
+}
+
+/// Inverted dropout: while training, zeroes each value with probability p and
+/// scales the kept ones by 1/(1−p), so evaluation needs no rescaling.
+public final class Dropout: DropoutLayer {
+    public init(_ probability: Float = 0.5, generator: RandomGenerator? = nil) {
+        super.init(probability: probability, generator: generator)
+    }
+
+    public override func drop(_ input: Tensor) -> Tensor {
         let keep = 1 - probability
-        let mask = Tensor.bernoulli(input.shape, p: keep, using: &generator) * (1 / keep)
-        return input * mask
+        return input * (Tensor.bernoulli(input.shape, p: keep, using: &generator) * (1 / keep))
     }
 }
 
 /// Dropout for SELU networks (Klambauer et al. 2017): dropped units take SELU's
 /// negative saturation value and an affine correction keeps mean 0 and variance 1.
-public final class AlphaDropout: Module, StochasticLayer {
-    public let probability: Float
-    var generator: RandomGenerator
-
+public final class AlphaDropout: DropoutLayer {
     public init(_ probability: Float = 0.1, generator: RandomGenerator? = nil) {
-        precondition(probability >= 0 && probability < 1, "AlphaDropout: probability \(probability) is not in [0, 1)")
-        self.probability = probability
-        self.generator = generator ?? GlobalRandom.makeGenerator()
+        super.init(probability: probability, generator: generator)
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
-        guard isTraining && probability > 0 else { return input }
+    public override func drop(_ input: Tensor) -> Tensor {
         let saturation = -SELUConstants.lambda * SELUConstants.alpha
         let q = 1 - probability
         let a = 1 / (q * (1 + probability * saturation * saturation)).squareRoot()

@@ -5,21 +5,18 @@ import AnnealTensor
 /// broadcast over H×W — and scales kept channels by 1/(1−p). Neighbouring
 /// pixels of a map are strongly correlated, so elementwise dropout on them
 /// barely regularizes; dropping the whole map does.
-public final class Dropout2d: Module, StochasticLayer {
-    public let probability: Float
-    var generator: RandomGenerator
-
+public final class Dropout2d: DropoutLayer {
     public init(_ probability: Float = 0.5, generator: RandomGenerator? = nil) {
-        precondition(probability >= 0 && probability < 1, "Dropout2d: probability \(probability) is not in [0, 1)")
-        self.probability = probability
-        self.generator = generator ?? GlobalRandom.makeGenerator()
+        super.init(probability: probability, generator: generator)
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank == 4, "Dropout2d: expects [N, C, H, W], got \(input.shape)")
-        guard isTraining && probability > 0 else { return input }
+        return super.forward(input)
+    }
+
+    public override func drop(_ input: Tensor) -> Tensor {
         let keep = 1 - probability
-        let mask = Tensor.bernoulli([input.shape[0], input.shape[1], 1, 1], p: keep, using: &generator) * (1 / keep)
-        return input * mask
+        return input * (Tensor.bernoulli([input.shape[0], input.shape[1], 1, 1], p: keep, using: &generator) * (1 / keep))
     }
 }

@@ -1,3 +1,4 @@
+import AnnealData
 import AnnealIO
 import AnnealNN
 import AnnealTensor

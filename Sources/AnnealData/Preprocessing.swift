@@ -1,4 +1,3 @@
-import AnnealData
 import AnnealTensor
 import Foundation
 
@@ -144,10 +143,10 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public mutating func attach(tensors: [String: Tensor]) throws {
         guard var whitening else { return }
         guard let mean = tensors[Self.whiteningMeanName], let matrix = tensors[Self.whiteningMatrixName] else {
-            throw ConfigError("preprocessing has \(whitening.kind.rawValue) whitening but the file lacks the tensors \(Self.whiteningMeanName) and \(Self.whiteningMatrixName)")
+            throw PreprocessingError("preprocessing has \(whitening.kind.rawValue) whitening but the file lacks the tensors \(Self.whiteningMeanName) and \(Self.whiteningMatrixName)")
         }
         guard mean.shape == [whitening.inputSize], matrix.shape == [whitening.inputSize, whitening.components] else {
-            throw ConfigError("preprocessing whitening tensors have shapes \(mean.shape) and \(matrix.shape), expected [\(whitening.inputSize)] and [\(whitening.inputSize), \(whitening.components)]")
+            throw PreprocessingError("preprocessing whitening tensors have shapes \(mean.shape) and \(matrix.shape), expected [\(whitening.inputSize)] and [\(whitening.inputSize), \(whitening.components)]")
         }
         whitening.mean = mean
         whitening.matrix = matrix
@@ -213,28 +212,28 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     ///   the eigenvalues; `components` k keeps the k leading eigenvectors (PCA
     ///   only; with `.none` a plain, unscaled projection). ZCA keeps all.
     ///
-    /// Throws `ConfigError` for impossible settings, and when LAPACK fails.
+    /// Throws `PreprocessingError` for impossible settings, and when LAPACK fails.
     public static func fit(on dataset: TensorDataset, normalize: Normalization = .none, whiten: WhiteningMethod = .none,
                            components: Int? = nil, epsilon: Float = 0.01) throws -> Preprocessing {
         let n = dataset.count, size = dataset.sampleSize
-        guard n >= 2, size >= 1 else { throw ConfigError("preprocessing needs at least 2 non-empty training samples, got \(n)") }
+        guard n >= 2, size >= 1 else { throw PreprocessingError("preprocessing needs at least 2 non-empty training samples, got \(n)") }
         var result = Preprocessing()
         switch normalize {
         case .none: break
         case .global: (result.mean, result.std) = statistics(dataset.samples, groups: 1)
         case .perChannel:
             guard dataset.sampleShape.count >= 2 else {
-                throw ConfigError("per-channel normalization needs samples [C, …], got shape \(dataset.sampleShape)")
+                throw PreprocessingError("per-channel normalization needs samples [C, …], got shape \(dataset.sampleShape)")
             }
             (result.mean, result.std) = statistics(dataset.samples, groups: dataset.sampleShape[0])
         }
         guard whiten != .none || components != nil else { return result }
         let k = components ?? size
-        guard k >= 1 && k <= size else { throw ConfigError("PCA components \(k) must lie in 1...\(size)") }
+        guard k >= 1 && k <= size else { throw PreprocessingError("PCA components \(k) must lie in 1...\(size)") }
         guard whiten != .zca || k == size else {
-            throw ConfigError("ZCA whitening keeps all \(size) components; use --whiten pca to reduce to \(k)")
+            throw PreprocessingError("ZCA whitening keeps all \(size) components; use --whiten pca to reduce to \(k)")
         }
-        guard epsilon >= 0 && epsilon.isFinite else { throw ConfigError("whitening epsilon \(epsilon) must be ≥ 0") }
+        guard epsilon >= 0 && epsilon.isFinite else { throw PreprocessingError("whitening epsilon \(epsilon) must be ≥ 0") }
 
         // Covariance of the normalized training data (oneDNN GEMM), then its eigenvectors.
         let x = result.apply(dataset.samples).reshape([n, size])
