@@ -26,6 +26,14 @@ echo "cli-tests: predict writes N×10 logits"
 head -c 128 "$work/logits.npy" | grep -aq "'shape': (10000, 10)" || fail "predict output shape"
 [[ $(stat -c %s "$work/logits.npy") -eq $((128 + 10000 * 10 * 4)) ]] || fail "predict output size"
 
+echo "cli-tests: a preset's recipe fills in what the command line leaves unset"
+"$anneal" train --model resnet20 --epochs 1 --train-subset 256 --batch-size 64 --out "$work/resnet" --no-progress > "$work/resnet.log"
+head -1 "$work/resnet.log"
+grep -q "zero-init residual.*lr 0.1 (cosine, warmup 0.0333333 epochs); label smoothing 0.1" "$work/resnet.log" || fail "resnet20 recipe defaults"
+"$anneal" train --model resnet20 --epochs 1 --train-subset 256 --batch-size 64 --lr 0.05 --warmup 0 --label-smoothing 0 \
+    --no-zero-init-residual --out "$work/resnet" --no-progress > "$work/resnet.log"
+head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine); 1 epochs" || fail "explicit options override the recipe"
+
 expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
     local pattern="$1"; shift
     if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi

@@ -69,7 +69,7 @@ struct AblateCommand: ParsableCommand {
         case "l1": String(format: "L1 penalty %g", v.regularization.l1)
         case "elastic": String(format: "L1 %g + L2 %g", v.regularization.l1, v.regularization.l2)
         case "dropout": String(format: "dropout %g", v.dropout ?? 0)
-        case "label-smoothing": String(format: "label smoothing %g", v.regularization.labelSmoothing)
+        case "label-smoothing": String(format: "label smoothing %g", v.regularization.labelSmoothing ?? 0)
         default: techniques.first { $0.name == name }!.summary
         }
     }
@@ -80,7 +80,7 @@ struct AblateCommand: ParsableCommand {
         let l1 = options.regularization.l1 > 0 ? options.regularization.l1 : 2e-5
         let l2 = options.regularization.l2 > 0 ? options.regularization.l2 : 1e-3
         let dropout = options.dropout ?? 0.5
-        let smoothing = options.regularization.labelSmoothing > 0 ? options.regularization.labelSmoothing : 0.1
+        let smoothing = options.regularization.labelSmoothing.flatMap { $0 > 0 ? $0 : nil } ?? 0.1
         var v = options.unregularized
         // Every row shares the standard architecture; pooling and batch norm are rows of their own.
         v.regularization.pool = nil

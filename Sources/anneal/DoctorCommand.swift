@@ -40,8 +40,7 @@ struct DoctorCommand: ParsableCommand {
             return try o.modelConfig(inputs: inputs).makeModel()
         }
         func optimizer(for model: Module, weightDecay: Float) throws -> Optimizer {
-            try OptimizerConfig(name: options.optimizer, learningRate: options.lr, momentum: options.momentum, weightDecay: weightDecay)
-                .makeOptimizer(for: model)
+            try options.optimizerConfig(weightDecay: weightDecay).makeOptimizer(for: model)
         }
         let log = !json
         func say(_ s: String) { if log { print(s); fflush(nil) } }

@@ -12,12 +12,15 @@ struct RegularizationOptions: ParsableArguments {
     @Option(help: "resnet*: stochastic depth, drop probability of the last block (rising linearly from 0).") var stochasticDepth: Float?
     @Option(help: "cnn: pooling, max or fractional (Graham's √2 fractional max pooling).") var pool: String?
     @Flag(help: "cnn: replace batch norm by the identity (for ablations).") var batchnormOff = false
-    @Option(help: "Label smoothing ε for the cross-entropy loss.") var labelSmoothing: Float = 0
+    @Option(help: "Label smoothing ε for the cross-entropy loss (default: the preset's, 0.1 for resnets, else 0).")
+    var labelSmoothing: Float?
     @Option(help: "Max-norm constraint: rescale each weight row/filter to L2 norm at most C after every step.") var maxNorm: Float?
 
     func validate() throws {
         guard l1 >= 0 && l2 >= 0 else { throw ValidationError("--l1 and --l2 must not be negative") }
-        guard labelSmoothing >= 0 && labelSmoothing < 1 else { throw ValidationError("--label-smoothing \(labelSmoothing) is not in [0, 1)") }
+        if let labelSmoothing, !(labelSmoothing >= 0 && labelSmoothing < 1) {
+            throw ValidationError("--label-smoothing \(labelSmoothing) is not in [0, 1)")
+        }
         if let maxNorm, !(maxNorm > 0) { throw ValidationError("--max-norm must be positive, got \(maxNorm)") }
     }
 
@@ -31,9 +34,10 @@ struct RegularizationOptions: ParsableArguments {
 
     func callbacks() -> [TrainingCallback] { maxNorm.map { [MaxNormConstraint(maxNorm: $0)] } ?? [] }
 
-    /// Loss-side regularizers: label smoothing and the weight penalties.
-    func apply(to trainer: Trainer) {
-        let smoothing = labelSmoothing
+    /// Loss-side regularizers: label smoothing (`defaultLabelSmoothing` when unset)
+    /// and the weight penalties.
+    func apply(to trainer: Trainer, defaultLabelSmoothing: Float) {
+        let smoothing = labelSmoothing ?? defaultLabelSmoothing
         if smoothing > 0 {
             trainer.lossFunction = { logits, batch in
                 guard let targets = batch.targets else { return crossEntropy(logits, labels: batch.labels, labelSmoothing: smoothing) }

@@ -12,7 +12,7 @@ struct ScheduleOptions: ParsableArguments {
 
     @Option(help: "Learning-rate schedule: \(ScheduleOptions.names.joined(separator: ", ")). --lr is its peak (one-cycle: its maximum).")
     var schedule = "cosine"
-    @Option(help: "Warmup epochs (fractions allowed) in front of the schedule; one-cycle uses it as its rising part.")
+    @Option(help: "Warmup epochs (fractions allowed) in front of the schedule; one-cycle uses it as its rising part (train default: the preset's, 1 for cnn and resnets, less in runs shorter than the preset's; 0 for mlp).")
     var warmup: Double?
     @Option(help: "Warmup ramp: linear or exponential.") var warmupMode = "linear"
     @Option(help: "Warmup starts at this fraction of the rate (default 0.01).") var warmupStartFactor: Float?
@@ -87,14 +87,15 @@ struct ScheduleOptions: ParsableArguments {
     /// `baseLR` (before the linear scaling rule, when that is on). Decaying
     /// schedules start after the warmup and end with the last step; step decay
     /// keeps its milestones at absolute epochs (Goyal et al.); plateau is ramped as it is.
-    func makeSchedule(baseLR: Float, epochs: Int, stepsPerEpoch: Int, batchSize: Int) throws -> any LearningRateSchedule {
+    func makeSchedule(baseLR: Float, epochs: Int, stepsPerEpoch: Int, batchSize: Int,
+                      defaultWarmup: Double = 0) throws -> any LearningRateSchedule {
         guard baseLR > 0 && baseLR.isFinite else { throw ValidationError("--lr must be positive, got \(baseLR)") }
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
         guard stepsPerEpoch > 0 else { throw ValidationError("steps per epoch must be positive, got \(stepsPerEpoch)") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         let total = epochs * stepsPerEpoch
         func steps(_ epochs: Double) -> Int { Int((epochs * Double(stepsPerEpoch)).rounded()) }
-        let warmupEpochs = warmup ?? (scaleLrWithBatch && schedule != "one-cycle" ? 5 : 0)
+        let warmupEpochs = warmup ?? (scaleLrWithBatch && schedule != "one-cycle" ? 5 : defaultWarmup)
         let warmupSteps = schedule == "one-cycle" ? 0 : steps(warmupEpochs)
         guard warmupSteps < total else {
             throw ValidationError("--warmup \(warmupEpochs) epochs is not shorter than the \(epochs)-epoch run")

@@ -8,9 +8,10 @@ import Foundation
 struct TrainOptions: ParsableArguments {
     @Option(help: "Model preset: \(ModelConfig.presetNames.joined(separator: ", ")).") var model = "mlp"
     @OptionGroup var data: DataOptions
-    @Option(help: "Epochs.") var epochs = 20
+    @Option(name: .customLong("epochs"), help: "Epochs (default: the preset's, 20 for mlp, 15 for cnn, 30 for resnets).")
+    var epochsOption: Int?
     @Option(help: "Optimizer: \(OptimizerConfig.names.joined(separator: ", ")).") var optimizer = "sgd"
-    @Option(help: "Learning rate (peak of the schedule; default: 0.05 for sgd, 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
+    @Option(help: "Learning rate (peak of the schedule; default: with sgd the preset's, 0.05, or 0.1 for resnets; 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
     var lr: Float?
     @Option(help: "Momentum (sgd, rmsprop).") var momentum: Float = 0.9
     @Option(help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt.")
@@ -21,7 +22,8 @@ struct TrainOptions: ParsableArguments {
     @Option(help: "Hidden layer widths for mlp, comma-separated.") var hidden = "1024,1024"
     @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
     var dropout: Float?
-    @Flag(help: "Residual presets: zero-initialize the last batch-norm scale of each block.") var zeroInitResidual = false
+    @Flag(inversion: .prefixedNo, help: "Residual presets: zero-initialize the last batch-norm scale of each block (default: on).")
+    var zeroInitResidual: Bool?
     @Option(help: "Train on the first N training images only.") var trainSubset: Int?
     @Option(help: "Random seed (weights, shuffling, dropout, augmentation).") var seed: UInt64 = 0
     @Option(help: "Hold out this fraction of the training images as a validation set and evaluate on it instead of the test set (train: default 0; doctor, search, diagnose: 0.1).")
@@ -31,6 +33,20 @@ struct TrainOptions: ParsableArguments {
     @OptionGroup(title: "Data preprocessing and augmentation") var trainingData: TrainingDataOptions
     @OptionGroup(title: "Learning-rate schedule") var lrSchedule: ScheduleOptions
     @OptionGroup(title: "Training control") var control: TrainingControlOptions
+
+    /// The preset's defaults for whatever these options leave unset.
+    var recipe: PresetRecipe { .of(model) }
+
+    var epochs: Int {
+        get { epochsOption ?? recipe.epochs }
+        set { epochsOption = newValue }
+    }
+
+    /// The optimizer these options describe (`weightDecay` overrides theirs).
+    func optimizerConfig(weightDecay: Float? = nil) -> OptimizerConfig {
+        OptimizerConfig(name: optimizer, learningRate: lr ?? (optimizer == "sgd" ? recipe.sgdLearningRate : nil),
+                        momentum: momentum, weightDecay: weightDecay ?? self.weightDecay)
+    }
 
     func validate() throws {
         guard epochs > 0 else { throw ValidationError("--epochs must be positive, got \(epochs)") }
@@ -61,7 +77,7 @@ struct TrainOptions: ParsableArguments {
         config.initializer = `init`
         config.initStd = initStd
         config.dropout = dropout
-        config.zeroInitResidual = zeroInitResidual ? true : nil
+        if zeroInitResidual ?? recipe.zeroInitResidual { config.zeroInitResidual = true }
         config.hidden = try parseSizes(hidden, option: "--hidden")
         config.inputs = inputs
         regularization.configure(&config)
@@ -100,17 +116,24 @@ struct TrainOptions: ParsableArguments {
         try training.check(model: model)
         let config = try modelConfig(inputs: training.inputShape.count == 1 ? training.inputWidth : nil)
         let network = try config.makeModel()
-        let optimizerConfig = OptimizerConfig(name: optimizer, learningRate: lr, momentum: momentum, weightDecay: weightDecay)
+        let optimizerConfig = optimizerConfig()
         let optim = try optimizerConfig.makeOptimizer(for: network)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
+        let defaultWarmup = recipe.warmupEpochs(forRunOf: epochs)
+        let schedule = try lrSchedule.makeSchedule(baseLR: optimizerConfig.resolvedLearningRate, epochs: epochs,
+                                                   stepsPerEpoch: training.loader.count, batchSize: data.batchSize,
+                                                   defaultWarmup: defaultWarmup)
         if log {
-            print("model \(model): \(network.parameterCount) parameters; optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate) "
-                  + "(\(lrSchedule.schedule)); \(trainSet.count) training images, batch \(data.batchSize), \(Threads.count) threads")
+            let warmup = lrSchedule.warmup ?? defaultWarmup
+            let smoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
+            print("model \(model): \(network.parameterCount) parameters\(config.zeroInitResidual == true ? " (zero-init residual)" : ""); "
+                  + "optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate) (\(lrSchedule.schedule)"
+                  + (warmup > 0 ? String(format: ", warmup %g epochs", warmup) : "") + ")"
+                  + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
+                  + "; \(epochs) epochs of \(trainSet.count) training images, batch \(data.batchSize), \(Threads.count) threads")
             print(training.summary)
         }
-        let schedule = try lrSchedule.makeSchedule(baseLR: optimizerConfig.resolvedLearningRate, epochs: epochs,
-                                                   stepsPerEpoch: training.loader.count, batchSize: data.batchSize)
         let (controlCallbacks, earlyStopping) = control.makeCallbacks(monitor: lrSchedule.monitoredMetric, outputDirectory: out, config: config)
         var reporting: [TrainingCallback] = [MetricsCSVWriter(path: "\(out)/metrics.csv")]
         if log { reporting.insert(ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0), at: 0) }
@@ -119,7 +142,7 @@ struct TrainOptions: ParsableArguments {
             [LearningRateScheduler(schedule, monitor: lrSchedule.monitoredMetric)] + controlCallbacks
             + regularization.callbacks() + extraCallbacks + reporting)
         trainer.preprocessing = training.preprocessing
-        regularization.apply(to: trainer)
+        regularization.apply(to: trainer, defaultLabelSmoothing: recipe.labelSmoothing)
         let clock = ContinuousClock(), started = clock.now
         let history = try trainer.fit(training.loader, evaluation: evaluationLoader, epochs: epochs)
         let seconds = (clock.now - started).seconds

@@ -1,0 +1,24 @@
+import Anneal
+import Testing
+
+/// The per-preset training defaults that `anneal train` falls back on.
+struct PresetRecipeTests {
+    @Test func everyPresetHasItsRecipe() {
+        #expect(PresetRecipe.of("mlp") == PresetRecipe(epochs: 20, sgdLearningRate: 0.05))
+        #expect(PresetRecipe.of("cnn") == PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1))
+        for depth in [20, 32, 56] {
+            let recipe = PresetRecipe.of("resnet\(depth)")
+            #expect(recipe.epochs == 30 && recipe.sgdLearningRate == 0.1 && recipe.warmupEpochs == 1)
+            #expect(recipe.zeroInitResidual && recipe.labelSmoothing == 0.1)
+        }
+    }
+
+    @Test func warmupShrinksWithShorterRunsOnly() {
+        let cnn = PresetRecipe.of("cnn")
+        #expect(cnn.warmupEpochs(forRunOf: 15) == 1)
+        #expect(cnn.warmupEpochs(forRunOf: 60) == 1)
+        #expect(abs(cnn.warmupEpochs(forRunOf: 3) - 0.2) < 1e-12)
+        #expect(cnn.warmupEpochs(forRunOf: 1) < 1)   // a 1-epoch run still has steps after the warmup
+        #expect(PresetRecipe.of("mlp").warmupEpochs(forRunOf: 5) == 0)
+    }
+}
