@@ -6,7 +6,8 @@ import Foundation
 /// Layout: an 8-byte little-endian header length N, N bytes of JSON
 /// (`{"__metadata__": {...}, "name": {"dtype": "F32", "shape": [..], "data_offsets": [begin, end]}}`,
 /// padded with spaces to a multiple of 8), then the data block; offsets are relative to
-/// the data block. Only F32 is supported, which is what Anneal's parameters are.
+/// the data block. Anneal writes F32 (its parameters' type); reading also accepts the
+/// other numeric dtypes (F64, F16, BF16, integers, BOOL) and converts them to Float.
 public struct SafeTensorsFile: Sendable, Equatable {
     /// The arrays by name, e.g. `layer1.0.conv1.weight`.
     public var tensors: [String: ShapedArray]
@@ -19,7 +20,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     }
 
     /// Reads a safetensors file, checking the header against the data: every tensor must
-    /// be F32, its offsets in range and sized `product(shape) * 4`, and the tensors must
+    /// have a numeric dtype, its offsets in range and sized `product(shape) * element size`, and the tensors must
     /// tile the data block without overlaps or gaps (as the reference implementation requires).
     public static func read(_ path: String) throws -> SafeTensorsFile {
         let bytes = try FileBytes.read(path)
@@ -50,11 +51,12 @@ public struct SafeTensorsFile: Sendable, Equatable {
 
         let dataStart = 8 + headerLength
         let dataSize = bytes.count - dataStart
-        var spans: [(name: String, begin: Int, end: Int)] = []
+        var spans: [(name: String, begin: Int, end: Int, dtype: SafeTensorsDType)] = []
         for name in header.entries.keys.sorted() {
             let entry = header.entries[name]!
-            guard entry.dtype == "F32" else {
-                throw AnnealIOError(path: path, "tensor '\(name)' has dtype \(entry.dtype); only F32 is supported")
+            guard let dtype = SafeTensorsDType(rawValue: entry.dtype) else {
+                throw AnnealIOError(path: path, "tensor '\(name)' has dtype \(entry.dtype); supported: "
+                                    + SafeTensorsDType.allCases.map(\.rawValue).joined(separator: ", "))
             }
             guard entry.shape.allSatisfy({ $0 >= 0 }) else {
                 throw AnnealIOError(path: path, "tensor '\(name)' has a negative dimension in shape \(entry.shape)")
@@ -62,7 +64,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
             var count = 1
             for dim in entry.shape {
                 let product = count.multipliedReportingOverflow(by: dim)
-                guard !product.overflow, product.partialValue <= Int.max / 4 else {
+                guard !product.overflow, product.partialValue <= Int.max / 8 else {
                     throw AnnealIOError(path: path, "tensor '\(name)' has an impossibly large shape \(entry.shape)")
                 }
                 count = product.partialValue
@@ -71,13 +73,13 @@ public struct SafeTensorsFile: Sendable, Equatable {
             guard offsets.count == 2, offsets[0] >= 0, offsets[0] <= offsets[1] else {
                 throw AnnealIOError(path: path, "tensor '\(name)' has invalid data_offsets \(offsets); expected [begin, end] with 0 <= begin <= end")
             }
-            guard offsets[1] - offsets[0] == 4 * count else {
-                throw AnnealIOError(path: path, "tensor '\(name)' has shape \(entry.shape), which needs \(4 * count) bytes, but data_offsets \(offsets) span \(offsets[1] - offsets[0])")
+            guard offsets[1] - offsets[0] == dtype.size * count else {
+                throw AnnealIOError(path: path, "tensor '\(name)' has shape \(entry.shape) of \(entry.dtype), which needs \(dtype.size * count) bytes, but data_offsets \(offsets) span \(offsets[1] - offsets[0])")
             }
             guard offsets[1] <= dataSize else {
                 throw AnnealIOError(path: path, "truncated: tensor '\(name)' has data_offsets \(offsets) but the data block holds \(dataSize) bytes")
             }
-            spans.append((name, offsets[0], offsets[1]))
+            spans.append((name, offsets[0], offsets[1], dtype))
         }
 
         spans.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
@@ -101,7 +103,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
         var tensors: [String: ShapedArray] = [:]
         for span in spans {
             let shape = header.entries[span.name]!.shape
-            let values = FloatBytes.decode(bytes, at: dataStart + span.begin, count: (span.end - span.begin) / 4)
+            let values = span.dtype.decode(bytes, at: dataStart + span.begin, count: (span.end - span.begin) / span.dtype.size)
             tensors[span.name] = ShapedArray(shape: shape, values: values)
         }
         return SafeTensorsFile(tensors: tensors, metadata: header.metadata)

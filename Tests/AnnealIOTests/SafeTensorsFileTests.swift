@@ -81,13 +81,37 @@ import Testing
         }
     }
 
-    @Test(arguments: ["F16", "F64", "I64", "BF16"])
-    func otherDtypesAreRejected(dtype: String) {
-        let size = dtype == "F16" || dtype == "BF16" ? 4 : 16
-        let bytes = Self.file(#"{"ok":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"half":{"dtype":"\#(dtype)","shape":[2],"data_offsets":[4,\#(4 + size)]}}"#,
-                              data: [UInt8](repeating: 0, count: 4 + size))
+    /// Each numeric dtype, two values written little-endian by hand, read back as Floats.
+    @Test(arguments: [
+        ("F64", [0, 0, 0, 0, 0, 0, 0xF8, 0x3F, 0, 0, 0, 0, 0, 0, 0x02, 0xC0], [1.5, -2.25]),
+        ("F16", [0x00, 0x3C, 0x00, 0xC0], [1, -2]),
+        ("BF16", [0xC0, 0x3F, 0x10, 0xC0], [1.5, -2.25]),
+        ("I64", [7, 0, 0, 0, 0, 0, 0, 0, 0xFD, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], [7, -3]),
+        ("I32", [0xA0, 0x86, 0x01, 0x00, 0xFF, 0xFF, 0xFF, 0xFF], [100_000, -1]),
+        ("I16", [0xD4, 0xFE, 12, 0], [-300, 12]),
+        ("I8", [0xFB, 0x7F], [-5, 127]),
+        ("U8", [0xFF, 0], [255, 0]),
+        ("BOOL", [1, 0], [1, 0]),
+    ] as [(String, [UInt8], [Float])])
+    func otherDtypesAreConvertedToFloat(dtype: String, data: [UInt8], values: [Float]) throws {
+        let json = #"{"ok":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"x":{"dtype":"\#(dtype)","shape":[2],"data_offsets":[4,\#(4 + data.count)]}}"#
+        let path = dir.write(Self.file(json, data: [0, 0, 0x80, 0x3F] + data), to: "\(dtype).safetensors")
+        let file = try SafeTensorsFile.read(path)
+        #expect(file.tensors["x"] == ShapedArray(shape: [2], values: values))
+        #expect(file.tensors["ok"] == ShapedArray(shape: [1], values: [1]))
+    }
+
+    @Test(arguments: ["C64", "F8_E4M3", "U64", "f32"])
+    func unknownDtypesAreRejected(dtype: String) {
+        let bytes = Self.file(#"{"x":{"dtype":"\#(dtype)","shape":[1],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8))
         let path = dir.write(bytes, to: "\(dtype).safetensors")
-        expectIOError(path, "tensor 'half' has dtype \(dtype); only F32 is supported") { _ = try SafeTensorsFile.read(path) }
+        expectIOError(path, "tensor 'x' has dtype \(dtype); supported: F64, F32, F16, BF16, I64") { _ = try SafeTensorsFile.read(path) }
+    }
+
+    @Test func sizesFollowTheDtype() {
+        let bytes = Self.file(#"{"x":{"dtype":"I64","shape":[2],"data_offsets":[0,8]}}"#, data: [UInt8](repeating: 0, count: 8))
+        let path = dir.write(bytes, to: "short.safetensors")
+        expectIOError(path, "shape [2] of I64, which needs 16 bytes, but data_offsets [0, 8] span 8") { _ = try SafeTensorsFile.read(path) }
     }
 
     @Test func badOffsets() {
@@ -95,7 +119,7 @@ import Testing
             (#"{"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, 4,
              "truncated: tensor 'w' has data_offsets [0, 8] but the data block holds 4 bytes"),
             (#"{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}"#, 20,
-             "tensor 'w' has shape [2, 3], which needs 24 bytes, but data_offsets [0, 20] span 20"),
+             "tensor 'w' has shape [2, 3] of F32, which needs 24 bytes, but data_offsets [0, 20] span 20"),
             (#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}}"#, 8,
              "tensor 'w' has invalid data_offsets [8, 4]"),
             (#"{"w":{"dtype":"F32","shape":[1],"data_offsets":[0]}}"#, 4,
@@ -163,6 +187,22 @@ import Testing
         let result = Python.run([script, "write", path])
         try #require(result.status == 0, "\(result.output)")
         #expect(try SafeTensorsFile.read(path) == SafeTensorsFileTests.sample)
+    }
+
+    @Test(.enabled(if: Python.hasSafetensorsAndNumPy, "set ANNEAL_PYTHON to a Python with safetensors and numpy"))
+    func readsOtherDtypesWrittenByPython() throws {
+        let path = dir.file("mixed.safetensors")
+        let result = Python.run([script, "write-mixed", path])
+        try #require(result.status == 0, "\(result.output)")
+        let tensors = try SafeTensorsFile.read(path).tensors
+        #expect(tensors == [
+            "bn.num_batches_tracked": ShapedArray(shape: [], values: [1875]),
+            "half": ShapedArray(shape: [3], values: [0.5, -3, 1024]),
+            "double": ShapedArray(shape: [1, 2], values: [1.25, -0.125]),
+            "int32": ShapedArray(shape: [2], values: [-7, 65536]),
+            "bytes": ShapedArray(shape: [3], values: [0, 200, 255]),
+            "mask": ShapedArray(shape: [2], values: [1, 0]),
+        ])
     }
 
     @Test(.enabled(if: Python.hasSafetensorsAndNumPy, "set ANNEAL_PYTHON to a Python with safetensors and numpy"))

@@ -3,6 +3,8 @@
 
     safetensors_interop.py write PATH   write the known tensors with safetensors.numpy.save_file
     safetensors_interop.py check PATH   verify a file Anneal wrote holds exactly the known tensors
+    safetensors_interop.py write-mixed PATH   write tensors of other dtypes, as PyTorch state dicts
+                                              hold them (int64 num_batches_tracked, float16, ...)
 
 Run by Tests/AnnealIOTests/SafeTensorsInteropTests.swift; the Swift side uses the same
 names, shapes, values and metadata. Exits non-zero, with the reason on stderr, on mismatch.
@@ -25,6 +27,18 @@ def expected():
     }
     metadata = {"format": "pt", "note": 'h\u00e9llo "quoted"'}
     return tensors, metadata
+
+
+def mixed():
+    """Values exactly representable as float32, which is what Anneal reads them as."""
+    return {
+        "bn.num_batches_tracked": np.array(1875, dtype=np.int64),
+        "half": np.array([0.5, -3.0, 1024.0], dtype=np.float16),
+        "double": np.array([[1.25, -0.125]], dtype=np.float64),
+        "int32": np.array([-7, 65536], dtype=np.int32),
+        "bytes": np.array([0, 200, 255], dtype=np.uint8),
+        "mask": np.array([True, False], dtype=np.bool_),
+    }
 
 
 def fail(message):
@@ -55,10 +69,12 @@ def check(path):
 
 
 def main():
-    if len(sys.argv) != 3 or sys.argv[1] not in ("write", "check"):
-        fail("usage: safetensors_interop.py write|check PATH")
+    if len(sys.argv) != 3 or sys.argv[1] not in ("write", "check", "write-mixed"):
+        fail("usage: safetensors_interop.py write|check|write-mixed PATH")
     mode, path = sys.argv[1], sys.argv[2]
-    if mode == "write":
+    if mode == "write-mixed":
+        save_file(mixed(), path)
+    elif mode == "write":
         tensors, metadata = expected()
         save_file(tensors, path, metadata=metadata)
     else:
