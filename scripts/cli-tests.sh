@@ -34,6 +34,12 @@ grep -q "zero-init residual.*lr 0.1 (cosine, warmup 0.0333333 epochs); label smo
     --no-zero-init-residual --out "$work/resnet" --no-progress > "$work/resnet.log"
 head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine); 1 epochs" || fail "explicit options override the recipe"
 
+echo "cli-tests: early stopping on the test set is flagged"
+"$anneal" train --model mlp --epochs 1 --train-subset 1000 --hidden 32 --early-stop 3 --out "$work/es" --no-progress 2> "$work/es.err" > /dev/null
+grep -q "^warning: --early-stop watches the test set's loss" "$work/es.err" || fail "no warning for early stopping on the test set"
+"$anneal" train --model mlp --epochs 1 --train-subset 1000 --hidden 32 --early-stop 3 --val-split 0.1 --out "$work/es" --no-progress 2> "$work/es.err" > /dev/null
+[[ ! -s "$work/es.err" ]] || fail "warning despite a validation split"
+
 expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
     local pattern="$1"; shift
     if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi

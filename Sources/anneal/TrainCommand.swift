@@ -28,11 +28,24 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Output directory.") var out = "runs/latest"
 
     func run() throws {
+        if let watcher = testSetWatcher {
+            // Choosing when to stop (or decay) by the test set makes its final accuracy optimistic.
+            FileHandle.standardError.write(Data(("warning: \(watcher) watches the test set's \(options.lrSchedule.monitor); "
+                + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images.\n").utf8))
+        }
         let (train, evaluation) = try options.loadData()
         let outcome = try options.run(train: train, evaluation: evaluation, outputDirectory: out)
         // Read the curves the way the notes do: still improving, overfitting, underfitting, lr too high or low.
         for line in try CurveDiagnosis.report(outcome.history, png: "\(out)/curves.png") { print(line) }
         print(String(format: "%@ accuracy: %.4f", options.usesValidation() ? "validation" : "test", outcome.evaluation?.accuracy ?? .nan))
+    }
+
+    /// The option that would select on the test set (early stopping or the plateau
+    /// schedule monitoring loss or accuracy without a validation split), if any.
+    var testSetWatcher: String? {
+        guard !options.usesValidation(), [.loss, .accuracy].contains(options.lrSchedule.monitoredMetric) else { return nil }
+        if options.control.earlyStop != nil { return "--early-stop" }
+        return options.lrSchedule.schedule == "plateau" ? "--schedule plateau" : nil
     }
 }
 
