@@ -1,9 +1,13 @@
+import AnnealTestSupport
 import Anneal
 import Foundation
 import Testing
 
 /// Normalization, PCA and whitening fitted on training data.
 @Suite struct PreprocessingTests {
+    /// Files written by a test live here and go with the suite instance.
+    private let dir = TemporaryDirectory()
+
     /// Correlated Gaussian samples [n, 1, 2, 3]: x = A·z + b with a fixed mixing matrix.
     func correlated(_ n: Int = 3000) -> TensorDataset {
         var generator = RandomGenerator(seed: 5)
@@ -134,8 +138,7 @@ import Testing
         let json = String(decoding: try JSONEncoder().encode(p), as: UTF8.self)
         #expect(json.count < 400, "the matrix is not in the JSON")
         let model = Linear(6, 2)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-whiten-\(getpid()).safetensors").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = dir.file("whiten.safetensors")
         try WeightsFile(model: model, config: nil, preprocessing: p).write(to: path)
         let file = try WeightsFile.read(path)
         #expect(file.preprocessing == p)

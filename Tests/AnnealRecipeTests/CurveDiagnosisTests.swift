@@ -1,3 +1,4 @@
+import AnnealTestSupport
 import Anneal
 import Foundation
 import Testing
@@ -10,6 +11,9 @@ private func curve(_ trainLoss: [Double], _ trainAcc: [Double], _ valLoss: [Doub
 }
 
 @Suite struct CurveDiagnosisTests {
+    /// Files written by a test live here and go with the suite instance.
+    private let dir = TemporaryDirectory()
+
     @Test func stillImproving() {
         let d = CurveDiagnosis.diagnose(curve([1.0, 0.8, 0.7, 0.62, 0.56, 0.5], [0.6, 0.66, 0.71, 0.76, 0.8, 0.84],
                                               [1.0, 0.82, 0.72, 0.64, 0.58, 0.52], [0.59, 0.65, 0.7, 0.75, 0.79, 0.83]))
@@ -56,9 +60,6 @@ private func curve(_ trainLoss: [Double], _ trainAcc: [Double], _ valLoss: [Doub
     }
 
     @Test func metricsCSVRoundTripAndPlot() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-diag-\(getpid())").path
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = """
         epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds
         1,0.9,0.7,0.8,0.72,0.05,1.0
@@ -66,18 +67,21 @@ private func curve(_ trainLoss: [Double], _ trainAcc: [Double], _ valLoss: [Doub
         3,0.5,0.83,0.55,0.81,0.02,1.0
 
         """
-        try csv.write(toFile: "\(dir)/metrics.csv", atomically: true, encoding: .utf8)
-        let points = try CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")
+        try csv.write(toFile: dir.file("metrics.csv"), atomically: true, encoding: .utf8)
+        let points = try CurveDiagnosis.readMetricsCSV(dir.file("metrics.csv"))
         #expect(points.count == 3)
         #expect(points[1] == CurvePoint(epoch: 2, trainLoss: 0.6, trainAccuracy: 0.8, evalLoss: 0.6, evalAccuracy: 0.79, learningRate: 0.04))
-        try CurveDiagnosis.plot(points, to: "\(dir)/curves.png")
-        let image = try PNGImage.read("\(dir)/curves.png")
+        try CurveDiagnosis.plot(points, to: dir.file("curves.png"))
+        let image = try PNGImage.read(dir.file("curves.png"))
         #expect(image.width == 800 && image.height == 720)
-        #expect(throws: CurveFileError.self) { try CurveDiagnosis.readMetricsCSV("\(dir)/missing.csv") }
+        #expect(throws: CurveFileError.self) { try CurveDiagnosis.readMetricsCSV(dir.file("missing.csv")) }
     }
 }
 
 @Suite struct TrainingReportTests {
+    /// Files written by a test live here and go with the suite instance.
+    private let dir = TemporaryDirectory()
+
     /// The report `anneal train` prints after training: a real (tiny) fit's history.
     @Test func reportFromATrainerHistory() throws {
         GlobalRandom.seed(5)
@@ -86,8 +90,7 @@ private func curve(_ trainLoss: [Double], _ trainAcc: [Double], _ valLoss: [Doub
         let model = Sequential(Linear(4, 8), ReLU(), Linear(8, 2))
         let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1, momentum: 0.9))
         let history = try trainer.fit(DataLoader(data, batchSize: 16, shuffle: true), evaluation: DataLoader(data, batchSize: 64), epochs: 3)
-        let png = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-report-\(getpid()).png").path
-        defer { try? FileManager.default.removeItem(atPath: png) }
+        let png = dir.file("report.png")
         let lines = try CurveDiagnosis.report(history, png: png)
         #expect(lines.count >= 2)
         #expect(lines[0].hasPrefix("diagnosis: "))

@@ -99,6 +99,9 @@ private final class Cut: Module {
 }
 
 @Suite struct RangeTestTests {
+    /// Files written by a test live here and go with the suite instance.
+    private let dir = TemporaryDirectory()
+
     /// Least squares y = X·w (no bias): a convex quadratic whose gradient descent is
     /// stable for lr < 2 / λmax(H) with H = 2·XᵀX/N, i.e. lr < 1/λmax(XᵀX/N).
     @Test func suggestionLiesInTheStableRangeOfAQuadratic() throws {
@@ -130,10 +133,9 @@ private final class Cut: Module {
         #expect(suggested > limit / 1000, "suggested \(suggested), stable below \(limit)")
         #expect(model.weight.value.scalars == before, "weights restored")
         #expect(result.learningRates.count < 200, "the divergence tail was cut off")
-        let png = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-range-\(getpid()).png").path
+        let png = dir.file("range.png")
         try result.plot(to: png)
         #expect(try PNGImage.read(png).width == 800)
-        try? FileManager.default.removeItem(atPath: png)
     }
 }
 

@@ -1,8 +1,12 @@
+import AnnealTestSupport
 import Anneal
 import Foundation
 import Testing
 
 @Suite struct LinePlotTests {
+    /// Files written by a test live here and go with the suite instance.
+    private let dir = TemporaryDirectory()
+
     @Test func drawsAxesAndTheCurveAndWritesAPNG() throws {
         let rates = CosineDecay(initial: 0.1, totalSteps: 200).withWarmup(steps: 20).rates(0..<200).map(Double.init)
         var plot = LinePlot(rates, width: 320, height: 200)
@@ -19,8 +23,7 @@ import Testing
         let black = stride(from: 0, to: image.pixels.count, by: 3).filter { image.pixels[$0..<($0 + 3)].allSatisfy { $0 == 0 } }.count
         #expect(black > 320 + 200)   // two axes at least
 
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("anneal-lineplot-\(UUID().uuidString).png").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        let path = dir.file("lineplot.png")
         try plot.write(to: path)
         #expect(try PNGImage.read(path) == image)
     }
