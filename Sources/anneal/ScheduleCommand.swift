@@ -56,6 +56,8 @@ struct ScheduleCommand: ParsableCommand {
         if let png {
             var plot = LinePlot(rates.map(Double.init))
             plot.yIncludesZero = true
+            plot.title = "learning rate (\(options.schedule))"
+            plot.xLabel = "step"
             try plot.write(to: png)
         }
         var out = csv ? "step,lr\n" : "    step  lr\n"

@@ -188,7 +188,10 @@ struct SearchCommand: ParsableCommand {
                 else { x = Double(text) ?? .nan }
                 xs.append(x); ys.append(acc)
             }
-            panels.append(PlotHelpers.scatter(x: xs, y: ys, logX: d.distribution.isLog, width: 640, height: 320).render())
+            var panel = PlotHelpers.scatter(x: xs, y: ys, logX: d.distribution.isLog, width: 640, height: 320)
+            panel.title = "validation accuracy"
+            panel.xLabel = d.distribution.isLog ? "log10 \(d.name)" : d.name
+            panels.append(panel.render())
         }
         if !panels.isEmpty { try PlotHelpers.stack(panels).write(to: path) }
     }

@@ -36,7 +36,8 @@ struct TrainCommand: ParsableCommand {
         let (train, evaluation) = try options.loadData()
         let outcome = try options.run(train: train, evaluation: evaluation, outputDirectory: out)
         // Read the curves the way the notes do: still improving, overfitting, underfitting, lr too high or low.
-        for line in try CurveDiagnosis.report(outcome.history, png: "\(out)/curves.png") { print(line) }
+        for line in try CurveDiagnosis.report(outcome.history, png: "\(out)/curves.png",
+                                              evaluationName: options.usesValidation() ? "validation" : "test") { print(line) }
         print(String(format: "%@ accuracy: %.4f", options.usesValidation() ? "validation" : "test", outcome.evaluation?.accuracy ?? .nan))
     }
 

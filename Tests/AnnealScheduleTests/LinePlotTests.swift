@@ -28,6 +28,32 @@ import Testing
         #expect(try PNGImage.read(path) == image)
     }
 
+    /// Title and legend go in a top margin that is blank without them; the legend shows
+    /// each labelled series' colour; the x label sits in the bottom rows.
+    @Test func titleLegendAndAxisLabelAreDrawnInTheMargins() {
+        let orange = LinePlot.Color.palette[1]
+        func plot(labelled: Bool) -> PNGImage {
+            var p = LinePlot(series: [LinePlot.Series(x: [0, 1], y: [0, 1], label: labelled ? "train" : nil),
+                                      LinePlot.Series(x: [0, 1], y: [1, 0], color: orange, label: labelled ? "test" : nil)],
+                             width: 400, height: 240)
+            if labelled { p.title = "Accuracy"; p.xLabel = "epoch" }
+            return p.render()
+        }
+        func count(_ image: PNGImage, rows: Range<Int>, _ match: ([UInt8]) -> Bool) -> Int {
+            rows.reduce(0) { total, y in
+                total + (0..<image.width).filter { x in match(Array(image.pixels[((y * image.width + x) * 3)..<((y * image.width + x) * 3 + 3)])) }.count
+            }
+        }
+        let black: ([UInt8]) -> Bool = { $0 == [0, 0, 0] }
+        let isOrange: ([UInt8]) -> Bool = { $0 == [orange.red, orange.green, orange.blue] }
+        let plain = plot(labelled: false), labelled = plot(labelled: true)
+        #expect(count(plain, rows: 0..<10, black) == 0)
+        #expect(count(labelled, rows: 10..<24, black) > 40, "title and legend text")
+        #expect(count(labelled, rows: 14..<20, isOrange) >= 18, "legend swatch of the orange series")
+        #expect(count(labelled, rows: (240 - 18)..<240, black) > 10, "x-axis label")
+        #expect(count(plain, rows: (240 - 12)..<240, black) == 0)
+    }
+
     @Test func logAxisAndFlatSeriesRender() {
         var log = LinePlot([2.3, 1.0, 0.5, 0.2, 0.05, 0.01])
         log.logY = true

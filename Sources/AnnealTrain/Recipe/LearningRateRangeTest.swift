@@ -126,13 +126,16 @@ public struct LearningRateRangeTest: Sendable {
     public func plot(to path: String) throws {
         let range = kept.isEmpty ? 0..<learningRates.count : kept
         let x = range.map { log10(learningRates[$0]) }
-        var series = [LinePlot.Series(x: x, y: range.map { losses[$0] }, color: LinePlot.Color.palette[0]),
-                      LinePlot.Series(x: x, y: range.map { smoothed[$0] }, color: LinePlot.Color.palette[1])]
+        var series = [LinePlot.Series(x: x, y: range.map { losses[$0] }, color: LinePlot.Color.palette[0], label: "loss"),
+                      LinePlot.Series(x: x, y: range.map { smoothed[$0] }, color: LinePlot.Color.palette[1], label: "smoothed")]
         let ys = range.map { smoothed[$0] }.filter(\.isFinite)
         if let s = suggestedLR, let lo = ys.min(), let hi = ys.max() {
-            series.append(LinePlot.Series(x: [log10(s), log10(s)], y: [lo, hi], color: LinePlot.Color.palette[2]))
+            series.append(LinePlot.Series(x: [log10(s), log10(s)], y: [lo, hi], color: LinePlot.Color.palette[2], label: "suggested"))
         }
         if series[0].x.isEmpty { series = [LinePlot.Series(x: [0, 1], y: [0, 0])] }
-        try LinePlot(series: series, width: 800, height: 480).write(to: path)
+        var plot = LinePlot(series: series, width: 800, height: 480)
+        plot.title = "learning-rate range test"
+        plot.xLabel = "log10 learning rate"
+        try plot.write(to: path)
     }
 }

@@ -164,19 +164,23 @@ public struct CurveDiagnosis: Sendable {
         return points
     }
 
-    /// Two stacked panels: loss (log y) and accuracy, train (blue) against evaluation (orange).
-    public static func plot(_ points: [CurvePoint], to path: String) throws {
+    /// Two stacked panels: loss (log y) and accuracy, train (blue) against the
+    /// evaluation set (orange, named `evaluationName` in the legend).
+    public static func plot(_ points: [CurvePoint], to path: String, evaluationName: String = "evaluation") throws {
         let epochs = points.map { Double($0.epoch) }
         let train = LinePlot.Color.palette[0], eval = LinePlot.Color.palette[1]
-        var lossSeries = [LinePlot.Series(x: epochs, y: points.map(\.trainLoss), color: train)]
-        var accSeries = [LinePlot.Series(x: epochs, y: points.map(\.trainAccuracy), color: train)]
+        var lossSeries = [LinePlot.Series(x: epochs, y: points.map(\.trainLoss), color: train, label: "train")]
+        var accSeries = [LinePlot.Series(x: epochs, y: points.map(\.trainAccuracy), color: train, label: "train")]
         if points.allSatisfy({ $0.evalLoss != nil && $0.evalAccuracy != nil }) {
-            lossSeries.append(LinePlot.Series(x: epochs, y: points.map { $0.evalLoss! }, color: eval))
-            accSeries.append(LinePlot.Series(x: epochs, y: points.map { $0.evalAccuracy! }, color: eval))
+            lossSeries.append(LinePlot.Series(x: epochs, y: points.map { $0.evalLoss! }, color: eval, label: evaluationName))
+            accSeries.append(LinePlot.Series(x: epochs, y: points.map { $0.evalAccuracy! }, color: eval, label: evaluationName))
         }
         var loss = LinePlot(series: lossSeries, width: 800, height: 360)
         loss.logY = true
-        let accuracy = LinePlot(series: accSeries, width: 800, height: 360)
+        loss.title = "loss (log scale)"
+        var accuracy = LinePlot(series: accSeries, width: 800, height: 360)
+        accuracy.title = "accuracy"
+        accuracy.xLabel = "epoch"
         try PlotHelpers.stack([loss.render(), accuracy.render()]).write(to: path)
     }
 }
@@ -196,10 +200,10 @@ extension CurvePoint {
 
 extension CurveDiagnosis {
     /// Diagnoses a training history, writes the curves PNG to `png`, and returns the lines to print.
-    public static func report(_ history: [EpochRecord], png: String) throws -> [String] {
+    public static func report(_ history: [EpochRecord], png: String, evaluationName: String = "evaluation") throws -> [String] {
         let points = history.map(CurvePoint.init)
         guard !points.isEmpty else { return [] }
-        try plot(points, to: png)
-        return diagnose(points).lines + ["wrote \(png) (loss above, accuracy below; blue train, orange evaluation)"]
+        try plot(points, to: png, evaluationName: evaluationName)
+        return diagnose(points).lines + ["wrote \(png) (loss above, accuracy below; blue train, orange \(evaluationName))"]
     }
 }

@@ -2,9 +2,10 @@ import AnnealIO
 import Foundation
 
 /// A line chart rasterized into a `PNGImage`: axes, grid, tick marks with small
-/// numeric labels, and one polyline per series (learning-rate schedules now, loss
-/// and accuracy curves later). No fonts or plotting library: a tiny built-in
-/// digit font and a line rasterizer are enough for a chart read by eye.
+/// numeric labels, one polyline per series, and optionally a title, a legend of
+/// the labelled series and an x-axis label. No fonts or plotting library: a tiny
+/// built-in 3×5 font (digits, capitals, a little punctuation) and a line
+/// rasterizer are enough for a chart read by eye.
 public struct LinePlot: Sendable {
     public struct Color: Sendable, Equatable {
         public var red, green, blue: UInt8
@@ -18,11 +19,14 @@ public struct LinePlot: Sendable {
         public var x: [Double]
         public var y: [Double]
         public var color: Color
-        public init(x: [Double], y: [Double], color: Color = Color.palette[0]) {
+        /// Its legend entry; unlabelled series stay out of the legend.
+        public var label: String?
+        public init(x: [Double], y: [Double], color: Color = Color.palette[0], label: String? = nil) {
             precondition(x.count == y.count, "LinePlot.Series: \(x.count) x values for \(y.count) y values")
             self.x = x
             self.y = y
             self.color = color
+            self.label = label
         }
     }
 
@@ -38,6 +42,10 @@ public struct LinePlot: Sendable {
     public var yRange: ClosedRange<Double>?
     public var lineWidth = 2
     public var showsTickLabels = true
+    /// Drawn top left, above the plot area (in capitals, like all text but tick labels).
+    public var title: String?
+    /// Drawn centred below the x tick labels.
+    public var xLabel: String?
 
     public init(series: [Series], width: Int = 800, height: Int = 480) {
         precondition(width >= 100 && height >= 80, "LinePlot: image must be at least 100×80, got \(width)×\(height)")
@@ -55,7 +63,10 @@ public struct LinePlot: Sendable {
 
     public func render() -> PNGImage {
         var canvas = Canvas(width: width, height: height)
-        let left = showsTickLabels ? 76 : 16, right = 16, top = 16, bottom = showsTickLabels ? 36 : 16
+        let legend = series.compactMap { s in s.label.map { ($0.uppercased(), s.color) } }
+        let left = showsTickLabels ? 76 : 16, right = 16
+        let top = title != nil || !legend.isEmpty ? 34 : 16
+        let bottom = (showsTickLabels ? 36 : 16) + (xLabel != nil ? 20 : 0)
         let plotWidth = width - left - right, plotHeight = height - top - bottom
 
         // Data ranges (in log10 units for a log axis), widened to tick marks.
@@ -87,6 +98,16 @@ public struct LinePlot: Sendable {
         }
         canvas.line(left - 1, top, left - 1, top + plotHeight, color: .black)
         canvas.line(left - 1, top + plotHeight, left + plotWidth - 1, top + plotHeight, color: .black)
+        if let title { canvas.text(title.uppercased(), left: left, top: 12) }
+        if let xLabel { canvas.text(xLabel.uppercased(), centerX: left + plotWidth / 2, top: height - 16) }
+        // Legend, right-aligned in the top margin: a short line in the series' colour, then its label.
+        var legendRight = left + plotWidth
+        for (text, color) in legend.reversed() {
+            let textLeft = legendRight - canvas.textWidth(text)
+            canvas.text(text, left: textLeft, top: 12)
+            for dy in 0..<3 { canvas.line(textLeft - 26, 16 + dy, textLeft - 8, 16 + dy, color: color) }
+            legendRight = textLeft - 42
+        }
 
         // Series, clipped to the plot area; points that land on the pixel just drawn
         // are skipped, so a million-step schedule costs about as much as its curve's length.
@@ -165,7 +186,7 @@ private struct Axis {
     }
 }
 
-/// An RGB pixel buffer with clipped lines and a 3×5 digit font drawn at 2×.
+/// An RGB pixel buffer with clipped lines and a 3×5 font drawn at 2×.
 private struct Canvas {
     let width: Int, height: Int
     var pixels: [UInt8]
@@ -201,11 +222,19 @@ private struct Canvas {
     }
 
     static let scale = 2, advance = 4 * 2
-    /// Rows top to bottom, 3 bits each (left column = 4).
+    /// Rows top to bottom, 3 bits each (left column = 4). Lowercase "e" is the exponent
+    /// in tick labels ("1e-5"); words are drawn in capitals.
     static let glyphs: [Character: [UInt8]] = [
         "0": [7, 5, 5, 5, 7], "1": [2, 6, 2, 2, 7], "2": [7, 1, 7, 4, 7], "3": [7, 1, 7, 1, 7], "4": [5, 5, 7, 1, 1],
         "5": [7, 4, 7, 1, 7], "6": [7, 4, 7, 5, 7], "7": [7, 1, 1, 1, 1], "8": [7, 5, 7, 5, 7], "9": [7, 5, 7, 1, 7],
         ".": [0, 0, 0, 0, 2], "-": [0, 0, 7, 0, 0], "+": [0, 2, 7, 2, 0], "e": [0, 3, 7, 4, 3],
+        "A": [2, 5, 7, 5, 5], "B": [6, 5, 6, 5, 6], "C": [3, 4, 4, 4, 3], "D": [6, 5, 5, 5, 6], "E": [7, 4, 6, 4, 7],
+        "F": [7, 4, 6, 4, 4], "G": [3, 4, 5, 5, 3], "H": [5, 5, 7, 5, 5], "I": [7, 2, 2, 2, 7], "J": [1, 1, 1, 5, 2],
+        "K": [5, 5, 6, 5, 5], "L": [4, 4, 4, 4, 7], "M": [5, 7, 7, 5, 5], "N": [6, 5, 5, 5, 5], "O": [2, 5, 5, 5, 2],
+        "P": [6, 5, 6, 4, 4], "Q": [2, 5, 5, 6, 3], "R": [6, 5, 6, 5, 5], "S": [3, 4, 2, 1, 6], "T": [7, 2, 2, 2, 2],
+        "U": [5, 5, 5, 5, 7], "V": [5, 5, 5, 5, 2], "W": [5, 5, 7, 7, 5], "X": [5, 5, 2, 5, 5], "Y": [5, 5, 2, 2, 2],
+        "Z": [7, 1, 2, 4, 7], "(": [1, 2, 2, 2, 1], ")": [4, 2, 2, 2, 4], ":": [0, 2, 0, 2, 0], "/": [1, 1, 2, 4, 4],
+        "%": [5, 1, 2, 4, 5], ",": [0, 0, 0, 2, 4], "=": [0, 7, 0, 7, 0], "_": [0, 0, 0, 0, 7],
     ]
 
     mutating func text(_ string: String, left: Int, top: Int) {
