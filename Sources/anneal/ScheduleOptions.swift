@@ -83,6 +83,14 @@ struct ScheduleOptions: ParsableArguments {
 
     var monitoredMetric: MonitoredMetric { MonitoredMetric(rawValue: monitor) ?? .loss }
 
+    /// Warmup epochs in front of the schedule: --warmup, else 5 under the linear
+    /// scaling rule, else `defaultWarmup` (the preset's); none for one-cycle, whose
+    /// rising part is its own.
+    func warmupEpochs(defaultWarmup: Double = 0) -> Double {
+        guard schedule != "one-cycle" else { return 0 }
+        return warmup ?? (scaleLrWithBatch ? 5 : defaultWarmup)
+    }
+
     /// The schedule for a run of `epochs` × `stepsPerEpoch` updates with peak rate
     /// `baseLR` (before the linear scaling rule, when that is on). Decaying
     /// schedules start after the warmup and end with the last step; step decay
@@ -95,8 +103,8 @@ struct ScheduleOptions: ParsableArguments {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
         let total = epochs * stepsPerEpoch
         func steps(_ epochs: Double) -> Int { Int((epochs * Double(stepsPerEpoch)).rounded()) }
-        let warmupEpochs = warmup ?? (scaleLrWithBatch && schedule != "one-cycle" ? 5 : defaultWarmup)
-        let warmupSteps = schedule == "one-cycle" ? 0 : steps(warmupEpochs)
+        let warmupEpochs = warmupEpochs(defaultWarmup: defaultWarmup)
+        let warmupSteps = steps(warmupEpochs)
         guard warmupSteps < total else {
             throw ValidationError("--warmup \(warmupEpochs) epochs is not shorter than the \(epochs)-epoch run")
         }

@@ -125,7 +125,7 @@ struct TrainOptions: ParsableArguments {
                                                    stepsPerEpoch: training.loader.count, batchSize: data.batchSize,
                                                    defaultWarmup: defaultWarmup)
         if log {
-            let warmup = lrSchedule.warmup ?? defaultWarmup
+            let warmup = lrSchedule.warmupEpochs(defaultWarmup: defaultWarmup)
             let smoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
             print("model \(model): \(network.parameterCount) parameters\(config.zeroInitResidual == true ? " (zero-init residual)" : ""); "
                   + "optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate) (\(lrSchedule.schedule)"
