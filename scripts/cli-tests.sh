@@ -34,6 +34,13 @@ grep -q "zero-init residual.*lr 0.1 (cosine, warmup 0.0333333 epochs); label smo
     --no-zero-init-residual --out "$work/resnet" --no-progress > "$work/resnet.log"
 head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine); 1 epochs" || fail "explicit options override the recipe"
 
+echo "cli-tests: weight averaging and test-time flips: evaluate reproduces what train reports"
+"$anneal" train --model resnet20 --epochs 1 --train-subset 512 --batch-size 64 --augment flip --ema 0.99 --tta flip \
+    --out "$work/ema" --no-progress > "$work/ema.log"
+grep -q "^weight averaging: exponential moving average, decay 0.99" "$work/ema.log" || fail "no weight-averaging line"
+"$anneal" evaluate --model resnet20 --weights "$work/ema/model.safetensors" --tta flip > "$work/ema-eval.log"
+grep -qx "$(grep '^test accuracy' "$work/ema.log")" "$work/ema-eval.log" || fail "evaluate --tta flip differs from train --ema --tta flip"
+
 echo "cli-tests: early stopping on the test set is flagged"
 "$anneal" train --model mlp --epochs 1 --train-subset 1000 --hidden 32 --early-stop 3 --out "$work/es" --no-progress 2> "$work/es.err" > /dev/null
 grep -q "^warning: --early-stop watches the test set's loss" "$work/es.err" || fail "no warning for early stopping on the test set"
@@ -49,6 +56,8 @@ echo "cli-tests: error paths"
 expect_error "unknown optimizer 'lion'" "$anneal" train --optimizer lion --out "$work/bad"
 expect_error "unknown model 'vit'" "$anneal" train --model vit --out "$work/bad"
 expect_error "unknown activation" "$anneal" train --activation swish --out "$work/bad"
+expect_error "ema must be a decay in (0, 1)" "$anneal" train --ema 1.5 --out "$work/bad"
+expect_error "tta" "$anneal" evaluate --weights "$work/run/model.safetensors" --tta mirror
 expect_error "Fashion-MNIST not found" "$anneal" train --data-dir "$work" --out "$work/bad"
 expect_error "file not found" "$anneal" evaluate --weights "$work/missing.safetensors"
 head -c 100 "$work/run/model.safetensors" > "$work/truncated.safetensors"

@@ -133,6 +133,8 @@ struct TrainOptions: ParsableArguments {
                   + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
                   + "; \(epochs) epochs of \(trainSet.count) training images, batch \(data.batchSize), \(Threads.count) threads")
             print(training.summary)
+            if let decay = control.ema { print("weight averaging: exponential moving average, decay \(decay)") }
+            if trainingData.tta != .none { print("test-time augmentation: \(trainingData.tta.rawValue)") }
         }
         let (controlCallbacks, earlyStopping) = control.makeCallbacks(monitor: lrSchedule.monitoredMetric, outputDirectory: out, config: config)
         var reporting: [TrainingCallback] = [MetricsCSVWriter(path: "\(out)/metrics.csv")]
@@ -142,6 +144,7 @@ struct TrainOptions: ParsableArguments {
             [LearningRateScheduler(schedule, monitor: lrSchedule.monitoredMetric)] + controlCallbacks
             + regularization.callbacks() + extraCallbacks + reporting)
         trainer.preprocessing = training.preprocessing
+        trainer.testTimeAugmentation = trainingData.tta
         regularization.apply(to: trainer, defaultLabelSmoothing: recipe.labelSmoothing)
         let clock = ContinuousClock(), started = clock.now
         let history = try trainer.fit(training.loader, evaluation: evaluationLoader, epochs: epochs)
@@ -154,7 +157,8 @@ struct TrainOptions: ParsableArguments {
         }
         // After a restore of the best weights, the last epoch's figures describe other weights.
         let restored = earlyStopping?.restoredBestWeights == true
-        let final = restored ? Trainer.evaluate(network, on: evaluationLoader, preprocessing: training.preprocessing)
+        let final = restored ? Trainer.evaluate(network, on: evaluationLoader, preprocessing: training.preprocessing,
+                                                testTimeAugmentation: trainingData.tta)
                              : history.last?.evaluation
         return TrainingOutcome(model: network, history: history, evaluation: final, seconds: seconds)
     }

@@ -2,6 +2,11 @@ import Anneal
 import ArgumentParser
 import Foundation
 
+extension TestTimeAugmentation: ExpressibleByArgument {}
+
+let testTimeAugmentationHelp = ArgumentHelp(
+    "Test-time augmentation when evaluating: none, or flip (mean probability of each image and its mirror image).")
+
 /// Preprocessing fitted on the training set, augmentation, and loader threads
 /// for `anneal train` (one `@OptionGroup`).
 struct TrainingDataOptions: ParsableArguments {
@@ -22,6 +27,7 @@ struct TrainingDataOptions: ParsableArguments {
     var augment: String?
     @Option(help: "Background threads prefetching training batches (default: 1 with --augment, else 0).")
     var loaderThreads: Int?
+    @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
 
     func validate() throws {
         _ = try normalization()

@@ -13,6 +13,7 @@ private final class EventLog: TrainingCallback {
         case .batchBegin: names.append("batchBegin")
         case .afterBackward: names.append("afterBackward")
         case .batchEnd: names.append("batchEnd")
+        case .stepsEnd: names.append("stepsEnd")
         case .epochEnd: names.append("epochEnd")
         case .fitEnd: names.append("fitEnd")
         }
@@ -59,7 +60,7 @@ private func fashionMNISTAvailable() -> Bool {
         #expect(history.count == 1)
         #expect(log.names == ["fitBegin", "epochBegin",
                               "batchBegin", "afterBackward", "batchEnd", "batchBegin", "afterBackward", "batchEnd",
-                              "epochEnd", "fitEnd"])
+                              "stepsEnd", "epochEnd", "fitEnd"])
         #expect(history[0].evaluation?.samples == 8)
     }
 

@@ -18,6 +18,8 @@ public final class Trainer {
     public var stopRequested = false
     /// Applied to every batch's inputs before the model (fitted normalization).
     public var preprocessing: Preprocessing = .none
+    /// Views averaged when evaluating after each epoch (`.none`: the plain output).
+    public var testTimeAugmentation: TestTimeAugmentation = .none
     /// Completed epochs (what `fit` resumes from).
     public private(set) var history: [EpochRecord] = []
 
@@ -76,34 +78,45 @@ public final class Trainer {
             if stopRequested { break }
         }
         let trainSeconds = (clock.now - started).seconds
-        let evaluated = evaluation.map { Trainer.evaluate(model, on: $0, lossFunction: lossFunction, preprocessing: preprocessing) }
+        try emit(.stepsEnd(epoch: epoch))
+        let evaluated = evaluation.map {
+            Trainer.evaluate(model, on: $0, lossFunction: lossFunction, preprocessing: preprocessing,
+                             testTimeAugmentation: testTimeAugmentation)
+        }
         return EpochRecord(epoch: epoch, train: metrics, evaluation: evaluated,
                            learningRate: learningRate, seconds: trainSeconds)
     }
 
-    /// Loss and accuracy of `model` in evaluation mode, recording no graph.
+    /// Loss and accuracy of `model` in evaluation mode, recording no graph; with
+    /// test-time augmentation, of its averaged views' scores.
     public static func evaluate(_ model: Module, on loader: DataLoader,
                                 lossFunction: (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss,
-                                preprocessing: Preprocessing = .none) -> Metrics {
+                                preprocessing: Preprocessing = .none,
+                                testTimeAugmentation: TestTimeAugmentation = .none) -> Metrics {
         let wasTraining = model.isTraining
         model.eval()
         defer { model.train(wasTraining) }
         var metrics = Metrics()
         withoutGrad {
             for batch in loader.batches() {
-                let logits = model(preprocessing.apply(batch.inputs))
+                let logits = testTimeAugmentation.scores(model, batch.inputs, preprocessing: preprocessing)
                 metrics.add(meanLoss: lossFunction(logits, batch).item(), logits: logits, labels: batch.labels)
             }
         }
         return metrics
     }
 
-    /// Logits for every sample of `loader`, in order ([N, C]).
-    public static func predict(_ model: Module, on loader: DataLoader, preprocessing: Preprocessing = .none) -> Tensor {
+    /// Logits (or test-time-augmented scores) for every sample of `loader`, in order ([N, C]).
+    public static func predict(_ model: Module, on loader: DataLoader, preprocessing: Preprocessing = .none,
+                               testTimeAugmentation: TestTimeAugmentation = .none) -> Tensor {
         let wasTraining = model.isTraining
         model.eval()
         defer { model.train(wasTraining) }
-        return withoutGrad { Tensor.concat(loader.batches().map { model(preprocessing.apply($0.inputs)) }, axis: 0) }
+        return withoutGrad {
+            Tensor.concat(loader.batches().map {
+                testTimeAugmentation.scores(model, $0.inputs, preprocessing: preprocessing)
+            }, axis: 0)
+        }
     }
 
     private func emit(_ event: TrainingEvent) throws {

@@ -1,6 +1,6 @@
 /// What the training loop reports to its callbacks, in order:
 /// fitBegin, then per epoch epochBegin, per batch batchBegin → afterBackward →
-/// batchEnd, then epochEnd; finally fitEnd.
+/// batchEnd, then stepsEnd, evaluation, epochEnd; finally fitEnd.
 public enum TrainingEvent {
     case fitBegin(FitPlan)
     case epochBegin(epoch: Int)
@@ -9,6 +9,9 @@ public enum TrainingEvent {
     /// clipping, NaN guards and distributed all-reduce.
     case afterBackward(epoch: Int, step: Int, loss: Float)
     case batchEnd(BatchReport)
+    /// The epoch's steps are done and evaluation comes next: the hook for weight
+    /// averaging to put its weights in.
+    case stepsEnd(epoch: Int)
     case epochEnd(EpochRecord)
     case fitEnd([EpochRecord])
 }
