@@ -27,12 +27,14 @@ head -c 128 "$work/logits.npy" | grep -aq "'shape': (10000, 10)" || fail "predic
 [[ $(stat -c %s "$work/logits.npy") -eq $((128 + 10000 * 10 * 4)) ]] || fail "predict output size"
 
 echo "cli-tests: a preset's recipe fills in what the command line leaves unset"
-"$anneal" train --model resnet20 --epochs 1 --train-subset 256 --batch-size 64 --out "$work/resnet" --no-progress > "$work/resnet.log"
+"$anneal" train --model resnet20 --epochs 1 --train-subset 256 --out "$work/resnet" --no-progress > "$work/resnet.log"
 head -1 "$work/resnet.log"
-grep -q "zero-init residual.*lr 0.1 (cosine, warmup 0.0333333 epochs); label smoothing 0.1" "$work/resnet.log" || fail "resnet20 recipe defaults"
-"$anneal" train --model resnet20 --epochs 1 --train-subset 256 --batch-size 64 --lr 0.05 --warmup 0 --label-smoothing 0 \
-    --no-zero-init-residual --out "$work/resnet" --no-progress > "$work/resnet.log"
-head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine); 1 epochs" || fail "explicit options override the recipe"
+grep -q "(zero-init residual, stochastic depth 0.1); optimizer sgd lr 0.1 (cosine, warmup 0.0333333 epochs), weight decay 0.001; label smoothing 0.1; 1 epochs of 256 training images, batch 64," \
+    "$work/resnet.log" || fail "resnet20 recipe defaults"
+"$anneal" train --model resnet20 --epochs 1 --train-subset 256 --batch-size 32 --lr 0.05 --warmup 0 --label-smoothing 0 \
+    --weight-decay 0 --stochastic-depth 0 --no-zero-init-residual --out "$work/resnet" --no-progress > "$work/resnet.log"
+head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine); 1 epochs of 256 training images, batch 32," \
+    || fail "explicit options override the recipe"
 
 echo "cli-tests: weight averaging and test-time flips: evaluate reproduces what train reports"
 "$anneal" train --model resnet20 --epochs 1 --train-subset 512 --batch-size 64 --augment flip --ema 0.99 --tta flip \

@@ -29,7 +29,7 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         options.data.applyThreads()
         let (trainSet, _) = try options.loadData(defaultValSplit: 0.1)
-        let training = try options.trainingData.makeTrainingData(trainSet: trainSet, batchSize: options.data.batchSize, seed: options.seed)
+        let training = try options.trainingData.makeTrainingData(trainSet: trainSet, batchSize: options.batchSize, seed: options.seed)
         try training.check(model: options.model)
         let inputs = training.inputShape.count == 1 ? training.inputWidth : nil
         let preprocessing = training.preprocessing

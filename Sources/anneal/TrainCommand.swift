@@ -6,7 +6,9 @@ import Foundation
 struct DataOptions: ParsableArguments {
     @Option(help: "Data set (only fashion-mnist for now).") var dataset = "fashion-mnist"
     @Option(help: "Directory with the IDX files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
-    @Option(help: "Batch size.") var batchSize = 128
+    @Option(name: .customLong("batch-size"), help: "Batch size (default 128; anneal train: the preset's, 64 for resnets).")
+    var batchSizeOption: Int?
+    var batchSize: Int { batchSizeOption ?? 128 }
     @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores).") var threads: Int?
 
     func validate() throws {

@@ -14,8 +14,9 @@ struct TrainOptions: ParsableArguments {
     @Option(help: "Learning rate (peak of the schedule; default: with sgd the preset's, 0.05, or 0.1 for resnets; 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
     var lr: Float?
     @Option(help: "Momentum (sgd, rmsprop).") var momentum: Float = 0.9
-    @Option(help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt.")
-    var weightDecay: Float = 5e-4
+    @Option(name: .customLong("weight-decay"),
+            help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt (default: the preset's, 1e-3 for resnets, else 5e-4).")
+    var weightDecayOption: Float?
     @Option(help: "Activation: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).") var activation = "relu"
     @Option(help: "Initialization: \(ModelConfig.initializerNames.joined(separator: ", ")).") var `init` = "kaiming"
     @Option(help: "Standard deviation for --init gaussian.") var initStd: Float = 0.01
@@ -42,6 +43,16 @@ struct TrainOptions: ParsableArguments {
         set { epochsOption = newValue }
     }
 
+    var weightDecay: Float {
+        get { weightDecayOption ?? recipe.weightDecay }
+        set { weightDecayOption = newValue }
+    }
+
+    var batchSize: Int { data.batchSizeOption ?? recipe.batchSize }
+
+    /// Stochastic depth: the option, else the preset's (resnets).
+    var stochasticDepth: Float? { regularization.stochasticDepth ?? recipe.stochasticDepth }
+
     /// The optimizer these options describe (`weightDecay` overrides theirs).
     func optimizerConfig(weightDecay: Float? = nil) -> OptimizerConfig {
         OptimizerConfig(name: optimizer, learningRate: lr ?? (optimizer == "sgd" ? recipe.sgdLearningRate : nil),
@@ -63,7 +74,7 @@ struct TrainOptions: ParsableArguments {
         v.regularization.l1 = 0
         v.regularization.l2 = 0
         v.regularization.dropconnect = nil
-        v.regularization.stochasticDepth = nil
+        v.regularization.stochasticDepth = recipe.stochasticDepth.map { _ in 0 }
         v.regularization.labelSmoothing = 0
         v.regularization.maxNorm = nil
         v.trainingData.augment = nil
@@ -81,6 +92,7 @@ struct TrainOptions: ParsableArguments {
         config.hidden = try parseSizes(hidden, option: "--hidden")
         config.inputs = inputs
         regularization.configure(&config)
+        config.stochasticDepth = stochasticDepth
         try config.validate()
         return config
     }
@@ -112,7 +124,7 @@ struct TrainOptions: ParsableArguments {
              log: Bool = true, extraCallbacks: [TrainingCallback] = []) throws -> TrainingOutcome {
         data.applyThreads()
         GlobalRandom.seed(seed)
-        let training = try trainingData.makeTrainingData(trainSet: trainSet, batchSize: data.batchSize, seed: seed)
+        let training = try trainingData.makeTrainingData(trainSet: trainSet, batchSize: batchSize, seed: seed)
         try training.check(model: model)
         let config = try modelConfig(inputs: training.inputShape.count == 1 ? training.inputWidth : nil)
         let network = try config.makeModel()
@@ -122,16 +134,20 @@ struct TrainOptions: ParsableArguments {
         let evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
         let defaultWarmup = recipe.warmupEpochs(forRunOf: epochs)
         let schedule = try lrSchedule.makeSchedule(baseLR: optimizerConfig.resolvedLearningRate, epochs: epochs,
-                                                   stepsPerEpoch: training.loader.count, batchSize: data.batchSize,
+                                                   stepsPerEpoch: training.loader.count, batchSize: batchSize,
                                                    defaultWarmup: defaultWarmup)
         if log {
             let warmup = lrSchedule.warmupEpochs(defaultWarmup: defaultWarmup)
             let smoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
-            print("model \(model): \(network.parameterCount) parameters\(config.zeroInitResidual == true ? " (zero-init residual)" : ""); "
+            let residualNotes = [config.zeroInitResidual == true ? "zero-init residual" : nil,
+                                 (config.stochasticDepth ?? 0) > 0 ? "stochastic depth \(config.stochasticDepth!)" : nil].compactMap { $0 }
+            print("model \(model): \(network.parameterCount) parameters"
+                  + (residualNotes.isEmpty ? "" : " (\(residualNotes.joined(separator: ", ")))") + "; "
                   + "optimizer \(optimizer) lr \(optimizerConfig.resolvedLearningRate) (\(lrSchedule.schedule)"
                   + (warmup > 0 ? String(format: ", warmup %g epochs", warmup) : "") + ")"
+                  + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
                   + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
-                  + "; \(epochs) epochs of \(trainSet.count) training images, batch \(data.batchSize), \(Threads.count) threads")
+                  + "; \(epochs) epochs of \(trainSet.count) training images, batch \(batchSize), \(Threads.count) threads")
             print(training.summary)
             if let decay = control.ema { print("weight averaging: exponential moving average, decay \(decay)") }
             if trainingData.tta != .none { print("test-time augmentation: \(trainingData.tta.rawValue)") }

@@ -6,10 +6,13 @@ struct PresetRecipeTests {
     @Test func everyPresetHasItsRecipe() {
         #expect(PresetRecipe.of("mlp") == PresetRecipe(epochs: 20, sgdLearningRate: 0.05))
         #expect(PresetRecipe.of("cnn") == PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1))
+        #expect(PresetRecipe.of("cnn").batchSize == 128 && PresetRecipe.of("cnn").weightDecay == 5e-4)
+        #expect(PresetRecipe.of("cnn").stochasticDepth == nil)
         for depth in [20, 32, 56] {
             let recipe = PresetRecipe.of("resnet\(depth)")
             #expect(recipe.epochs == 30 && recipe.sgdLearningRate == 0.1 && recipe.warmupEpochs == 1)
             #expect(recipe.zeroInitResidual && recipe.labelSmoothing == 0.1)
+            #expect(recipe.batchSize == 64 && recipe.weightDecay == 1e-3 && recipe.stochasticDepth == 0.1)
         }
     }
 
