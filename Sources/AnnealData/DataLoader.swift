@@ -102,8 +102,13 @@ public struct DataLoader: Sendable {
             return batch
         }
 
-        public func makeIterator() -> Iterator {
-            Iterator(batches: self, prefetcher: loader.workers > 0 && endIndex > 0 ? Prefetcher(self) : nil)
+        public func makeIterator() -> Iterator { makeIterator(from: 0) }
+
+        /// Iterates from batch `position` on (the rest of a resumed epoch).
+        public func makeIterator(from position: Int) -> Iterator {
+            precondition(position >= 0 && position <= endIndex, "DataLoader.Batches: start \(position) out of range 0...\(endIndex)")
+            return Iterator(batches: self, prefetcher: loader.workers > 0 && position < endIndex ? Prefetcher(self, from: position) : nil,
+                            position: position)
         }
 
         /// Yields the batches in order, taking them from the prefetching workers

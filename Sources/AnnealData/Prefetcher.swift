@@ -14,8 +14,8 @@ import Foundation
 public final class Prefetcher: Sendable {
     private let queue: PrefetchQueue
 
-    init(_ batches: DataLoader.Batches) {
-        queue = PrefetchQueue(batches)
+    init(_ batches: DataLoader.Batches, from start: Int = 0) {
+        queue = PrefetchQueue(batches, from: start)
         for worker in 0..<batches.loader.workers {
             let queue = self.queue
             let thread = Thread { queue.work() }
@@ -42,9 +42,11 @@ private final class PrefetchQueue: @unchecked Sendable {
     private var wanted = 0
     private var cancelled = false
 
-    init(_ batches: DataLoader.Batches) {
+    init(_ batches: DataLoader.Batches, from start: Int) {
         self.batches = batches
         depth = batches.loader.prefetch
+        nextClaim = start
+        wanted = start
     }
 
     func work() {

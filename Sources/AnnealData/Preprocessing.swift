@@ -36,13 +36,13 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     public static let none = Preprocessing()
 
     /// How `fit` normalizes.
-    public enum Normalization: String, Sendable, CaseIterable {
+    public enum Normalization: String, Sendable, CaseIterable, Codable {
         case none, global
         case perChannel = "per-channel"
     }
 
     /// How `fit` whitens. `.none` with a component count is a plain PCA projection.
-    public enum WhiteningMethod: String, Sendable, CaseIterable {
+    public enum WhiteningMethod: String, Sendable, CaseIterable, Codable {
         case none, pca, zca
     }
 

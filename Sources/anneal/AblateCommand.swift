@@ -14,42 +14,41 @@ struct AblateCommand: ParsableCommand {
         without augmentation, so the gap compares like with like.
         """)
 
-    static let techniques: [(name: String, summary: String)] = [
-        ("none", "no regularization"), ("l2", "L2 penalty 1e-3"), ("l1", "L1 penalty 2e-5"), ("elastic", "L1 2e-5 + L2 1e-3"),
-        ("weight-decay", "SGD weight decay 5e-4"), ("dropout", "dropout 0.5"), ("dropconnect", "DropConnect 0.5 on the hidden Linear"),
-        ("stochastic-depth", "stochastic depth 0.2 (resnet)"), ("fractional-pool", "fractional max pooling √2 (cnn)"),
-        ("cutout", "Cutout 8×8"), ("mixup", "Mixup α = 0.2"), ("label-smoothing", "label smoothing 0.1"),
-        ("max-norm", "max-norm 3"), ("augment", "crop 2 + flip"), ("batchnorm-off", "batch norm removed (cnn)"),
-    ]
-
-    @OptionGroup var options: TrainOptions
-    @Option(help: "Comma-separated techniques: \(AblateCommand.techniques.map(\.name).joined(separator: ", ")).")
-    var techniques = "none,l2,l1,elastic,dropout,dropconnect,fractional-pool,cutout,mixup,label-smoothing,batchnorm-off"
+    @OptionGroup var options: RunOptions
+    @Option(help: "Comma-separated techniques: \(valueList(RegularizationTechnique.self)).")
+    var techniques = RegularizationTechnique.standard.map(\.rawValue).joined(separator: ",")
     @Option(help: "Output directory (one subdirectory per technique, plus ablation.csv).") var out = "runs/ablation"
 
     func run() throws {
+        options.data.applyThreads()
         let names = techniques.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-        let known = Set(AblateCommand.techniques.map(\.name))
-        if let bad = names.first(where: { !known.contains($0) }) {
-            throw ValidationError("unknown technique '\(bad)'; valid: \(AblateCommand.techniques.map(\.name).joined(separator: ", "))")
+        let chosen = try names.map { name -> RegularizationTechnique in
+            guard let t = RegularizationTechnique(rawValue: name) else {
+                throw ValidationError("unknown technique '\(name)'; valid: \(valueList(RegularizationTechnique.self))")
+            }
+            return t
         }
-        let (train, test) = try options.loadData()
-        print("ablation of \(options.model): \(train.count) training images, \(options.epochs) epochs, seed \(options.seed)")
+        let base = try options.makeConfig()
+        _ = try reportingConfigErrors { try base.resolved() }
         let header = "technique,description,train_acc,test_acc,gap,test_loss,seconds"
-        var rows: [String] = []
-        print("technique          train acc  test acc    gap   seconds  description")
-        for name in names {
-            guard var variant = try variant(name) else {
-                print(name.padding(toLength: 18, withPad: " ", startingAt: 0) + " n/a for \(options.model)")
+        var rows: [String] = [], printedHeader = false
+        for technique in chosen {
+            let name = technique.rawValue
+            guard let variant = try technique.variant(of: base).map({ v in try reportingConfigErrors { try v.resolved() } }) else {
+                print(name.padding(toLength: 18, withPad: " ", startingAt: 0) + " n/a for \(base.model.name.rawValue)")
                 continue
             }
-            variant.noProgress = true
-            let outcome = try variant.run(train: train, evaluation: test, outputDirectory: "\(out)/\(name)", log: false)
-            let weights = try WeightsFile.read("\(out)/\(name)/model.safetensors")
-            let trainAccuracy = Trainer.evaluate(outcome.model, on: DataLoader(train, batchSize: 1000),
-                                                 preprocessing: weights.preprocessing ?? .none).accuracy
+            let run = try reportingConfigErrors { try Run(variant, directory: "\(out)/\(name)", overwrite: true) }
+            if !printedHeader {
+                print("ablation of \(base.model.name.rawValue): \(run.trainingSet.count) training images, \(variant.epochs!) epochs, seed \(variant.seed)")
+                print("technique          train acc  test acc    gap   seconds  description")
+                printedHeader = true
+            }
+            let outcome = try run.fit()
+            let trainAccuracy = Evaluator(preprocessing: run.preprocessing)
+                .evaluate(outcome.model, on: DataLoader(run.trainingSet, batchSize: 1000)).accuracy
             let testAccuracy = outcome.evaluation?.accuracy ?? .nan
-            let description = AblateCommand.description(of: name, in: variant)
+            let description = technique.description(in: variant)
             print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
                   + String(format: "   %.4f    %.4f  %+.4f  %7.1f  %@", trainAccuracy, testAccuracy, trainAccuracy - testAccuracy,
                            outcome.seconds, description))
@@ -60,60 +59,5 @@ struct AblateCommand: ParsableCommand {
             try AtomicFile.write(Array(([header] + rows).joined(separator: "\n").utf8) + [10], to: "\(out)/ablation.csv")
         }
         print("wrote \(out)/ablation.csv")
-    }
-
-    /// What the row trained with, in words.
-    static func description(of name: String, in v: TrainOptions) -> String {
-        switch name {
-        case "l2": String(format: "L2 penalty %g", v.regularization.l2)
-        case "l1": String(format: "L1 penalty %g", v.regularization.l1)
-        case "elastic": String(format: "L1 %g + L2 %g", v.regularization.l1, v.regularization.l2)
-        case "dropout": String(format: "dropout %g", v.dropout ?? 0)
-        case "label-smoothing": String(format: "label smoothing %g", v.regularization.labelSmoothing ?? 0)
-        default: techniques.first { $0.name == name }!.summary
-        }
-    }
-
-    /// The base options with every regularizer off, then `name` switched on (nil: not applicable).
-    /// A strength given on the command line (--l2 0.01, --dropout 0.3 …) replaces the default one.
-    func variant(_ name: String) throws -> TrainOptions? {
-        let l1 = options.regularization.l1 > 0 ? options.regularization.l1 : 2e-5
-        let l2 = options.regularization.l2 > 0 ? options.regularization.l2 : 1e-3
-        let dropout = options.dropout ?? 0.5
-        let smoothing = options.regularization.labelSmoothing.flatMap { $0 > 0 ? $0 : nil } ?? 0.1
-        var v = options.unregularized
-        // Every row shares the standard architecture; pooling and batch norm are rows of their own.
-        v.regularization.pool = nil
-        v.regularization.batchnormOff = false
-        let residual = options.model.hasPrefix("resnet")
-        switch name {
-        case "none": break
-        case "l2": v.regularization.l2 = l2
-        case "l1": v.regularization.l1 = l1
-        case "elastic": v.regularization.l1 = l1; v.regularization.l2 = l2
-        case "weight-decay": v.weightDecay = 5e-4
-        case "dropout":
-            if residual { return nil }
-            v.dropout = dropout
-        case "dropconnect":
-            if residual { return nil }
-            v.regularization.dropconnect = 0.5
-        case "stochastic-depth":
-            guard residual else { return nil }
-            v.regularization.stochasticDepth = 0.2
-        case "fractional-pool":
-            guard options.model == "cnn" else { return nil }
-            v.regularization.pool = "fractional"
-        case "cutout": v.trainingData.augment = "cutout:8"
-        case "mixup": v.trainingData.augment = "mixup:0.2"
-        case "label-smoothing": v.regularization.labelSmoothing = smoothing
-        case "max-norm": v.regularization.maxNorm = 3
-        case "augment": v.trainingData.augment = "crop:2,flip"
-        case "batchnorm-off":
-            guard options.model == "cnn" else { return nil }
-            v.regularization.batchnormOff = true
-        default: return nil
-        }
-        return v
     }
 }

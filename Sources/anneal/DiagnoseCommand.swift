@@ -30,17 +30,22 @@ struct DiagnoseCommand: ParsableCommand {
         do { points = try CurveDiagnosis.readMetricsCSV(csv) } catch { throw ValidationError("\(error)") }
         let diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy)
         let pngPath = png ?? "\(directory.isEmpty ? "." : directory)/curves.png"
-        try CurveDiagnosis.plot(points, to: pngPath)
+        // The run's configuration says whether its evaluation columns are validation or test figures.
+        let runFile = "\(directory.isEmpty ? "." : directory)/\(Run.configFileName)"
+        let config = (try? Data(contentsOf: URL(fileURLWithPath: runFile))).flatMap { try? RunConfig.decode($0) }
+        let evaluationName = config.map { $0.data.usesValidation ? "validation" : "test" } ?? "evaluation"
+        try CurveDiagnosis.plot(points, to: pngPath, evaluationName: evaluationName)
         if json {
             let object: [String: Any] = [
                 "epochs": points.count, "verdicts": diagnosis.verdicts.map(\.rawValue),
                 "findings": diagnosis.findings.map { "\($0.verdict.rawValue): \($0.evidence) → \($0.remedy)" }, "png": pngPath,
+                "evaluation": evaluationName,
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
         } else {
             for line in diagnosis.lines { print(line) }
-            print("wrote \(pngPath) (loss above, accuracy below; blue train, orange evaluation)")
+            print("wrote \(pngPath) (loss above, accuracy below; blue train, orange \(evaluationName))")
         }
     }
 }

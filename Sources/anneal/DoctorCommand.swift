@@ -9,7 +9,7 @@ struct DoctorCommand: ParsableCommand {
         abstract: "Sanity checks before training: initial loss, overfitting a small sample, learning-rate range test, per-layer statistics.",
         discussion: "Uses the training images only (a --val-split of 0.1 is held out by default and not touched); never the test set.")
 
-    @OptionGroup var options: TrainOptions
+    @OptionGroup var options: RunOptions
     @Option(help: "Examples for the overfit check.") var overfitSamples = 20
     @Option(help: "Step budget for the overfit check.") var overfitSteps = 300
     @Option(help: "Range test: first learning rate.") var rangeStart = 1e-6
@@ -23,34 +23,34 @@ struct DoctorCommand: ParsableCommand {
         guard rangeStart > 0, rangeEnd > rangeStart else { throw ValidationError("--range-start must be positive and below --range-end") }
     }
 
-    /// The options with every regularizer off.
-    var unregularized: TrainOptions { options.unregularized }
-
     func run() throws {
         options.data.applyThreads()
-        let (trainSet, _) = try options.loadData(defaultValSplit: 0.1)
-        let training = try options.trainingData.makeTrainingData(trainSet: trainSet, batchSize: options.batchSize, seed: options.seed)
-        try training.check(model: options.model)
-        let inputs = training.inputShape.count == 1 ? training.inputWidth : nil
-        let preprocessing = training.preprocessing
+        let config = try options.resolvedConfig(defaultValidationSplit: 0.1)
+        let plain = try reportingConfigErrors { try config.unregularized.resolved() }
+        let (trainSet, _) = try config.loadData()
+        let preprocessing = try reportingConfigErrors { try config.fitPreprocessing(on: trainSet) }
+        let loader = config.makeTrainLoader(trainSet, augmentation: try config.data.augmentation())
+        let inputShape = preprocessing.outputShape(for: trainSet.sampleShape)
         let apply: (Tensor) -> Tensor = { preprocessing.apply($0) }
-        let plain = unregularized
-        func freshModel(_ o: TrainOptions) throws -> Module {
-            GlobalRandom.seed(options.seed)
-            return try o.modelConfig(inputs: inputs).makeModel()
+        func freshModel(_ c: RunConfig) throws -> Module {
+            GlobalRandom.seed(c.seed)
+            return try reportingConfigErrors { try c.modelConfig(inputShape: inputShape).makeModel() }
         }
         func optimizer(for model: Module, weightDecay: Float) throws -> Optimizer {
-            try options.optimizerConfig(weightDecay: weightDecay).makeOptimizer(for: model)
+            var settings = config.optimizer
+            settings.weightDecay = weightDecay
+            return try settings.makeOptimizer(for: model)
         }
+        let weightDecay = config.optimizer.weightDecay ?? 0
         let log = !json
         func say(_ s: String) { if log { print(s); fflush(nil) } }
-        say("doctor: model \(options.model), \(trainSet.count) training images (validation held out, test set untouched)")
+        say("doctor: model \(config.model.name.rawValue), \(trainSet.count) training images (validation held out, test set untouched)")
 
         // 1. Initial loss, regularization off; then on.
         let classes = trainSet.classCount
         let probe = RecipeSupport.smallSample(trainSet, k: min(500, trainSet.count))
-        let l2 = options.regularization.l2 > 0 ? options.regularization.l2 : (options.weightDecay > 0 ? options.weightDecay : 1e-3)
-        let penalty = WeightPenalty(l1: options.regularization.l1, l2: l2)
+        let l2 = config.regularization.l2 > 0 ? config.regularization.l2 : (weightDecay > 0 ? weightDecay : 1e-3)
+        let penalty = WeightPenalty(l1: config.regularization.l1, l2: l2)
         let initial = InitialLossCheck.run(model: try freshModel(plain), batch: probe, classes: classes, preprocessing: apply,
                                            regularizer: { penalty($0) })
         say("1. initial loss: \(initial.ok ? "ok" : "FAIL")")
@@ -65,12 +65,12 @@ struct DoctorCommand: ParsableCommand {
         for f in overfit.findings { say("   " + f) }
 
         // 3. Learning-rate range test on the training data, with the configured regularization.
-        let rangeModel = try freshModel(options)
+        let rangeModel = try freshModel(config)
         var settings = LearningRateRangeTest.Settings()
         settings.start = rangeStart; settings.end = rangeEnd; settings.steps = rangeSteps
-        let range = try LearningRateRangeTest.run(model: rangeModel, optimizer: try optimizer(for: rangeModel, weightDecay: options.weightDecay),
-                                                  loader: training.loader, settings: settings, preprocessing: apply)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let range = try LearningRateRangeTest.run(model: rangeModel, optimizer: try optimizer(for: rangeModel, weightDecay: weightDecay),
+                                                  loader: loader, settings: settings, preprocessing: apply)
+        try Directory.create(out)
         let pngPath = "\(out)/lr-range.png"
         try range.plot(to: pngPath)
         say("3. learning-rate range test (\(range.learningRates.count) steps): suggested lr \(range.suggestedLR.map { String(format: "%.3g", $0) } ?? "none")")
@@ -79,7 +79,7 @@ struct DoctorCommand: ParsableCommand {
 
         // 4. Per-layer statistics at initialization.
         let statsBatch = RecipeSupport.smallSample(trainSet, k: min(256, trainSet.count))
-        let stats = LayerStatistics.run(model: try freshModel(options), batch: statsBatch, preprocessing: apply)
+        let stats = LayerStatistics.run(model: try freshModel(config), batch: statsBatch, preprocessing: apply)
         say("4. per-layer statistics at initialization:")
         if log {
             print("   layer      kind              act mean   act std   dead %   grad norm")
@@ -96,7 +96,7 @@ struct DoctorCommand: ParsableCommand {
         let findings = initial.findings + overfit.findings + range.findings + stats.findings
         if json {
             var object: [String: Any] = [
-                "model": options.model,
+                "model": config.model.name.rawValue,
                 "initial_loss": num(initial.initialLoss), "expected_initial_loss": initial.expectedLoss, "initial_loss_ok": initial.ok,
                 "regularized_loss": num(initial.regularizedLoss),
                 "regularization_raises_loss": initial.regularizationRaisesLoss ?? NSNull(),

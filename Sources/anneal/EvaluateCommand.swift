@@ -2,23 +2,19 @@ import Anneal
 import ArgumentParser
 import Foundation
 
-/// Rebuilds a model from a weights file: the file's own configuration when it has
-/// one (it must name the same preset), else the preset's defaults.
-func loadModel(named name: String, weights path: String) throws -> (Module, Preprocessing) {
-    let file = try WeightsFile.read(path)
-    if let stored = file.model, stored.name != name {
-        throw ConfigError("\(path): holds a '\(stored.name)' model, not '\(name)'")
+/// The weights file's model, rebuilt: its own description, or `preset` for a file without one.
+func loadModel(_ path: String, preset: ModelPreset?) throws -> (model: Module, config: ModelConfig, preprocessing: Preprocessing) {
+    do { return try WeightsFile.loadModel(path, preset: preset) } catch let error as AnnealIOError where error.message.hasPrefix("has no model description") {
+        throw CommandError("\(error) (--model)")
     }
-    let model = try (file.model ?? ModelConfig(name: name)).makeModel()
-    try file.apply(to: model, path: path)
-    model.eval()
-    return (model, file.preprocessing ?? .none)
 }
 
 struct EvaluateCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "evaluate", abstract: "Test-set accuracy of saved weights.")
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate", abstract: "Test-set accuracy of saved weights.",
+        discussion: "The model and its preprocessing come from the weights file; --model is needed only for files without that description (written by PyTorch).")
 
-    @Option(help: "Model preset the weights belong to.") var model = "mlp"
+    @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
     @Option(help: "Weights file (.safetensors).") var weights: String
     @OptionGroup var data: DataOptions
     @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
@@ -32,15 +28,13 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         data.applyThreads()
-        let (network, preprocessing) = try loadModel(named: model, weights: weights)
-        let testSet = try FashionMNIST.load(.test, from: data.dataDir)
-        let loader = DataLoader(testSet, batchSize: data.batchSize)
-        let metrics = if let mcSamples {
-            Trainer.evaluateMonteCarlo(network, on: loader, passes: mcSamples, preprocessing: preprocessing,
-                                       including: { $0 is DropoutLayer })
-        } else {
-            Trainer.evaluate(network, on: loader, preprocessing: preprocessing, testTimeAugmentation: tta)
-        }
+        let (network, _, preprocessing) = try loadModel(weights, preset: model)
+        var config = RunConfig()
+        data.apply(to: &config)
+        let testSet = try config.loadTestSet()
+        let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta,
+                                  monteCarlo: mcSamples.map { .init(passes: $0, including: { $0 is DropoutLayer }) })
+        let metrics = evaluator.evaluate(network, on: DataLoader(testSet, batchSize: data.batchSize ?? 1000))
         print(String(format: "test loss: %.4f", metrics.loss))
         print(String(format: "test accuracy: %.4f", metrics.accuracy))
     }
@@ -51,7 +45,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict", abstract: "Logits for the images of an IDX file, written as an N×10 float32 .npy.",
         discussion: "With --tta flip the file holds log mean probabilities of each image and its mirror image instead.")
 
-    @Option(help: "Model preset the weights belong to.") var model = "mlp"
+    @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
     @Option(help: "Weights file (.safetensors).") var weights: String
     @Option(help: "IDX image file (raw or .gz), 28×28 like Fashion-MNIST.") var input: String
     @Option(help: "Output .npy file.") var out: String
@@ -59,13 +53,13 @@ struct PredictCommand: ParsableCommand {
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
 
     func run() throws {
-        let (network, preprocessing) = try loadModel(named: model, weights: weights)
+        let (network, _, preprocessing) = try loadModel(weights, preset: model)
         let images = try IDXDataset.load(images: input)
         guard images.sampleShape == FashionMNIST.sampleShape else {
-            throw ConfigError("\(input): images are \(images.sampleShape.dropFirst().map(String.init).joined(separator: "×")), the model expects 28×28")
+            throw CommandError("\(input): images are \(images.sampleShape.dropFirst().map(String.init).joined(separator: "×")), the model expects 28×28")
         }
-        let logits = Trainer.predict(network, on: DataLoader(images, batchSize: batchSize), preprocessing: preprocessing,
-                                     testTimeAugmentation: tta)
+        let logits = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
+            .predict(network, on: DataLoader(images, batchSize: batchSize))
         try NPYFile.write(logits.scalars, shape: logits.shape, to: out)
         print("wrote \(out): \(logits.shape[0])×\(logits.shape[1]) \(tta == .none ? "logits" : "log-probabilities")")
     }

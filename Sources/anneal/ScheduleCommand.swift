@@ -32,16 +32,30 @@ struct ScheduleCommand: ParsableCommand {
         guard every > 0 else { throw ValidationError("--every must be positive, got \(every)") }
         let (total, overflow) = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
         guard !overflow, total <= 100_000_000 else { throw ValidationError("--epochs × --steps-per-epoch is over 10^8 steps") }
-        if metricValues != nil && options.schedule != "plateau" {
+        if metricValues != nil && options.schedule != .plateau {
             throw ValidationError("--metric-values only applies to --schedule plateau")
         }
         // Building the schedule here reports bad combinations (warmup too long, …) with this command's usage.
-        _ = try options.makeSchedule(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+        _ = try makeSchedule()
         _ = try metricValues.map(parseMetrics)
     }
 
+    /// The schedule as `anneal train` would build it (without a preset's warmup).
+    func makeSchedule() throws -> any LearningRateSchedule {
+        var config = ScheduleConfig()
+        try reportingConfigErrors {
+            var run = RunConfig()
+            try options.apply(to: &run)
+            config = run.schedule.resolved(epochs: epochs)
+            try config.validate()
+        }
+        return try reportingConfigErrors {
+            try config.makeSchedule(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+        }
+    }
+
     func run() throws {
-        var schedule = try options.makeSchedule(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+        var schedule = try makeSchedule()
         let metrics = try metricValues.map(parseMetrics) ?? []
         let total = epochs * stepsPerEpoch
         // Evaluate in training order so a plateau sees its metrics at epoch ends.
@@ -56,7 +70,7 @@ struct ScheduleCommand: ParsableCommand {
         if let png {
             var plot = LinePlot(rates.map(Double.init))
             plot.yIncludesZero = true
-            plot.title = "learning rate (\(options.schedule))"
+            plot.title = "learning rate (\((options.schedule ?? .cosine).rawValue))"
             plot.xLabel = "step"
             try plot.write(to: png)
         }

@@ -9,15 +9,17 @@ struct SearchCommand: ParsableCommand {
         commandName: "search",
         abstract: "Hyperparameter search (random or grid, coarse then refined) on a validation split, trials in parallel worker processes.",
         discussion: """
-        SPEC: comma-separated NAME=DIST(ARGS) with NAME an 'anneal train' option (without dashes) and DIST log(LOW,HIGH), \
-        uniform(LOW,HIGH), int(LOW,HIGH) or choice(A,B,…), e.g. \
+        SPEC: comma-separated NAME=DIST(ARGS) with NAME a run configuration field (a run.json path such as \
+        optimizer.learningRate, or a unique field name: lr, weight-decay, dropout, batch-size, label-smoothing, …) and DIST \
+        log(LOW,HIGH), uniform(LOW,HIGH), int(LOW,HIGH) or choice(A,B,…), e.g. \
         lr=log(1e-4,1),weight-decay=log(1e-6,1e-2),dropout=uniform(0,0.6),batch-size=choice(64,128,256). \
+        Each trial is a run configuration, saved as DIR/trials/ID/run.json and in DIR/trials.jsonl. \
         --epochs is the coarse phase's budget. Every finished trial is appended to DIR/trials.jsonl; --resume skips those. \
         Trials below the better half at epochs 1, 2, 4, … stop early (successive halving). The test set is read once, \
         at the end, for the best trial.
         """)
 
-    @OptionGroup var options: TrainOptions
+    @OptionGroup var options: RunOptions
     @Option(help: "Search space (see below).") var space: String
     @Option(help: "Coarse trials.") var trials = 16
     @Option(help: "Refine phase: trials around the best K coarse trials (0: none).") var refine = 0
@@ -35,61 +37,41 @@ struct SearchCommand: ParsableCommand {
             throw ValidationError("--trials and --workers must be positive, --refine ≥ 0, --grid-points ≥ 2")
         }
         if let refineEpochs, refineEpochs <= 0 { throw ValidationError("--refine-epochs must be positive") }
-        do { _ = try SearchSpace.parse(space) } catch { throw ValidationError("\(error)") }
-    }
-
-    /// Options of the search itself, not passed to the trials (value-taking, then flags).
-    static let ownOptions: Set<String> = ["--space", "--trials", "--refine", "--refine-epochs", "--workers", "--out", "--grid-points",
-                                          "--epochs", "--val-split", "--threads"]
-    static let ownFlags: Set<String> = ["--resume", "--grid", "--no-halving", "--no-test", "--no-progress"]
-
-    /// This invocation's train options as arguments for `anneal train`, without the searched ones.
-    func baseArguments(searched: Set<String>) -> [String] {
-        var args = Array(CommandLine.arguments.dropFirst())
-        if let i = args.firstIndex(of: "search") { args.removeFirst(i + 1) }
-        var kept: [String] = [], i = 0
-        while i < args.count {
-            let a = args[i]
-            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
-            let hasInlineValue = a.contains("=")
-            if Self.ownFlags.contains(name) { i += 1; continue }
-            if Self.ownOptions.contains(name) || searched.contains(name) { i += hasInlineValue ? 1 : 2; continue }
-            kept.append(a); i += 1
-        }
-        return kept
+        do {
+            for d in try SearchSpace.parse(space).dimensions { _ = try RunConfig.field(named: d.name) }
+        } catch { throw ValidationError("--space: \(error)") }
     }
 
     func run() throws {
         let space = try SearchSpace.parse(self.space)
-        let searched = Set(space.dimensions.map { "--" + $0.name })
-        let base = baseArguments(searched: searched)
-        let valSplit = options.valSplit ?? 0.1
-        guard valSplit > 0 else { throw ValidationError("search tunes on a validation split: --val-split must be > 0") }
+        let base = try options.makeConfig(defaultValidationSplit: 0.1)
+        let epochs = try reportingConfigErrors { try base.resolved() }.epochs!
+        guard base.data.validationSplit > 0 else { throw ValidationError("search tunes on a validation split: --val-split must be > 0") }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try Directory.create(out)
         let log = TrialLog(path: "\(out)/trials.jsonl")
         if !resume && FileManager.default.fileExists(atPath: log.path) {
             throw ValidationError("\(log.path) exists: pass --resume to continue that search, or choose another --out")
         }
-        var search = HyperparameterSearch(space: space, trials: trials, epochs: options.epochs)
+        var search = HyperparameterSearch(space: space, trials: trials, epochs: epochs)
         search.refine = refine
-        search.refineEpochs = refineEpochs ?? options.epochs * 5
+        search.refineEpochs = refineEpochs ?? epochs * 5
         search.grid = grid
         search.gridPoints = gridPoints
         search.workers = workers
-        search.seed = options.seed
+        search.seed = base.seed
         if noHalving { search.halving = nil }
         let outDir = out
         let runner: @Sendable (TrialRequest, @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial = { request, report in
-            try Self.runTrial(request, executable: executable, base: base, valSplit: valSplit, out: outDir, report: report)
+            try Self.runTrial(request, executable: executable, base: base, out: outDir, report: report)
         }
         let printer: @Sendable (SearchTrial) -> Void = { t in
             print("\(t.id): " + Self.describe(t)); fflush(nil)
         }
         let coarseRequests = search.coarseRequests()
         let done = Set(log.load().map(\.id))
-        print("search: \(coarseRequests.count) coarse trials × \(options.epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(search.refineEpochs)" : ""); "
-              + "\(workers) workers; validation split \(valSplit); \(done.count) trials already logged")
+        print("search: \(coarseRequests.count) coarse trials × \(epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(search.refineEpochs)" : ""); "
+              + "\(workers) workers; validation split \(base.data.validationSplit); \(done.count) trials already logged")
         fflush(nil)
         let coarse = try search.run(coarseRequests, log: log, runner: runner, onFinish: printer)
         var all = coarse
@@ -111,14 +93,15 @@ struct SearchCommand: ParsableCommand {
         }
         guard let best = ranked.first, !best.failed, best.valAccuracy != nil else { throw ValidationError("no trial finished") }
         for w in space.edgeWarnings(best.params) { print("warning: " + w) }
-        let command = (["anneal", "train"] + base + names.flatMap { ["--\($0)", best.params[$0]!] } + ["--epochs", String(best.epochs)])
-        print("best (val acc \(String(format: "%.4f", best.valAccuracy!))): " + command.joined(separator: " "))
+        print("best (val acc \(String(format: "%.4f", best.valAccuracy!))): "
+              + names.map { "\($0)=\(best.params[$0]!)" }.joined(separator: " ") + ", \(best.epochs) epochs; "
+              + "train it with: anneal train --config \(out)/trials/\(best.id)/run.json")
         try Self.scatter(all.filter { !$0.failed }, space: space, to: "\(out)/scatter.png")
         print("wrote \(out)/trials.jsonl and \(out)/scatter.png (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
         if !noTest, let dir = best.directory {
-            let (network, preprocessing) = try loadModel(named: options.model, weights: "\(dir)/model.safetensors")
-            let test = try options.loadTestSet()
-            let metrics = Trainer.evaluate(network, on: DataLoader(test, batchSize: 1000), preprocessing: preprocessing)
+            let (network, _, preprocessing) = try loadModel("\(dir)/model.safetensors", preset: nil)
+            let test = try base.loadTestSet()
+            let metrics = Evaluator(preprocessing: preprocessing).evaluate(network, on: DataLoader(test, batchSize: 1000))
             print(String(format: "test accuracy of the best trial (reported once): %.4f", metrics.accuracy))
         }
     }
@@ -131,15 +114,16 @@ struct SearchCommand: ParsableCommand {
     }
 
     /// Runs `anneal train` for one trial, watching its metrics.csv for the halving decisions.
-    static func runTrial(_ request: TrialRequest, executable: String, base: [String], valSplit: Double, out: String,
+    static func runTrial(_ request: TrialRequest, executable: String, base: RunConfig, out: String,
                          report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
         let dir = "\(out)/trials/\(request.id)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Directory.create(dir)
         try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv")
+        let config = try request.config(from: base)
+        try AtomicFile.write(try config.jsonData(), to: "\(dir)/run.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["train"] + base + request.params.keys.sorted().flatMap { ["--\($0)", request.params[$0]!] }
-            + ["--epochs", String(request.epochs), "--val-split", String(valSplit), "--threads", "1", "--out", dir, "--no-progress"]
+        process.arguments = ["train", "--config", "\(dir)/run.json", "--threads", "1", "--out", dir, "--no-progress", "--overwrite"]
         _ = FileManager.default.createFile(atPath: "\(dir)/train.log", contents: nil)
         let logHandle = FileHandle(forWritingAtPath: "\(dir)/train.log")
         process.standardOutput = logHandle
@@ -173,7 +157,7 @@ struct SearchCommand: ParsableCommand {
         let ranToEnd = points.count >= request.epochs && FileManager.default.fileExists(atPath: "\(dir)/model.safetensors")
         return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, epochsRun: points.count,
                            valAccuracy: last.evalAccuracy, valLoss: last.evalLoss, stoppedEarly: stopped && !ranToEnd, failed: false,
-                           seconds: Date().timeIntervalSince(started), directory: ranToEnd ? dir : nil)
+                           seconds: Date().timeIntervalSince(started), directory: ranToEnd ? dir : nil, config: config)
     }
 
     /// Validation accuracy against each hyperparameter, one panel per dimension, stacked.

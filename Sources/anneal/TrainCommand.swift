@@ -2,61 +2,81 @@ import Anneal
 import ArgumentParser
 import Foundation
 
-/// Options shared by the commands that build a model and read Fashion-MNIST.
-struct DataOptions: ParsableArguments {
-    @Option(help: "Data set (only fashion-mnist for now).") var dataset = "fashion-mnist"
-    @Option(help: "Directory with the IDX files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
-    @Option(name: .customLong("batch-size"), help: "Batch size (default 128; anneal train: the preset's, 64 for resnets).")
-    var batchSizeOption: Int?
-    var batchSize: Int { batchSizeOption ?? 128 }
-    @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores).") var threads: Int?
-
-    func validate() throws {
-        guard dataset == "fashion-mnist" else { throw ValidationError("unknown dataset '\(dataset)'; valid: fashion-mnist") }
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
-        if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
-    }
-
-    func applyThreads() { if let threads { Threads.count = threads } }
-}
-
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model on Fashion-MNIST, evaluating on the test set after each epoch.",
-        discussion: "Writes DIR/metrics.csv and DIR/model.safetensors and ends with 'test accuracy: 0.XXXX'.")
+        discussion: """
+        Writes DIR/run.json (every setting used; replay it with --config), DIR/checkpoint.safetensors at every epoch end \
+        (continue a killed run with 'anneal resume DIR'), DIR/metrics.csv and DIR/model.safetensors, and ends with \
+        'test accuracy: 0.XXXX'.
+        """)
 
-    @OptionGroup var options: TrainOptions
+    @OptionGroup var options: RunOptions
     @Option(help: "Output directory.") var out = "runs/latest"
+    @Flag(help: "Start over in an output directory that holds an unfinished run (its checkpoint is discarded).") var overwrite = false
 
     func run() throws {
-        if let watcher = testSetWatcher {
+        options.data.applyThreads()
+        let config = try options.resolvedConfig()
+        if let watcher = testSetWatcher(config) {
             // Choosing when to stop (or decay) by the test set makes its final accuracy optimistic.
-            FileHandle.standardError.write(Data(("warning: \(watcher) watches the test set's \(options.lrSchedule.monitor); "
+            FileHandle.standardError.write(Data(("warning: \(watcher) watches the test set's \(config.schedule.monitor.rawValue); "
                 + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images.\n").utf8))
         }
-        let (train, evaluation) = try options.loadData()
-        let outcome = try options.run(train: train, evaluation: evaluation, outputDirectory: out)
-        // Read the curves the way the notes do: still improving, overfitting, underfitting, lr too high or low.
-        for line in try CurveDiagnosis.report(outcome.history, png: "\(out)/curves.png",
-                                              evaluationName: options.usesValidation() ? "validation" : "test") { print(line) }
-        print(String(format: "%@ accuracy: %.4f", options.usesValidation() ? "validation" : "test", outcome.evaluation?.accuracy ?? .nan))
+        let run = try reportingConfigErrors {
+            try Run(config, directory: out, callbacks: progressCallbacks(noProgress: options.noProgress), overwrite: overwrite)
+        }
+        try train(run)
     }
 
     /// The option that would select on the test set (early stopping or the plateau
     /// schedule monitoring loss or accuracy without a validation split), if any.
-    var testSetWatcher: String? {
-        guard !options.usesValidation(), [.loss, .accuracy].contains(options.lrSchedule.monitoredMetric) else { return nil }
-        if options.control.earlyStop != nil { return "--early-stop" }
-        return options.lrSchedule.schedule == "plateau" ? "--schedule plateau" : nil
+    func testSetWatcher(_ config: RunConfig) -> String? {
+        guard !config.data.usesValidation, [.loss, .accuracy].contains(config.schedule.monitor) else { return nil }
+        if config.control.earlyStopPatience != nil { return "--early-stop" }
+        return config.schedule.name == .plateau ? "--schedule plateau" : nil
     }
 }
 
-func parseSizes(_ text: String, option: String) throws -> [Int] {
-    try text.split(separator: ",").map {
-        guard let n = Int($0.trimmingCharacters(in: .whitespaces)), n > 0 else {
-            throw ValidationError("\(option): '\($0)' is not a positive integer")
+struct ResumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue a training run that was interrupted, from its newest intact checkpoint.",
+        discussion: """
+        Rebuilds the run from DIR/run.json and restores DIR/checkpoint.safetensors (or, if that one is damaged, the \
+        previous one). With the same thread count, the final weights are bit-identical to an uninterrupted run's.
+        """)
+
+    @Argument(help: "The run's output directory.") var directory: String
+    @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores; use the run's own for identical results).")
+    var threads: Int?
+    @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
+
+    func run() throws {
+        if let threads { Threads.count = threads }
+        let run = try reportingConfigErrors {
+            try Run.resume(directory: directory, callbacks: progressCallbacks(noProgress: noProgress))
         }
-        return n
+        for line in run.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        try train(run)
     }
+}
+
+func progressCallbacks(noProgress: Bool) -> [TrainingCallback] {
+    [ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0)]
+}
+
+/// Prints what the run will do, trains it, reads its curves and prints the final accuracy.
+func train(_ run: Run) throws {
+    for line in run.summary { print(line) }
+    fflush(nil)
+    let outcome = try reportingConfigErrors { try run.fit() }
+    print("wrote \(run.directory)/metrics.csv and \(run.directory)/\(Run.weightsFileName) (\(String(format: "%.1f", outcome.seconds))s)")
+    if let stopping = run.earlyStopping { print(stopping.summary) }
+    // Read the curves the way the notes do: still improving, overfitting, underfitting, lr too high or low.
+    for line in try CurveDiagnosis.report(outcome.history, png: "\(run.directory)/curves.png", evaluationName: run.evaluationName) {
+        print(line)
+    }
+    print(String(format: "%@ accuracy: %.4f", run.evaluationName, outcome.evaluation?.accuracy ?? .nan))
 }

@@ -1,7 +1,7 @@
 import AnnealTensor
 
 /// The activation choices offered by presets and the command line.
-public enum Activation: String, CaseIterable, Sendable {
+public enum Activation: String, CaseIterable, Sendable, Codable {
     case relu, leakyRelu = "leaky-relu", prelu, elu, selu, gelu, silu, softplus, tanh, sigmoid
 
     public func makeLayer() -> Module {

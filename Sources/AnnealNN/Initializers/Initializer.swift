@@ -97,3 +97,23 @@ public enum Nonlinearity: Sendable, Equatable {
         }
     }
 }
+
+extension Module {
+    /// Draws new weights from `initializer` for every `Linear` and `Conv2d` below
+    /// this module except the last `Linear`, the classifier, which presets start
+    /// small (Xavier) so the initial loss is ln(classes); biases are left as they are.
+    /// One mechanism lets any preset take any initializer. Returns how many weights were drawn.
+    @discardableResult
+    public func reinitializeHiddenWeights(_ initializer: Initializer, using generator: inout RandomGenerator) -> Int {
+        var weights: [Parameter] = []
+        for (_, module) in namedModules() {
+            if let linear = module as? Linear { weights.append(linear.weight) }
+            if let conv = module as? Conv2d { weights.append(conv.weight) }
+        }
+        if let classifier = namedModules().last(where: { $0.module is Linear })?.module as? Linear {
+            weights.removeAll { $0 === classifier.weight }
+        }
+        for weight in weights { weight.assign(initializer.make(weight.shape, using: &generator)) }
+        return weights.count
+    }
+}

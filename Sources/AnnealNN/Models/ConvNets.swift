@@ -1,7 +1,7 @@
 import AnnealTensor
 
 /// The small convolutional network of the benchmarks and the `cnn` preset:
-/// two conv–BN–ReLU–pool stages, a 128-unit hidden layer with dropout.
+/// two conv–BN–activation–pool stages (ReLU by default), a 128-unit hidden layer with dropout.
 /// Convolutions before batch norm carry no bias (batch norm's shift replaces it).
 ///
 /// Regularization switches (the ablation's variants):
@@ -14,7 +14,7 @@ import AnnealTensor
 ///   put it on the layer before the classifier), alongside or instead of `dropout`.
 public enum SmallCNN {
     /// The downsampling of both stages.
-    public enum Pooling: String, CaseIterable, Sendable {
+    public enum Pooling: String, CaseIterable, Sendable, Codable {
         /// 2×2 max pooling, stride 2: 28 → 14 → 7.
         case max
         /// Fractional max pooling by √2: 28 → 19 → 13.
@@ -22,7 +22,7 @@ public enum SmallCNN {
     }
 
     public static func make(classes: Int = 10, dropout: Float = 0.5, pool: Pooling = .max,
-                            batchNorm: Bool = true, dropConnect: Float = 0) -> Sequential {
+                            batchNorm: Bool = true, dropConnect: Float = 0, activation: Activation = .relu) -> Sequential {
         var size = 28
         func downsample() -> Module {
             switch pool {
@@ -36,9 +36,9 @@ public enum SmallCNN {
             }
         }
         func normalization(_ channels: Int) -> Module { batchNorm ? BatchNorm2d(channels) : Identity() }
-        let stage1: [Module] = [Conv2d(1, 32, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(32), ReLU(), downsample()]
-        let stage2: [Module] = [Conv2d(32, 64, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(64), ReLU(), downsample()]
-        let head: [Module] = [Flatten(), Linear(64 * size * size, 128, dropConnect: dropConnect), ReLU(), Dropout(dropout),
+        let stage1: [Module] = [Conv2d(1, 32, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(32), activation.makeLayer(), downsample()]
+        let stage2: [Module] = [Conv2d(32, 64, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(64), activation.makeLayer(), downsample()]
+        let head: [Module] = [Flatten(), Linear(64 * size * size, 128, dropConnect: dropConnect), activation.makeLayer(), Dropout(dropout),
                               Linear(128, classes, weightInit: .xavierNormal())]
         return Sequential(stage1 + stage2 + head)
     }

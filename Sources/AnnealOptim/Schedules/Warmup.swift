@@ -15,7 +15,7 @@ import Foundation
 /// recipes. Metrics seen before warmup ends are not passed on, so a plateau's
 /// patience starts counting after warmup instead of punishing the slow start.
 public struct Warmup: LearningRateSchedule {
-    public enum Shape: String, Sendable, CaseIterable {
+    public enum Shape: String, Sendable, CaseIterable, Codable {
         case linear, exponential
     }
 

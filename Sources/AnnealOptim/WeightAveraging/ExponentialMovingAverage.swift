@@ -24,6 +24,15 @@ public final class ExponentialMovingAverage {
         averages = model.stateDict()
     }
 
+    /// Continues a saved average (from a checkpoint) after `updates` updates.
+    public init(averages: [String: Tensor], updates: Int, decay: Float) {
+        precondition(decay >= 0 && decay < 1, "ExponentialMovingAverage: decay must be in [0, 1), got \(decay)")
+        precondition(updates >= 0, "ExponentialMovingAverage: updates must be ≥ 0, got \(updates)")
+        self.decay = decay
+        self.updates = updates
+        self.averages = averages
+    }
+
     /// The decay used at update `n` (1-based): min(d, (1 + n)/(10 + n)), so the
     /// first steps, far from where training goes, fade quickly instead of
     /// weighing on the average for 1/(1 − d) steps (TensorFlow's num_updates).

@@ -130,3 +130,21 @@ public struct RandomGenerator: Sendable, Equatable {
     }
 }
 
+
+/// A generator is saved as (seed, stream, offset); the Philox key follows from the seed.
+extension RandomGenerator: Codable {
+    enum CodingKeys: String, CodingKey { case seed, stream, offset }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(seed: try c.decode(UInt64.self, forKey: .seed), stream: try c.decode(UInt64.self, forKey: .stream),
+                  offset: try c.decode(UInt64.self, forKey: .offset))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(stream, forKey: .stream)
+        try c.encode(offset, forKey: .offset)
+    }
+}

@@ -11,7 +11,7 @@ import Foundation
 /// The best weights are kept as a `stateDict()` snapshot: its tensors share
 /// storage with the parameters until the optimizer's next in-place write copies
 /// them, so a snapshot costs one copy of the weights per improving epoch.
-public final class EarlyStopping: TrainingCallback {
+public final class EarlyStopping: StatefulCallback {
     public let monitor: MonitoredMetric
     public let mode: MonitorMode
     public let patience: Int
@@ -55,7 +55,7 @@ public final class EarlyStopping: TrainingCallback {
 
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
-        case .fitBegin:
+        case .fitBegin(let plan) where plan.startEpoch == 0 && plan.startStep == 0:
             best = nil; bestEpoch = nil; badEpochs = 0; stoppedEpoch = nil
             restoredBestWeights = false; bestWeights = nil; lastEpoch = nil
         case .epochEnd(let record):
@@ -86,5 +86,24 @@ public final class EarlyStopping: TrainingCallback {
         guard restoresBestWeights, !restoredBestWeights, let weights = bestWeights, bestEpoch != lastEpoch else { return }
         try model.loadStateDict(weights)
         restoredBestWeights = true
+    }
+
+    private struct State: Codable {
+        var best: Double?, bestEpoch: Int?, badEpochs: Int, stoppedEpoch: Int?, restoredBestWeights: Bool, lastEpoch: Int?
+    }
+
+    public var stateKey: String { "early_stopping" }
+
+    public func saveState() throws -> CallbackState {
+        try CallbackState(State(best: best, bestEpoch: bestEpoch, badEpochs: badEpochs, stoppedEpoch: stoppedEpoch,
+                                restoredBestWeights: restoredBestWeights, lastEpoch: lastEpoch),
+                          tensors: bestWeights ?? [:])
+    }
+
+    public func restoreState(_ saved: CallbackState) throws {
+        let s = try saved.decode(State.self)
+        (best, bestEpoch, badEpochs, stoppedEpoch, restoredBestWeights, lastEpoch) =
+            (s.best, s.bestEpoch, s.badEpochs, s.stoppedEpoch, s.restoredBestWeights, s.lastEpoch)
+        bestWeights = saved.tensors.isEmpty ? nil : saved.tensors
     }
 }

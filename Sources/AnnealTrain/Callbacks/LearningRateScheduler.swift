@@ -9,7 +9,7 @@ import AnnealOptim
 /// put `state` in a checkpoint and `restore` it into a scheduler built the same
 /// way, and the rates continue exactly where they stopped (no restart of the
 /// warmup, no jump).
-public final class LearningRateScheduler: TrainingCallback {
+public final class LearningRateScheduler: StatefulCallback {
     /// What a checkpoint stores.
     public struct State: Codable, Equatable, Sendable {
         public var step: Int
@@ -59,4 +59,10 @@ public final class LearningRateScheduler: TrainingCallback {
             break
         }
     }
+
+    public var stateKey: String { "scheduler" }
+
+    public func saveState() throws -> CallbackState { try CallbackState(state) }
+
+    public func restoreState(_ saved: CallbackState) throws { try restore(saved.decode(State.self)) }
 }

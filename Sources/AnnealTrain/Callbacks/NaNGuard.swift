@@ -11,7 +11,7 @@ import AnnealTensor
 /// until the optimizer writes, so it costs one copy of the weights per snapshot;
 /// the file is only written when the guard fires. Check the raw gradients by
 /// listing this callback before `GradientClipping`.
-public final class NaNGuard: TrainingCallback {
+public final class NaNGuard: StatefulCallback {
     public let path: String
     public let snapshotEvery: Int
     /// Written into the file's metadata so `anneal evaluate` can rebuild the model.
@@ -72,5 +72,17 @@ public final class NaNGuard: TrainingCallback {
         var flags: UInt32 = 0
         for v in values { flags |= (v.bitPattern & 0x7F80_0000) == 0x7F80_0000 ? 1 : 0 }
         return flags != 0
+    }
+
+    /// The step count only: the guard takes a fresh snapshot at its next check.
+    public var stateKey: String { "nan_guard" }
+
+    public func saveState() throws -> CallbackState { try CallbackState(["step": step]) }
+
+    public func restoreState(_ saved: CallbackState) throws {
+        guard let step = try saved.decode([String: Int].self)["step"] else { throw CheckpointError("nan_guard: no step") }
+        self.step = step
+        lastGood = nil
+        lastGoodStep = nil
     }
 }

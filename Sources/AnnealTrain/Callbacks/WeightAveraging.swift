@@ -7,7 +7,7 @@ import AnnealTensor
 /// every step and swapped into the model when the epoch's steps are done, so
 /// evaluation, early stopping, checkpoints and the weights a run ends with all
 /// see the averaged model; the raw weights come back when the next epoch begins.
-public final class WeightAveraging: TrainingCallback {
+public final class WeightAveraging: StatefulCallback {
     public let decay: Float
     public private(set) var average: ExponentialMovingAverage?
     /// The raw weights while the model holds the average.
@@ -34,5 +34,22 @@ public final class WeightAveraging: TrainingCallback {
         default:
             break
         }
+    }
+
+    /// The average and its update count, and the raw weights while the model holds the average.
+    public var stateKey: String { "weight_averaging" }
+
+    public func saveState() throws -> CallbackState {
+        guard let average else { return try CallbackState(["updates": -1]) }
+        return try CallbackState(["updates": average.updates],
+                                 tensors: average.averages.prefixed("average").merging((rawWeights ?? [:]).prefixed("raw")) { a, _ in a })
+    }
+
+    public func restoreState(_ saved: CallbackState) throws {
+        guard let updates = try saved.decode([String: Int].self)["updates"] else { throw CheckpointError("weight_averaging: no update count") }
+        guard updates >= 0 else { average = nil; rawWeights = nil; return }
+        average = ExponentialMovingAverage(averages: saved.tensors.under("average"), updates: updates, decay: decay)
+        let raw = saved.tensors.under("raw")
+        rawWeights = raw.isEmpty ? nil : raw
     }
 }

@@ -1,7 +1,7 @@
 import AnnealTensor
 
 /// Loss, accuracy and top-k accuracy accumulated over batches.
-public struct Metrics: Sendable, Equatable {
+public struct Metrics: Codable, Sendable, Equatable {
     public private(set) var samples = 0
     public private(set) var lossSum: Double = 0
     public private(set) var correct = 0

@@ -20,7 +20,8 @@ public enum MonteCarloAveraging: String, Sendable, CaseIterable {
 /// `including`) are in training mode during the passes; everything else —
 /// batch norm in particular, which would otherwise use and update batch
 /// statistics — stays in evaluation mode. The model's mode is restored afterwards
-/// (`train(wasTraining)` on the whole model, as `Trainer.evaluate` does).
+/// (`train(wasTraining)` on the whole model). Whole data sets are scored by
+/// `Evaluator` with `monteCarlo` set.
 public enum MonteCarloPrediction {
     /// The average over `passes` stochastic passes of `model` on `input`:
     /// probabilities [N, C] for `.probabilities`, logits for `.logits`.
@@ -63,39 +64,5 @@ public enum MonteCarloPrediction {
     /// log p with p clamped away from 0, so a class no pass gave any mass costs a large finite loss.
     static func logClamped(_ probabilities: Tensor) -> Tensor {
         log(clamp(probabilities, min: .leastNormalMagnitude))
-    }
-}
-
-extension Trainer {
-    /// Monte-Carlo scores for every sample of `loader`, in order ([N, C]):
-    /// log averaged probabilities or averaged logits (see `MonteCarloPrediction`).
-    public static func predictMonteCarlo(_ model: Module, on loader: DataLoader, passes: Int,
-                                         averaging: MonteCarloAveraging = .probabilities,
-                                         preprocessing: Preprocessing = .none,
-                                         including: (Module) -> Bool = { _ in true }) -> Tensor {
-        MonteCarloPrediction.withStochasticLayers(model, including: including) {
-            Tensor.concat(loader.batches().map { batch in
-                let averaged = MonteCarloPrediction.average(model, preprocessing.apply(batch.inputs), passes: passes, averaging: averaging)
-                return averaging == .probabilities ? MonteCarloPrediction.logClamped(averaged) : averaged
-            }, axis: 0)
-        }
-    }
-
-    /// Loss and accuracy of Monte-Carlo predictions (k passes per batch); the
-    /// loss function sees the scores of `MonteCarloPrediction.scores`.
-    public static func evaluateMonteCarlo(_ model: Module, on loader: DataLoader, passes: Int,
-                                          averaging: MonteCarloAveraging = .probabilities,
-                                          lossFunction: (Tensor, Batch) -> Tensor = { crossEntropy($0, labels: $1.labels) },
-                                          preprocessing: Preprocessing = .none,
-                                          including: (Module) -> Bool = { _ in true }) -> Metrics {
-        MonteCarloPrediction.withStochasticLayers(model, including: including) {
-            var metrics = Metrics()
-            for batch in loader.batches() {
-                let averaged = MonteCarloPrediction.average(model, preprocessing.apply(batch.inputs), passes: passes, averaging: averaging)
-                let scores = averaging == .probabilities ? MonteCarloPrediction.logClamped(averaged) : averaged
-                metrics.add(meanLoss: lossFunction(scores, batch).item(), logits: scores, labels: batch.labels)
-            }
-            return metrics
-        }
     }
 }

@@ -9,7 +9,7 @@ import AnnealTensor
 ///
 /// The views act on the raw inputs, before the fitted preprocessing (a mirror
 /// image commutes with normalization but not with PCA/ZCA whitening).
-public enum TestTimeAugmentation: String, Sendable, CaseIterable {
+public enum TestTimeAugmentation: String, Sendable, CaseIterable, Codable {
     /// One view: the plain evaluation-mode output.
     case none
     /// The image and its horizontal mirror (width axis reversed).

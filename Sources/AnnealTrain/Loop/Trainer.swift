@@ -22,6 +22,8 @@ public final class Trainer {
     public var testTimeAugmentation: TestTimeAugmentation = .none
     /// Completed epochs (what `fit` resumes from).
     public private(set) var history: [EpochRecord] = []
+    /// The epoch under way, updated after every step (nil between epochs).
+    public private(set) var progress: EpochProgress?
 
     public init(model: Module, optimizer: Optimizer, callbacks: [TrainingCallback] = [],
                 lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {
@@ -37,17 +39,31 @@ public final class Trainer {
         batch.targets.map { crossEntropy(logits, targets: $0) } ?? crossEntropy(logits, labels: batch.labels)
     }
 
-    /// Trains until `epochs` epochs are complete (continuing after `history`),
-    /// evaluating on `evaluation` after each epoch when given.
+    /// How evaluation after each epoch scores the model.
+    public var evaluator: Evaluator {
+        Evaluator(preprocessing: preprocessing, testTimeAugmentation: testTimeAugmentation, lossFunction: lossFunction)
+    }
+
+    /// Puts back where a checkpointed run stood: its finished epochs and the
+    /// progress of the epoch under way; the next `fit` continues from there.
+    public func restore(history: [EpochRecord], progress: EpochProgress?) {
+        precondition(progress.map { $0.epoch == history.count } ?? true, "Trainer.restore: progress of epoch \(progress!.epoch) after \(history.count) epochs")
+        self.history = history
+        self.progress = progress
+    }
+
+    /// Trains until `epochs` epochs are complete (continuing after `history` and
+    /// `progress`), evaluating on `evaluation` after each epoch when given.
     @discardableResult
     public func fit(_ train: DataLoader, evaluation: DataLoader? = nil, epochs: Int) throws -> [EpochRecord] {
         stopRequested = false
         let start = history.count
-        try emit(.fitBegin(FitPlan(epochs: epochs, startEpoch: start, stepsPerEpoch: train.count,
-                                   trainingSamples: train.dataset.count)))
+        try emit(.fitBegin(FitPlan(epochs: epochs, startEpoch: start, startStep: progress?.stepsDone ?? 0,
+                                   stepsPerEpoch: train.count, trainingSamples: train.dataset.count)))
         for epoch in start..<epochs where !stopRequested {
             let record = try trainEpoch(train, epoch: epoch, evaluation: evaluation)
             history.append(record)
+            progress = nil
             try emit(.epochEnd(record))
         }
         try emit(.fitEnd(history))
@@ -55,12 +71,16 @@ public final class Trainer {
     }
 
     private func trainEpoch(_ loader: DataLoader, epoch: Int, evaluation: DataLoader?) throws -> EpochRecord {
+        let resumed = progress?.epoch == epoch ? progress : nil
         try emit(.epochBegin(epoch: epoch))
         model.train()
         let clock = ContinuousClock(), started = clock.now
-        var metrics = Metrics()
-        let learningRate = optimizer.learningRate
-        for (step, batch) in loader.batches(epoch: epoch).enumerated() {
+        var metrics = resumed?.metrics ?? Metrics()
+        let learningRate = resumed?.learningRate ?? optimizer.learningRate
+        let earlierSeconds = resumed?.seconds ?? 0
+        var step = resumed?.stepsDone ?? 0
+        var batches = loader.batches(epoch: epoch).makeIterator(from: step)
+        while let batch = batches.next() {
             try emit(.batchBegin(epoch: epoch, step: step))
             let logits = model(preprocessing.apply(batch.inputs))
             let loss = lossFunction(logits, batch)
@@ -71,52 +91,20 @@ public final class Trainer {
             optimizer.step()
             metrics.add(meanLoss: lossValue, logits: logits.detached(), labels: batch.labels)
             let elapsed = (clock.now - started).seconds
+            progress = EpochProgress(epoch: epoch, stepsDone: step + 1, metrics: metrics, learningRate: learningRate,
+                                     seconds: earlierSeconds + elapsed)
             try emit(.batchEnd(BatchReport(epoch: epoch, step: step, stepsPerEpoch: loader.count, loss: lossValue,
                                            running: metrics, learningRate: optimizer.learningRate,
-                                           imagesPerSecond: Double(metrics.samples) / max(elapsed, 1e-9),
-                                           epochSeconds: elapsed)))
+                                           imagesPerSecond: Double(metrics.samples - (resumed?.metrics.samples ?? 0)) / max(elapsed, 1e-9),
+                                           epochSeconds: earlierSeconds + elapsed)))
+            step += 1
             if stopRequested { break }
         }
-        let trainSeconds = (clock.now - started).seconds
+        let trainSeconds = earlierSeconds + (clock.now - started).seconds
         try emit(.stepsEnd(epoch: epoch))
-        let evaluated = evaluation.map {
-            Trainer.evaluate(model, on: $0, lossFunction: lossFunction, preprocessing: preprocessing,
-                             testTimeAugmentation: testTimeAugmentation)
-        }
+        let evaluated = evaluation.map { evaluator.evaluate(model, on: $0) }
         return EpochRecord(epoch: epoch, train: metrics, evaluation: evaluated,
                            learningRate: learningRate, seconds: trainSeconds)
-    }
-
-    /// Loss and accuracy of `model` in evaluation mode, recording no graph; with
-    /// test-time augmentation, of its averaged views' scores.
-    public static func evaluate(_ model: Module, on loader: DataLoader,
-                                lossFunction: (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss,
-                                preprocessing: Preprocessing = .none,
-                                testTimeAugmentation: TestTimeAugmentation = .none) -> Metrics {
-        let wasTraining = model.isTraining
-        model.eval()
-        defer { model.train(wasTraining) }
-        var metrics = Metrics()
-        withoutGrad {
-            for batch in loader.batches() {
-                let logits = testTimeAugmentation.scores(model, batch.inputs, preprocessing: preprocessing)
-                metrics.add(meanLoss: lossFunction(logits, batch).item(), logits: logits, labels: batch.labels)
-            }
-        }
-        return metrics
-    }
-
-    /// Logits (or test-time-augmented scores) for every sample of `loader`, in order ([N, C]).
-    public static func predict(_ model: Module, on loader: DataLoader, preprocessing: Preprocessing = .none,
-                               testTimeAugmentation: TestTimeAugmentation = .none) -> Tensor {
-        let wasTraining = model.isTraining
-        model.eval()
-        defer { model.train(wasTraining) }
-        return withoutGrad {
-            Tensor.concat(loader.batches().map {
-                testTimeAugmentation.scores(model, $0.inputs, preprocessing: preprocessing)
-            }, axis: 0)
-        }
     }
 
     private func emit(_ event: TrainingEvent) throws {

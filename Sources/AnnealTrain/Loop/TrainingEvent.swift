@@ -20,6 +20,8 @@ public enum TrainingEvent {
 public struct FitPlan: Sendable {
     public let epochs: Int
     public let startEpoch: Int
+    /// Steps of `startEpoch` already done (a run resumed mid-epoch), else 0.
+    public let startStep: Int
     public let stepsPerEpoch: Int
     public let trainingSamples: Int
 }
@@ -38,10 +40,30 @@ public struct BatchReport: Sendable {
 }
 
 /// One finished epoch: training metrics, evaluation metrics and timing.
-public struct EpochRecord: Sendable {
+public struct EpochRecord: Codable, Sendable, Equatable {
     public let epoch: Int
     public let train: Metrics
     public let evaluation: Metrics?
     public let learningRate: Float
     public let seconds: Double
+}
+
+/// Where the epoch under way stands: its finished steps and their running
+/// metrics. A checkpoint taken mid-epoch saves it; `Trainer.restore` continues there.
+public struct EpochProgress: Codable, Sendable, Equatable {
+    public let epoch: Int
+    public let stepsDone: Int
+    public let metrics: Metrics
+    /// The rate at the epoch's first step (what its record shows).
+    public let learningRate: Float
+    /// Training time of the finished steps.
+    public let seconds: Double
+
+    public init(epoch: Int, stepsDone: Int, metrics: Metrics, learningRate: Float, seconds: Double) {
+        self.epoch = epoch
+        self.stepsDone = stepsDone
+        self.metrics = metrics
+        self.learningRate = learningRate
+        self.seconds = seconds
+    }
 }

@@ -56,7 +56,9 @@ public struct WeightsFile {
         do { try preprocessing?.attach(tensors: reserved) } catch {
             throw AnnealIOError(path: path, "\(error)")
         }
-        return WeightsFile(state: state, model: try decode(modelKey, as: ModelConfig.self), preprocessing: preprocessing)
+        // Older files carry fields that do not apply to their preset; they changed nothing then either.
+        let model = try decode(modelKey, as: ModelConfig.self)?.droppingInapplicable()
+        return WeightsFile(state: state, model: model, preprocessing: preprocessing)
     }
 
     /// Loads the weights into `module`, naming every missing, unexpected or
@@ -65,5 +67,23 @@ public struct WeightsFile {
         do { try module.loadStateDict(state) } catch let mismatch as StateDictMismatch {
             throw AnnealIOError(path: path, mismatch.description)
         }
+    }
+
+    /// The model this file describes, rebuilt with its weights loaded, in
+    /// evaluation mode, and its preprocessing. `preset` is needed only for a file
+    /// without a model description (one written by PyTorch); given for a file
+    /// that has one, it must agree.
+    public static func loadModel(_ path: String, preset: ModelPreset? = nil) throws -> (model: Module, config: ModelConfig, preprocessing: Preprocessing) {
+        let file = try read(path)
+        if let stored = file.model, let preset, stored.name != preset {
+            throw AnnealIOError(path: path, "holds a '\(stored.name.rawValue)' model, not '\(preset.rawValue)'")
+        }
+        guard let config = file.model ?? preset.map(ModelConfig.init(name:)) else {
+            throw AnnealIOError(path: path, "has no model description (not written by Anneal); name the model preset it belongs to")
+        }
+        let model = try config.makeModel()
+        try file.apply(to: model, path: path)
+        model.eval()
+        return (model, config, file.preprocessing ?? .none)
     }
 }

@@ -15,12 +15,15 @@ public struct SearchTrial: Codable, Sendable, Equatable {
     public var failed: Bool
     public var seconds: Double
     public var directory: String?
+    /// The run the trial trained (its `run.json`).
+    public var config: RunConfig?
 
     public init(id: String, phase: String, params: [String: String], epochs: Int, epochsRun: Int = 0, valAccuracy: Double? = nil,
-                valLoss: Double? = nil, stoppedEarly: Bool = false, failed: Bool = false, seconds: Double = 0, directory: String? = nil) {
+                valLoss: Double? = nil, stoppedEarly: Bool = false, failed: Bool = false, seconds: Double = 0, directory: String? = nil,
+                config: RunConfig? = nil) {
         self.id = id; self.phase = phase; self.params = params; self.epochs = epochs; self.epochsRun = epochsRun
         self.valAccuracy = valAccuracy; self.valLoss = valLoss; self.stoppedEarly = stoppedEarly; self.failed = failed
-        self.seconds = seconds; self.directory = directory
+        self.seconds = seconds; self.directory = directory; self.config = config
     }
 }
 
@@ -28,8 +31,17 @@ public struct SearchTrial: Codable, Sendable, Equatable {
 public struct TrialRequest: Sendable {
     public var id: String
     public var phase: String
+    /// Values by search dimension: `RunConfig` fields (paths or unique names, see `RunConfig.field(named:)`).
     public var params: [String: String]
     public var epochs: Int
+
+    /// The run this trial trains: `base` with its values set and its epoch budget.
+    public func config(from base: RunConfig) throws -> RunConfig {
+        var config = base
+        for name in params.keys.sorted() { config = try config.setting(name, to: params[name]!) }
+        config.epochs = epochs
+        return config
+    }
 }
 
 /// Appends trials to a JSON-lines file as they finish and reads them back (a

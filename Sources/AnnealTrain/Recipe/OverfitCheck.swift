@@ -37,7 +37,9 @@ public struct OverfitCheck: Sendable {
             let value = Double(loss.item())
             losses.append(value)
             if !value.isFinite { steps = step + 1; break }
-            accuracy = RecipeSupport.accuracy(logits.detached(), labels: batch.labels)
+            var metrics = Metrics()
+            metrics.add(meanLoss: Float(value), logits: logits.detached(), labels: batch.labels)
+            accuracy = metrics.accuracy
             if accuracy >= 1 { steps = step; passed = true; break }
             optimizer.zeroGrad()
             loss.backward()

@@ -30,17 +30,5 @@ public enum RecipeSupport {
         return Batch(inputs: subset.samples, labels: subset.labels ?? [], indices: chosen)
     }
 
-    /// Accuracy of logits [N, C] against labels.
-    public static func accuracy(_ logits: Tensor, labels: [Int]) -> Double {
-        let classes = logits.shape[1]
-        let values = logits.scalars
-        var correct = 0
-        for (row, label) in labels.enumerated() {
-            let scores = values[(row * classes)..<((row + 1) * classes)]
-            if let best = scores.indices.max(by: { scores[$0] < scores[$1] }), best - row * classes == label { correct += 1 }
-        }
-        return labels.isEmpty ? .nan : Double(correct) / Double(labels.count)
-    }
-
     static func format(_ x: Double) -> String { String(format: "%.4g", x) }
 }

@@ -1,0 +1,62 @@
+import AnnealTensor
+
+/// A module that draws random numbers while training (dropout masks, DropConnect
+/// masks, dropped residual branches, pooling regions) from a stream of its own.
+/// Where each stream stands is part of a run's state: a checkpoint saves it so a
+/// resumed run draws exactly what the uninterrupted one would have.
+public protocol RandomDrawing: Module {
+    var randomStream: RandomGenerator { get set }
+}
+
+extension DropoutLayer: RandomDrawing {
+    public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
+}
+
+extension Linear: RandomDrawing {
+    public var randomStream: RandomGenerator { get { maskGenerator } set { maskGenerator = newValue } }
+}
+
+extension Conv2d: RandomDrawing {
+    public var randomStream: RandomGenerator { get { maskGenerator } set { maskGenerator = newValue } }
+}
+
+extension BasicBlock: RandomDrawing {
+    public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
+}
+
+extension FractionalMaxPool2d: RandomDrawing {
+    public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
+}
+
+/// Why saved random streams do not fit a model.
+public struct RandomStreamMismatch: Error, CustomStringConvertible {
+    public let description: String
+}
+
+extension Module {
+    /// Every random stream below this module, by the module's dotted name.
+    public func randomStreams() -> [String: RandomGenerator] {
+        var streams: [String: RandomGenerator] = [:]
+        for (name, module) in namedModules() {
+            if let drawing = module as? any RandomDrawing { streams[name] = drawing.randomStream }
+        }
+        return streams
+    }
+
+    /// Puts saved streams back; throws, changing nothing, unless they name exactly
+    /// this model's streams with the same seeds (the same model built the same way).
+    public func restoreRandomStreams(_ streams: [String: RandomGenerator]) throws {
+        let current = randomStreams()
+        guard Set(current.keys) == Set(streams.keys) else {
+            throw RandomStreamMismatch(description: "random streams do not fit the model: expected "
+                + "\(current.keys.sorted()), found \(streams.keys.sorted())")
+        }
+        for (name, saved) in streams where saved.seed != current[name]!.seed || saved.stream != current[name]!.stream {
+            throw RandomStreamMismatch(description: "random stream of '\(name)' was seeded differently (another seed or model)")
+        }
+        for (name, module) in namedModules() {
+            guard var drawing = module as? any RandomDrawing, let saved = streams[name] else { continue }
+            drawing.randomStream = saved
+        }
+    }
+}

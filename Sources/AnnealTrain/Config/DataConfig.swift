@@ -1,0 +1,131 @@
+import AnnealData
+
+/// The data sets a configuration can name.
+public enum DatasetName: String, Codable, CaseIterable, Sendable {
+    case fashionMNIST = "fashion-mnist"
+}
+
+/// Where the images come from and how they reach the model: the split, the
+/// preprocessing fitted on the training images, augmentation and batching.
+public struct DataConfig: Codable, Sendable, Equatable {
+    public var dataset: DatasetName = .fashionMNIST
+    /// Directory with the data set's files (nil: the installed copy).
+    public var directory: String? = nil
+    /// nil: the preset's (64 for resnets, else 128).
+    public var batchSize: Int? = nil
+    /// Train on the first N training images only.
+    public var trainSubset: Int? = nil
+    /// Hold out this fraction of the training images (split by the seed) and
+    /// evaluate on it instead of the test set, which is then never read.
+    public var validationSplit: Double = 0
+    /// Normalization fitted on the training set.
+    public var normalize: Preprocessing.Normalization = .none
+    /// Whitening fitted on the training set (eigenvectors of its covariance).
+    public var whiten: Preprocessing.WhiteningMethod = .none
+    /// PCA: keep the K leading components (flat inputs, mlp only).
+    public var pcaComponents: Int? = nil
+    /// Whitening: ε added to every eigenvalue before dividing by its square root.
+    public var whitenEpsilon: Float = 0.01
+    /// Augmentation spec, e.g. "flip,crop:4,erase:0.5" (see `AugmentationSpec`); "" for none.
+    public var augment: String = ""
+    /// Background threads building training batches (nil: 1 with augmentation, else 0).
+    /// Results do not depend on it.
+    public var loaderThreads: Int? = nil
+
+    public init() {}
+
+    public func resolved(recipe: PresetRecipe) -> DataConfig {
+        var c = self
+        c.batchSize = batchSize ?? recipe.batchSize
+        c.loaderThreads = loaderThreads ?? (augment.isEmpty ? 0 : 1)
+        return c
+    }
+
+    /// Whether evaluation uses held-out training images ("validation") rather than the test set.
+    public var usesValidation: Bool { validationSplit > 0 }
+
+    public func validate() throws {
+        if let b = batchSize, b <= 0 { throw ConfigError(field: "data.batchSize", "must be positive, got \(b)") }
+        if let n = trainSubset, n <= 0 { throw ConfigError(field: "data.trainSubset", "must be positive, got \(n)") }
+        guard validationSplit >= 0 && validationSplit < 1 else {
+            throw ConfigError(field: "data.validationSplit", "must be in [0, 1), got \(validationSplit)")
+        }
+        if let k = pcaComponents, k <= 0 { throw ConfigError(field: "data.pcaComponents", "must be positive, got \(k)") }
+        if pcaComponents != nil && whiten == .zca {
+            throw ConfigError(field: "data.pcaComponents", "does not combine with zca whitening (ZCA keeps every component); use pca")
+        }
+        guard whitenEpsilon >= 0 && whitenEpsilon.isFinite else {
+            throw ConfigError(field: "data.whitenEpsilon", "must be ≥ 0, got \(whitenEpsilon)")
+        }
+        if let n = loaderThreads, n < 0 || n > 64 { throw ConfigError(field: "data.loaderThreads", "must be in 0...64, got \(n)") }
+        _ = try augmentation()
+    }
+
+    /// The parsed augmentation spec.
+    public func augmentation() throws -> AugmentationSpec {
+        do { return try AugmentationSpec.parse(augment) } catch {
+            throw ConfigError(field: "data.augment", error.message)
+        }
+    }
+}
+
+/// The loss-side and weight-side regularizers that are not part of the model's
+/// shape (dropout, DropConnect, stochastic depth, pooling and batch norm are
+/// `ModelConfig` fields; Cutout and Mixup come through `DataConfig.augment`).
+public struct RegularizationConfig: Codable, Sendable, Equatable {
+    /// L1 penalty λ·Σ|w| on weights (not biases or norm parameters).
+    public var l1: Float = 0
+    /// L2 penalty (λ/2)·Σw² on weights (not biases or norm parameters).
+    public var l2: Float = 0
+    /// Label smoothing ε of the cross-entropy loss; nil: the preset's (0.1 for resnets, else 0).
+    public var labelSmoothing: Float? = nil
+    /// Rescale each weight row/filter to L2 norm at most this after every step.
+    public var maxNorm: Float? = nil
+
+    public init() {}
+
+    public func validate() throws {
+        guard l1 >= 0 && l1.isFinite else { throw ConfigError(field: "regularization.l1", "must not be negative, got \(l1)") }
+        guard l2 >= 0 && l2.isFinite else { throw ConfigError(field: "regularization.l2", "must not be negative, got \(l2)") }
+        if let s = labelSmoothing, !(s >= 0 && s < 1) { throw ConfigError(field: "regularization.labelSmoothing", "\(s) is not in [0, 1)") }
+        if let m = maxNorm, !(m > 0 && m.isFinite) { throw ConfigError(field: "regularization.maxNorm", "must be positive, got \(m)") }
+    }
+}
+
+/// What watches and steers the loop: early stopping, clipping, the NaN guard,
+/// weight averaging, test-time augmentation and checkpoints.
+public struct ControlConfig: Codable, Sendable, Equatable {
+    /// Stop after this many epochs without improvement of `schedule.monitor`, then
+    /// restore the best epoch's weights (also at the last epoch).
+    public var earlyStopPatience: Int? = nil
+    /// Early stopping: smallest change of the monitored metric that counts.
+    public var earlyStopMinDelta: Double = 0
+    /// Clip gradients to this global L2 norm.
+    public var clipNorm: Float? = nil
+    /// Clip every gradient element into [−x, x].
+    public var clipValue: Float? = nil
+    /// Stop at the first non-finite loss or gradient, saving the last good weights.
+    public var nanGuard: Bool = true
+    /// NaN guard: copy the weights every N steps.
+    public var nanGuardEvery: Int = 1
+    /// Evaluate and keep an exponential moving average of the weights with this decay.
+    public var ema: Float? = nil
+    /// Test-time augmentation when evaluating.
+    public var tta: TestTimeAugmentation = .none
+    /// Also checkpoint every N optimizer steps (epoch ends always are).
+    public var checkpointEvery: Int? = nil
+
+    public init() {}
+
+    public func validate() throws {
+        if let p = earlyStopPatience, p < 1 { throw ConfigError(field: "control.earlyStopPatience", "must be at least 1 epoch, got \(p)") }
+        guard earlyStopMinDelta >= 0 && earlyStopMinDelta.isFinite else {
+            throw ConfigError(field: "control.earlyStopMinDelta", "must be ≥ 0, got \(earlyStopMinDelta)")
+        }
+        if let x = clipNorm, !(x > 0 && x.isFinite) { throw ConfigError(field: "control.clipNorm", "must be positive, got \(x)") }
+        if let x = clipValue, !(x > 0 && x.isFinite) { throw ConfigError(field: "control.clipValue", "must be positive, got \(x)") }
+        guard nanGuardEvery >= 1 else { throw ConfigError(field: "control.nanGuardEvery", "must be at least 1, got \(nanGuardEvery)") }
+        if let d = ema, !(d > 0 && d < 1) { throw ConfigError(field: "control.ema", "must be a decay in (0, 1), e.g. 0.999; got \(d)") }
+        if let n = checkpointEvery, n < 1 { throw ConfigError(field: "control.checkpointEvery", "must be at least 1 step, got \(n)") }
+    }
+}

@@ -1,0 +1,169 @@
+import AnnealNN
+import AnnealTensor
+
+/// How hidden weights start: the preset's own choice, or one initializer for
+/// every hidden `Linear` and `Conv2d` (the classifier keeps its small Xavier start).
+public enum InitializerChoice: String, Codable, CaseIterable, Sendable {
+    /// Kaiming with the activation's gain (LeCun for SELU), Xavier for the classifier.
+    case preset
+    /// Kaiming normal with the activation's gain (PyTorch's `kaiming_normal_`).
+    case kaiming
+    /// Xavier/Glorot normal, gain 1 unless `initGain` says otherwise (PyTorch's `xavier_normal_`).
+    case xavier
+    /// N(0, initStd²): the notes' "small random numbers".
+    case gaussian
+    /// std 1/√fanIn (for SELU networks).
+    case lecun
+    /// Orthogonal matrices scaled by `initGain` (default 1).
+    case orthogonal
+}
+
+/// Everything needed to rebuild a preset network: part of `RunConfig`, and stored
+/// in the weights file's metadata so `evaluate` and `predict` rebuild exactly what
+/// was trained. Optional fields are nil where they do not apply to the preset;
+/// `resolved(recipe:)` fills in the preset's defaults.
+public struct ModelConfig: Codable, Sendable, Equatable {
+    public var name: ModelPreset
+    public var activation: Activation = .relu
+    public var initializer: InitializerChoice = .preset
+    /// gaussian: the standard deviation (default 0.01).
+    public var initStd: Float? = nil
+    /// xavier, orthogonal: the gain (default 1).
+    public var initGain: Float? = nil
+    /// mlp: hidden layer widths (default 1024, 1024).
+    public var hidden: [Int]? = nil
+    /// mlp: input width (784, or k after a PCA projection); set from the data.
+    public var inputs: Int? = nil
+    /// mlp: dropout after each hidden layer (default 0); cnn: before the classifier (default 0.5).
+    public var dropout: Float? = nil
+    /// Residual presets: start every block as the identity (zero γ).
+    public var zeroInitResidual: Bool? = nil
+    /// cnn: 2×2 max or √2 fractional max pooling (default max).
+    public var pool: SmallCNN.Pooling? = nil
+    /// cnn: false replaces batch norm by the identity (ablation; default true).
+    public var batchNorm: Bool? = nil
+    /// mlp, cnn: DropConnect probability on hidden Linear weights (default 0).
+    public var dropConnect: Float? = nil
+    /// Residual presets: drop probability of the last block, rising linearly from 0.
+    public var stochasticDepth: Float? = nil
+
+    public init(name: ModelPreset) { self.name = name }
+
+    /// With the preset's defaults filled in for every field that applies to it.
+    public func resolved(recipe: PresetRecipe? = nil) -> ModelConfig {
+        let recipe = recipe ?? name.recipe
+        var c = self
+        switch name {
+        case .mlp:
+            c.hidden = hidden ?? [1024, 1024]
+            c.dropout = dropout ?? 0
+            c.dropConnect = dropConnect ?? 0
+        case .cnn:
+            c.dropout = dropout ?? 0.5
+            c.pool = pool ?? .max
+            c.batchNorm = batchNorm ?? true
+            c.dropConnect = dropConnect ?? 0
+        case .resnet20, .resnet32, .resnet56:
+            c.zeroInitResidual = zeroInitResidual ?? recipe.zeroInitResidual
+            c.stochasticDepth = stochasticDepth ?? recipe.stochasticDepth ?? 0
+        }
+        if initializer == .gaussian { c.initStd = initStd ?? 0.01 }
+        if [.xavier, .orthogonal].contains(initializer) { c.initGain = initGain ?? 1 }
+        return c
+    }
+
+    /// Checks ranges and that every field given applies to the preset; the error
+    /// names the field (`model.…`), the value and what is valid.
+    public func validate() throws {
+        func refuse(_ field: String, _ what: String) throws -> Never {
+            throw ConfigError(field: "model.\(field)", "\(what) does not apply to the \(name.rawValue) model")
+        }
+        let residual = name.isResidual
+        if residual && activation != .relu {
+            throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU inside its residual blocks; '\(activation.rawValue)' is for mlp and cnn")
+        }
+        if let initStd {
+            guard initializer == .gaussian else { throw ConfigError(field: "model.initStd", "applies to the gaussian initializer only, not '\(initializer.rawValue)'") }
+            guard initStd > 0 && initStd.isFinite else { throw ConfigError(field: "model.initStd", "must be positive, got \(initStd)") }
+        }
+        if let initGain {
+            guard [.xavier, .orthogonal].contains(initializer) else {
+                throw ConfigError(field: "model.initGain", "applies to the xavier and orthogonal initializers, not '\(initializer.rawValue)'")
+            }
+            guard initGain > 0 && initGain.isFinite else { throw ConfigError(field: "model.initGain", "must be positive, got \(initGain)") }
+        }
+        if let hidden {
+            guard name == .mlp else { try refuse("hidden", "hidden widths") }
+            guard !hidden.isEmpty && hidden.allSatisfy({ $0 > 0 }) else { throw ConfigError(field: "model.hidden", "widths \(hidden) must be positive") }
+        }
+        if let inputs {
+            guard name == .mlp || inputs == 784 else { throw ConfigError(field: "model.inputs", "the \(name.rawValue) model takes 28×28 images, not \(inputs) features") }
+            guard inputs > 0 else { throw ConfigError(field: "model.inputs", "must be positive, got \(inputs)") }
+        }
+        if let dropout {
+            guard !residual else { try refuse("dropout", "dropout") }
+            guard dropout >= 0 && dropout < 1 else { throw ConfigError(field: "model.dropout", "\(dropout) is not in [0, 1)") }
+        }
+        if zeroInitResidual == true && !residual { try refuse("zeroInitResidual", "zero-init of residual blocks") }
+        if pool != nil && name != .cnn { try refuse("pool", "the pooling choice") }
+        if batchNorm == false && name != .cnn { try refuse("batchNorm", "removing batch norm") }
+        if let dropConnect {
+            guard !residual else { try refuse("dropConnect", "DropConnect") }
+            guard dropConnect >= 0 && dropConnect < 1 else { throw ConfigError(field: "model.dropConnect", "\(dropConnect) is not in [0, 1)") }
+        }
+        if let stochasticDepth {
+            guard residual else { try refuse("stochasticDepth", "stochastic depth") }
+            guard stochasticDepth >= 0 && stochasticDepth < 1 else { throw ConfigError(field: "model.stochasticDepth", "\(stochasticDepth) is not in [0, 1)") }
+        }
+    }
+
+    /// The initializer that replaces the preset's hidden weights, or nil to keep them.
+    public func makeInitializer() -> Initializer? {
+        switch initializer {
+        case .preset: nil
+        case .kaiming: .kaimingNormal(nonlinearity: activation.nonlinearity)
+        case .xavier: .xavierNormal(gain: initGain ?? 1)
+        case .gaussian: .normal(std: initStd ?? 0.01)
+        case .lecun: .lecunNormal
+        case .orthogonal: .orthogonal(gain: initGain ?? 1)
+        }
+    }
+
+    /// Builds the network (fresh weights from `GlobalRandom`).
+    public func makeModel() throws -> Module {
+        try validate()
+        let c = resolved()
+        let model: Module
+        switch name {
+        case .mlp:
+            let mlp = MLP.make(inputs: c.inputs ?? 784, hidden: c.hidden!, activation: activation, dropout: c.dropout!)
+            // DropConnect on the hidden layers, not the classifier.
+            for layer in mlp.layers.compactMap({ $0 as? Linear }).dropLast() { layer.dropConnect = c.dropConnect! }
+            model = mlp
+        case .cnn:
+            model = SmallCNN.make(dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
+                                  activation: activation)
+        case .resnet20, .resnet32, .resnet56:
+            model = ResNet(depth: name.resnetDepth!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
+        }
+        if let initializer = makeInitializer() {
+            var generator = GlobalRandom.makeGenerator()
+            model.reinitializeHiddenWeights(initializer, using: &generator)
+        }
+        return model
+    }
+}
+
+extension ModelConfig {
+    /// Without the fields that do not apply to the preset (weights files written
+    /// before the configuration was checked field by field carry some).
+    public func droppingInapplicable() -> ModelConfig {
+        var c = self
+        if name != .mlp { c.hidden = nil; c.inputs = nil }
+        if name.isResidual { c.dropout = nil; c.dropConnect = nil } else { c.zeroInitResidual = nil; c.stochasticDepth = nil }
+        if name != .cnn { c.pool = nil; c.batchNorm = nil }
+        if initializer != .gaussian { c.initStd = nil }
+        if ![.xavier, .orthogonal].contains(initializer) { c.initGain = nil }
+        return c
+    }
+}

@@ -1,0 +1,74 @@
+import AnnealNN
+import AnnealOptim
+
+/// The optimizers a configuration can name.
+public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
+    case sgd, adam, adamw, rmsprop, adagrad
+
+    /// The usual peak learning rate (SGD's is the preset's).
+    public var defaultLearningRate: Float {
+        switch self {
+        case .sgd: 0.05
+        case .adam, .adamw, .rmsprop: 1e-3
+        case .adagrad: 1e-2
+        }
+    }
+
+    /// Whether the optimizer has a momentum term.
+    public var usesMomentum: Bool { self == .sgd || self == .rmsprop }
+}
+
+/// An optimizer with its settings. Weight decay skips biases and normalization
+/// parameters (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw).
+public struct OptimizerConfig: Codable, Sendable, Equatable {
+    public var name: OptimizerKind = .sgd
+    /// Peak of the schedule; nil: SGD the preset's, others their usual default.
+    public var learningRate: Float? = nil
+    /// sgd, rmsprop: momentum (default 0.9).
+    public var momentum: Float? = nil
+    /// nil: the preset's (1e-3 for resnets, else 5e-4).
+    public var weightDecay: Float? = nil
+
+    public init(name: OptimizerKind = .sgd, learningRate: Float? = nil, momentum: Float? = nil, weightDecay: Float? = nil) {
+        self.name = name
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+    }
+
+    public func resolved(recipe: PresetRecipe) -> OptimizerConfig {
+        var c = self
+        c.learningRate = learningRate ?? (name == .sgd ? recipe.sgdLearningRate : name.defaultLearningRate)
+        if name.usesMomentum { c.momentum = momentum ?? 0.9 }
+        c.weightDecay = weightDecay ?? recipe.weightDecay
+        return c
+    }
+
+    public func validate() throws {
+        if let lr = learningRate, !(lr > 0 && lr.isFinite) {
+            throw ConfigError(field: "optimizer.learningRate", "must be positive, got \(lr)")
+        }
+        if let momentum {
+            guard name.usesMomentum else { throw ConfigError(field: "optimizer.momentum", "does not apply to \(name.rawValue) (only sgd and rmsprop)") }
+            guard momentum >= 0 && momentum < 1 else { throw ConfigError(field: "optimizer.momentum", "\(momentum) is not in [0, 1)") }
+        }
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
+            throw ConfigError(field: "optimizer.weightDecay", "must not be negative, got \(weightDecay)")
+        }
+    }
+
+    /// The optimizer over `model`'s parameters (call on a resolved configuration).
+    public func makeOptimizer(for model: Module) throws -> Optimizer {
+        try validate()
+        let weightDecay = weightDecay ?? 0
+        let groups = ParameterGroup.weightDecayGroups(of: model, weightDecay: weightDecay)
+        let lr = learningRate ?? name.defaultLearningRate
+        switch name {
+        case .sgd: return SGD(groups, learningRate: lr, momentum: momentum ?? 0.9, weightDecay: weightDecay)
+        case .adam: return Adam(groups, learningRate: lr, weightDecay: weightDecay)
+        case .adamw: return AdamW(groups, learningRate: lr, weightDecay: weightDecay)
+        case .rmsprop: return RMSProp(groups, learningRate: lr, weightDecay: weightDecay, momentum: momentum ?? 0.9)
+        case .adagrad: return Adagrad(groups, learningRate: lr, weightDecay: weightDecay)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import AnnealData
+import AnnealNN
+import AnnealTensor
+
+/// The one way a model is scored on a data set, after every epoch, by `evaluate`,
+/// `predict`, the ablation and the recipe checks: the fitted preprocessing, then
+/// the plain evaluation-mode output, test-time views (`.flip`), or Monte-Carlo
+/// dropout's average over stochastic passes — all feeding one `Metrics`.
+public struct Evaluator {
+    /// Applied to every batch's inputs (after test-time views are taken).
+    public var preprocessing: Preprocessing
+    public var testTimeAugmentation: TestTimeAugmentation
+    /// Monte-Carlo averaging: passes with the chosen stochastic layers active.
+    public var monteCarlo: MonteCarlo?
+    /// Maps (scores, batch) to the mean loss.
+    public var lossFunction: (Tensor, Batch) -> Tensor
+
+    public struct MonteCarlo {
+        public var passes: Int
+        public var averaging: MonteCarloAveraging
+        /// Which `StochasticLayer`s are active during the passes.
+        public var including: (Module) -> Bool
+
+        public init(passes: Int, averaging: MonteCarloAveraging = .probabilities, including: @escaping (Module) -> Bool = { _ in true }) {
+            precondition(passes > 0, "Evaluator.MonteCarlo: passes must be positive, got \(passes)")
+            self.passes = passes
+            self.averaging = averaging
+            self.including = including
+        }
+    }
+
+    public init(preprocessing: Preprocessing = .none, testTimeAugmentation: TestTimeAugmentation = .none,
+                monteCarlo: MonteCarlo? = nil,
+                lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {
+        precondition(monteCarlo == nil || testTimeAugmentation == .none, "Evaluator: Monte-Carlo passes and test-time views do not combine")
+        self.preprocessing = preprocessing
+        self.testTimeAugmentation = testTimeAugmentation
+        self.monteCarlo = monteCarlo
+        self.lossFunction = lossFunction
+    }
+
+    /// Scores usable as logits (argmax, cross-entropy) for a batch of raw inputs;
+    /// call inside `withScoringMode`.
+    func scores(_ model: Module, _ inputs: Tensor) -> Tensor {
+        guard let monteCarlo else { return testTimeAugmentation.scores(model, inputs, preprocessing: preprocessing) }
+        let averaged = MonteCarloPrediction.average(model, preprocessing.apply(inputs), passes: monteCarlo.passes, averaging: monteCarlo.averaging)
+        return monteCarlo.averaging == .probabilities ? MonteCarloPrediction.logClamped(averaged) : averaged
+    }
+
+    /// Runs `body` with `model` in evaluation mode (its chosen stochastic layers
+    /// active for Monte-Carlo passes), recording no graph; restores the mode after.
+    func withScoringMode<R>(_ model: Module, _ body: () -> R) -> R {
+        let wasTraining = model.isTraining
+        model.eval()
+        if let monteCarlo { model.trainStochasticLayers(true, including: monteCarlo.including) }
+        defer { model.train(wasTraining) }
+        return withoutGrad(body)
+    }
+
+    /// Loss and accuracy of `model`'s scores over every batch of `loader`.
+    public func evaluate(_ model: Module, on loader: DataLoader) -> Metrics {
+        withScoringMode(model) {
+            var metrics = Metrics()
+            for batch in loader.batches() {
+                let scores = scores(model, batch.inputs)
+                metrics.add(meanLoss: lossFunction(scores, batch).item(), logits: scores, labels: batch.labels)
+                if metrics.samples == batch.count { FaultInjection.point(.evaluation) }
+            }
+            return metrics
+        }
+    }
+
+    /// Scores for every sample of `loader`, in order ([N, C]): logits, or log mean
+    /// probabilities with test-time views or Monte-Carlo probability averaging.
+    public func predict(_ model: Module, on loader: DataLoader) -> Tensor {
+        withScoringMode(model) {
+            Tensor.concat(loader.batches().map { scores(model, $0.inputs) }, axis: 0)
+        }
+    }
+}

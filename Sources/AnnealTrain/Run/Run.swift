@@ -1,0 +1,214 @@
+import AnnealData
+import AnnealIO
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import Foundation
+
+/// One training run, built from a `RunConfig` in one place and in one order:
+///
+/// 1. resolve the configuration (the preset's recipe fills what it leaves unset)
+///    and write it to `DIR/run.json`;
+/// 2. seed `GlobalRandom`; read the data (test set, or a validation split of the
+///    training images); fit the preprocessing on the training images; wrap them in
+///    the augmentation and the shuffled loader;
+/// 3. build the model (input width from the data), the optimizer, the schedule
+///    and the loss (label smoothing, penalties);
+/// 4. the callbacks, in the order they must see each event: the scheduler sets the
+///    rate before anything looks at a step; the NaN guard sees raw gradients
+///    before clipping edits them; early stopping; weight averaging; max-norm after
+///    the step; the caller's callbacks; metrics.csv; checkpoints last, once every
+///    other callback has updated its state.
+///
+/// `fit()` trains (from the newest checkpoint when resumed), writes
+/// `DIR/model.safetensors` and returns the outcome. `Run.resume(directory:)`
+/// rebuilds a run from its `run.json` and continues exactly where it stopped.
+public final class Run {
+    /// The resolved configuration (what `run.json` holds).
+    public let config: RunConfig
+    public let directory: String
+    public let trainingSet: TensorDataset
+    /// The test set, or the validation split.
+    public let evaluationSet: TensorDataset
+    public let preprocessing: Preprocessing
+    public let augmentation: AugmentationSpec
+    public let trainLoader: DataLoader
+    public let evaluationLoader: DataLoader
+    /// The model's configuration as built (with the input width the data gives).
+    public let modelConfig: ModelConfig
+    public let model: Module
+    public let optimizer: Optimizer
+    public let trainer: Trainer
+    public let earlyStopping: EarlyStopping?
+    /// What a resumed run continued from (nil for a fresh run).
+    public private(set) var resumedFrom: Checkpoint.Progress?
+    /// Lines about damaged checkpoints passed over when resuming.
+    public private(set) var warnings: [String] = []
+    private var stopped = false
+
+    public static let configFileName = "run.json"
+    public static let weightsFileName = "model.safetensors"
+
+    /// Builds a fresh run writing into `directory`: `run.json` first; refuses a
+    /// directory that holds an unfinished run unless `overwrite`. `callbacks` come
+    /// after the run's own (progress bars, extra logging); they must not change
+    /// what training computes.
+    public convenience init(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false) throws {
+        let resolved = try config.resolved()
+        try Directory.create(directory)
+        if !overwrite, let (checkpoint, _) = try? Checkpoint.newest(in: directory) {
+            let done = checkpoint.progress.history.count
+            throw ConfigError("\(directory) holds an unfinished run (\(done) of its epochs done): resume it, or start over in it with overwrite")
+        }
+        Checkpoint.removeFiles(in: directory)
+        try AtomicFile.write(try resolved.jsonData(), to: "\(directory)/\(Run.configFileName)")
+        try self.init(resolved: resolved, directory: directory, callbacks: callbacks)
+    }
+
+    /// Rebuilds the run saved in `directory` (its `run.json`) and restores its newest
+    /// intact checkpoint, if any (without one it starts from the beginning).
+    public static func resume(directory: String, callbacks: [TrainingCallback] = []) throws -> Run {
+        let path = "\(directory)/\(configFileName)"
+        guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
+        let config = try RunConfig.decode(try Data(contentsOf: URL(fileURLWithPath: path)), source: path).resolved()
+        let run = try Run(resolved: config, directory: directory, callbacks: callbacks)
+        if let (checkpoint, warnings) = try Checkpoint.newest(in: directory) {
+            run.warnings = warnings
+            guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
+                throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
+            }
+            try checkpoint.restore(into: run.trainer)
+            run.resumedFrom = checkpoint.progress
+            run.stopped = checkpoint.progress.stopped
+            if checkpoint.progress.threads != Threads.count {
+                run.warnings.append("warning: the run used \(checkpoint.progress.threads) threads and continues with \(Threads.count); "
+                                    + "results differ from an uninterrupted run in the last bits")
+            }
+        }
+        return run
+    }
+
+    private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback]) throws {
+        self.config = config
+        self.directory = directory
+        GlobalRandom.seed(config.seed)
+
+        (trainingSet, evaluationSet) = try config.loadData()
+        augmentation = try config.data.augmentation()
+        preprocessing = try config.fitPreprocessing(on: trainingSet)
+        trainLoader = config.makeTrainLoader(trainingSet, augmentation: augmentation)
+        evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
+
+        modelConfig = try config.modelConfig(inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
+        model = try modelConfig.makeModel()
+        optimizer = try config.optimizer.makeOptimizer(for: model)
+        let schedule = try config.schedule.makeSchedule(baseLR: config.optimizer.learningRate!, epochs: config.epochs!,
+                                                       stepsPerEpoch: trainLoader.count, batchSize: config.data.batchSize!)
+
+        let control = config.control
+        var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
+        if control.nanGuard {
+            callbacks.append(NaNGuard(savingTo: "\(directory)/last-good.safetensors", snapshotEvery: control.nanGuardEvery, config: modelConfig))
+        }
+        if control.clipNorm != nil || control.clipValue != nil {
+            callbacks.append(GradientClipping(maxNorm: control.clipNorm, maxValue: control.clipValue))
+        }
+        earlyStopping = control.earlyStopPatience.map {
+            EarlyStopping(monitor: config.schedule.monitor, patience: $0, minDelta: control.earlyStopMinDelta)
+        }
+        if let earlyStopping { callbacks.append(earlyStopping) }
+        if let decay = control.ema { callbacks.append(WeightAveraging(decay: decay)) }
+        if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
+        callbacks += extra
+        callbacks.append(MetricsCSVWriter(path: "\(directory)/metrics.csv"))
+
+        trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model))
+        trainer.preprocessing = preprocessing
+        trainer.testTimeAugmentation = control.tta
+        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
+    }
+
+    /// Writes the run's state now (the `CheckpointWriter` calls this).
+    public func saveCheckpoint() throws {
+        try Checkpoint.capture(trainer, config: config, threads: Threads.count, stopped: trainer.stopRequested)
+            .write(toDirectory: directory)
+    }
+
+    /// Whether evaluation runs on held-out training images (else the test set).
+    public var evaluationName: String { config.data.usesValidation ? "validation" : "test" }
+
+    /// What the run is about to do, for the log: model, optimizer and schedule,
+    /// data, then weight averaging and test-time augmentation when on.
+    public var summary: [String] {
+        let c = config, m = modelConfig.resolved()
+        let residual = [m.zeroInitResidual == true ? "zero-init residual" : nil,
+                        (m.stochasticDepth ?? 0) > 0 ? "stochastic depth \(m.stochasticDepth!)" : nil].compactMap { $0 }
+        let warmup = c.schedule.warmupEpochs ?? 0
+        let weightDecay = c.optimizer.weightDecay ?? 0, smoothing = c.regularization.labelSmoothing ?? 0
+        var lines = ["model \(m.name.rawValue): \(model.parameterCount) parameters"
+            + (residual.isEmpty ? "" : " (\(residual.joined(separator: ", ")))") + "; "
+            + "optimizer \(c.optimizer.name.rawValue) lr \(c.optimizer.learningRate!) (\(c.schedule.name.rawValue)"
+            + (warmup > 0 ? String(format: ", warmup %g epochs", warmup) : "") + ")"
+            + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
+            + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
+            + "; \(c.epochs!) epochs of \(trainingSet.count) training images, batch \(c.data.batchSize!), \(Threads.count) threads",
+            "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
+        if let decay = c.control.ema { lines.append("weight averaging: exponential moving average, decay \(decay)") }
+        if c.control.tta != .none { lines.append("test-time augmentation: \(c.control.tta.rawValue)") }
+        if let from = resumedFrom {
+            let step = from.epochProgress.map { ", step \($0.stepsDone)" } ?? ""
+            lines.append("resumed after epoch \(from.history.count)\(step) of \(c.epochs!)")
+        }
+        return lines
+    }
+
+    /// Trains to the end (or to an early stop), writes `DIR/model.safetensors`,
+    /// removes the checkpoints and returns what happened. A run resumed after it
+    /// had finished only writes its weights again.
+    @discardableResult
+    public func fit() throws -> RunOutcome {
+        let clock = ContinuousClock(), started = clock.now
+        if !stopped { try trainer.fit(trainLoader, evaluation: evaluationLoader, epochs: config.epochs!) }
+        let seconds = (clock.now - started).seconds
+        try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")
+        Checkpoint.removeFiles(in: directory)
+        // After a restore of the best weights, the last epoch's figures describe other weights.
+        let final = earlyStopping?.restoredBestWeights == true
+            ? trainer.evaluator.evaluate(model, on: evaluationLoader) : trainer.history.last?.evaluation
+        return RunOutcome(model: model, history: trainer.history, evaluation: final, seconds: seconds)
+    }
+}
+
+/// What a training run produced.
+public struct RunOutcome {
+    public let model: Module
+    public let history: [EpochRecord]
+    /// Metrics of the final weights on the evaluation set.
+    public let evaluation: Metrics?
+    /// Wall time of this process's part of the run.
+    public let seconds: Double
+}
+
+/// Writes the run's checkpoint at every epoch end and, with `every`, after every
+/// `every` optimizer steps; listed last, so every other callback has updated its state.
+final class CheckpointWriter: TrainingCallback {
+    let every: Int?
+    let save: () throws -> Void
+
+    init(every: Int?, save: @escaping () throws -> Void) {
+        self.every = every
+        self.save = save
+    }
+
+    func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+        switch event {
+        case .batchEnd(let report):
+            guard let every, report.step + 1 < report.stepsPerEpoch else { return }
+            if trainer.optimizer.stepCount % every == 0 { try save() }
+        case .epochEnd:
+            try save()
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,249 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+/// Data set location, batch size and threads, shared by the commands that read data.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Data set: \(valueList(DatasetName.self)).") var dataset: DatasetName?
+    @Option(help: "Directory with the data set's files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
+    @Option(help: "Batch size (train: the preset's, 64 for resnets, else 128; evaluate: 1000).") var batchSize: Int?
+    @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores).") var threads: Int?
+
+    func validate() throws {
+        if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive, got \(threads)") }
+    }
+
+    func applyThreads() { if let threads { Threads.count = threads } }
+
+    func apply(to c: inout RunConfig) {
+        if let dataset { c.data.dataset = dataset }
+        if let dataDir { c.data.directory = dataDir }
+        if let batchSize { c.data.batchSize = batchSize }
+    }
+}
+
+/// Every option of a training run. Options parse into a `RunConfig` and nothing
+/// more: an option left out leaves its field to the preset's recipe (or to the
+/// `--config` file). `anneal train` is this plus an output directory; ablate,
+/// doctor and search start from it too.
+struct RunOptions: ParsableArguments {
+    @Option(help: "A saved run configuration (a run's run.json); options given as well override its values.") var config: String?
+    @Option(help: "Model preset: \(valueList(ModelPreset.self)) (default mlp).") var model: ModelPreset?
+    @OptionGroup var data: DataOptions
+    @Option(help: "Epochs (default: the preset's, 20 for mlp, 15 for cnn, 30 for resnets).") var epochs: Int?
+    @Option(help: "Optimizer: \(valueList(OptimizerKind.self)) (default sgd).") var optimizer: OptimizerKind?
+    @Option(help: "Learning rate, the schedule's peak (default: sgd the preset's, 0.05 or 0.1 for resnets; 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
+    var lr: Float?
+    @Option(help: "Momentum (sgd, rmsprop; default 0.9).") var momentum: Float?
+    @Option(help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt (default: the preset's, 1e-3 for resnets, else 5e-4).")
+    var weightDecay: Float?
+    @Option(help: "Activation (mlp, cnn): \(valueList(Activation.self)) (default relu).") var activation: Activation?
+    @Option(help: "Initialization of hidden weights: \(valueList(InitializerChoice.self)) (default preset: Kaiming, LeCun for SELU).")
+    var `init`: InitializerChoice?
+    @Option(help: "Standard deviation for --init gaussian (default 0.01).") var initStd: Float?
+    @Option(help: "Gain for --init xavier or orthogonal (default 1, as PyTorch).") var initGain: Float?
+    @Option(help: "Hidden layer widths for mlp, comma-separated (default 1024,1024).") var hidden: String?
+    @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
+    var dropout: Float?
+    @Flag(inversion: .prefixedNo, help: "Residual presets: zero-initialize the last batch-norm scale of each block (default: on).")
+    var zeroInitResidual: Bool?
+    @Option(help: "Train on the first N training images only.") var trainSubset: Int?
+    @Option(help: "Random seed (weights, shuffling, dropout, augmentation; default 0).") var seed: UInt64?
+    @Option(help: "Hold out this fraction of the training images as a validation set and evaluate on it instead of the test set (train: default 0; doctor, search: 0.1).")
+    var valSplit: Double?
+    @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
+    @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
+    @OptionGroup(title: "Data preprocessing and augmentation") var preprocessing: PreprocessingOptions
+    @OptionGroup(title: "Learning-rate schedule") var schedule: ScheduleOptions
+    @OptionGroup(title: "Training control") var control: ControlOptions
+
+    /// The configuration these options describe: the `--config` file's, or a fresh
+    /// one for the preset, with every option given applied on top (validation
+    /// split `defaultValidationSplit` unless given or in the file). Not yet resolved.
+    func makeConfig(defaultValidationSplit: Double = 0) throws -> RunConfig {
+        var c: RunConfig
+        if let path = self.config {
+            let bytes: Data
+            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CommandError("\(path): cannot read the configuration") }
+            c = try reportingConfigErrors { try RunConfig.decode(bytes, source: path) }
+            if let model, model != c.model.name { c.model = ModelConfig(name: model) }
+        } else {
+            c = RunConfig(model: model ?? .mlp)
+            c.data.validationSplit = defaultValidationSplit
+        }
+        data.apply(to: &c)
+        if let epochs { c.epochs = epochs }
+        if let optimizer { c.optimizer.name = optimizer }
+        if let lr { c.optimizer.learningRate = lr }
+        if let momentum { c.optimizer.momentum = momentum }
+        if let weightDecay { c.optimizer.weightDecay = weightDecay }
+        if let activation { c.model.activation = activation }
+        if let `init` { c.model.initializer = `init` }
+        if let initStd { c.model.initStd = initStd }
+        if let initGain { c.model.initGain = initGain }
+        if let hidden { c.model.hidden = try parseSizes(hidden, option: "--hidden") }
+        if let dropout { c.model.dropout = dropout }
+        if let zeroInitResidual { c.model.zeroInitResidual = zeroInitResidual }
+        if let trainSubset { c.data.trainSubset = trainSubset }
+        if let seed { c.seed = seed }
+        if let valSplit { c.data.validationSplit = valSplit }
+        regularization.apply(to: &c)
+        preprocessing.apply(to: &c)
+        try schedule.apply(to: &c)
+        control.apply(to: &c)
+        return c
+    }
+
+    /// The configuration, resolved: every value the run will use.
+    func resolvedConfig(defaultValidationSplit: Double = 0) throws -> RunConfig {
+        let config = try makeConfig(defaultValidationSplit: defaultValidationSplit)
+        return try reportingConfigErrors { try config.resolved() }
+    }
+}
+
+/// Regularizers: penalties, DropConnect, stochastic depth, pooling, batch norm
+/// off, label smoothing, max-norm (dropout and weight decay are run options;
+/// Cutout and Mixup come through --augment).
+struct RegularizationOptions: ParsableArguments {
+    @Option(help: "L1 penalty λ·Σ|w| on weights (not biases or norm parameters).") var l1: Float?
+    @Option(help: "L2 penalty (λ/2)·Σw² on weights (not biases or norm parameters).") var l2: Float?
+    @Option(help: "DropConnect probability on hidden Linear weights (mlp, cnn).") var dropconnect: Float?
+    @Option(help: "resnet*: stochastic depth, drop probability of the last block (rising linearly from 0; default 0.1).") var stochasticDepth: Float?
+    @Option(help: "cnn: pooling, \(valueList(SmallCNN.Pooling.self)) (Graham's √2 fractional max pooling).") var pool: SmallCNN.Pooling?
+    @Flag(help: "cnn: replace batch norm by the identity (for ablations).") var batchnormOff = false
+    @Option(help: "Label smoothing ε for the cross-entropy loss (default: the preset's, 0.1 for resnets, else 0).")
+    var labelSmoothing: Float?
+    @Option(help: "Max-norm constraint: rescale each weight row/filter to L2 norm at most C after every step.") var maxNorm: Float?
+
+    func apply(to c: inout RunConfig) {
+        if let l1 { c.regularization.l1 = l1 }
+        if let l2 { c.regularization.l2 = l2 }
+        if let dropconnect { c.model.dropConnect = dropconnect }
+        if let stochasticDepth { c.model.stochasticDepth = stochasticDepth }
+        if let pool { c.model.pool = pool }
+        if batchnormOff { c.model.batchNorm = false }
+        if let labelSmoothing { c.regularization.labelSmoothing = labelSmoothing }
+        if let maxNorm { c.regularization.maxNorm = maxNorm }
+    }
+}
+
+let testTimeAugmentationHelp = ArgumentHelp(
+    "Test-time augmentation when evaluating: none, or flip (mean probability of each image and its mirror image).")
+
+/// Preprocessing fitted on the training set, augmentation and loader threads.
+struct PreprocessingOptions: ParsableArguments {
+    @Option(help: "Normalization fitted on the training set: \(valueList(Preprocessing.Normalization.self)).")
+    var normalize: Preprocessing.Normalization?
+    @Option(help: "Whitening fitted on the training set (eigenvectors of its covariance): \(valueList(Preprocessing.WhiteningMethod.self)).")
+    var whiten: Preprocessing.WhiteningMethod?
+    @Option(help: "PCA: keep the K leading components (flat inputs, mlp only); with --whiten none a plain projection.")
+    var pcaComponents: Int?
+    @Option(help: "Whitening: ε added to every eigenvalue before dividing by its square root (default 0.01).")
+    var whitenEpsilon: Float?
+    @Option(help: ArgumentHelp(
+        "Augmentation: comma-separated NAME[:ARG[:KEY=VALUE…]], e.g. flip,crop:4,affine:rot=10:shear=5:scale=0.9-1.1,lens:0.1,erase:0.5,mixup:0.2.",
+        discussion: "Names: " + AugmentationSpec.grammar.map { item in
+            item.name + (item.argument.isEmpty ? "" : "[:\(item.argument)]") + " (" + item.keys.joined(separator: " ") + ")"
+        }.joined(separator: "; ") + ". Ranges are LOW-HIGH; one number means ±value (1±value for scale/stretch).",
+        valueName: "spec"))
+    var augment: String?
+    @Option(help: "Background threads prefetching training batches (default: 1 with --augment, else 0).")
+    var loaderThreads: Int?
+
+    func apply(to c: inout RunConfig) {
+        if let normalize { c.data.normalize = normalize }
+        if let whiten { c.data.whiten = whiten }
+        if let pcaComponents { c.data.pcaComponents = pcaComponents }
+        if let whitenEpsilon { c.data.whitenEpsilon = whitenEpsilon }
+        if let augment { c.data.augment = augment }
+        if let loaderThreads { c.data.loaderThreads = loaderThreads }
+    }
+}
+
+/// Learning-rate schedule options, shared by `anneal schedule` and the training commands.
+struct ScheduleOptions: ParsableArguments {
+    @Option(help: "Learning-rate schedule: \(valueList(ScheduleKind.self)) (default cosine). --lr is its peak (one-cycle: its maximum).")
+    var schedule: ScheduleKind?
+    @Option(help: "Warmup epochs (fractions allowed) in front of the schedule; one-cycle uses it as its rising part (default: the preset's, 1 for cnn and resnets, less in runs shorter than the preset's; 0 for mlp).")
+    var warmup: Double?
+    @Option(help: "Warmup ramp: \(valueList(Warmup.Shape.self)).") var warmupMode: Warmup.Shape?
+    @Option(help: "Warmup starts at this fraction of the rate (default 0.01).") var warmupStartFactor: Float?
+    @Option(help: "step: epochs at which the rate is multiplied by --gamma, comma-separated (default: 50% and 75% of the epochs).")
+    var milestones: String?
+    @Option(help: "step: factor at each milestone (default 0.1); exponential: factor per epoch (default 0.95).") var gamma: Float?
+    @Option(help: "Lowest rate: floor of cosine and cosine-restarts, end of linear and poly, minimum of plateau (default 0).") var minLr: Float?
+    @Option(help: "cosine-restarts: length of the first cycle in epochs (default 10).") var t0: Double?
+    @Option(help: "cosine-restarts: each cycle is this many times longer than the last (default 2).") var tMult: Int?
+    @Option(help: "poly: exponent (default 0.9).") var power: Float?
+    @Option(help: "one-cycle: fraction of the steps spent rising (default 0.3, or --warmup / --epochs).") var pctStart: Double?
+    @Option(help: "plateau: epochs without improvement before the rate is reduced (default 10).") var plateauPatience: Int?
+    @Option(help: "plateau: factor applied at each reduction (default 0.1).") var plateauFactor: Double?
+    @Option(help: "plateau: relative improvement that counts (default 1e-4).") var plateauThreshold: Double?
+    @Option(help: "plateau: epochs to wait after a reduction (default 0).") var plateauCooldown: Int?
+    @Option(help: "Metric that plateau (and early stopping) watch: \(valueList(MonitoredMetric.self)); loss and accuracy are the evaluation set's (default loss).")
+    var monitor: MonitoredMetric?
+    @Flag(help: "Linear scaling rule: lr × batch/256, reached by Goyal et al.'s linear warmup from the unscaled lr over --warmup epochs (default 5).")
+    var scaleLrWithBatch = false
+
+    func apply(to c: inout RunConfig) throws {
+        if let schedule, schedule != c.schedule.name {
+            // Another schedule: the old one's settings (a --config file's cosine floor) do not carry over.
+            var fresh = ScheduleConfig(name: schedule)
+            fresh.monitor = c.schedule.monitor
+            fresh.scaleWithBatch = c.schedule.scaleWithBatch
+            c.schedule = fresh
+        }
+        apply(to: &c.schedule)
+        if let milestones { c.schedule.milestones = try parseSizes(milestones, option: "--milestones") }
+    }
+
+    func apply(to s: inout ScheduleConfig) {
+        if let schedule { s.name = schedule }
+        if let warmup { s.warmupEpochs = warmup }
+        if let warmupMode { s.warmupShape = warmupMode }
+        if let warmupStartFactor { s.warmupStartFactor = warmupStartFactor }
+        if let gamma { s.gamma = gamma }
+        if let minLr { s.minLearningRate = minLr }
+        if let t0 { s.firstCycleEpochs = t0 }
+        if let tMult { s.cycleMultiplier = tMult }
+        if let power { s.power = power }
+        if let pctStart { s.pctStart = pctStart }
+        if let plateauPatience { s.plateauPatience = plateauPatience }
+        if let plateauFactor { s.plateauFactor = plateauFactor }
+        if let plateauThreshold { s.plateauThreshold = plateauThreshold }
+        if let plateauCooldown { s.plateauCooldown = plateauCooldown }
+        if let monitor { s.monitor = monitor }
+        if scaleLrWithBatch { s.scaleWithBatch = true }
+    }
+}
+
+/// Early stopping, gradient clipping, the NaN guard, weight averaging, test-time
+/// augmentation and checkpoints.
+struct ControlOptions: ParsableArguments {
+    @Option(help: "Stop after P epochs without improvement of --monitor, then restore the best epoch's weights (also at the last epoch).")
+    var earlyStop: Int?
+    @Option(help: "Early stopping: smallest change of --monitor that counts as an improvement (default 0).") var minDelta: Double?
+    @Option(help: "Clip gradients to this global L2 norm.") var clipNorm: Float?
+    @Option(help: "Clip every gradient element into [-X, X].") var clipValue: Float?
+    @Flag(inversion: .prefixedNo, help: "Stop at the first non-finite loss or gradient, saving the last good weights to DIR/last-good.safetensors (default: on).")
+    var nanGuard: Bool?
+    @Option(help: "NaN guard: copy the weights every N steps (default 1: the saved weights are one step old).") var nanGuardEvery: Int?
+    @Option(help: "Evaluate and keep an exponential moving average of the weights, updated after every step with this decay (e.g. 0.999: about the last 1000 steps).")
+    var ema: Float?
+    @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation?
+    @Option(help: "Also write DIR/checkpoint.safetensors every N optimizer steps (it is written at every epoch end).")
+    var checkpointEvery: Int?
+
+    func apply(to c: inout RunConfig) {
+        if let earlyStop { c.control.earlyStopPatience = earlyStop }
+        if let minDelta { c.control.earlyStopMinDelta = minDelta }
+        if let clipNorm { c.control.clipNorm = clipNorm }
+        if let clipValue { c.control.clipValue = clipValue }
+        if let nanGuard { c.control.nanGuard = nanGuard }
+        if let nanGuardEvery { c.control.nanGuardEvery = nanGuardEvery }
+        if let ema { c.control.ema = ema }
+        if let tta { c.control.tta = tta }
+        if let checkpointEvery { c.control.checkpointEvery = checkpointEvery }
+    }
+}
