@@ -43,11 +43,12 @@ let package = Package(
         .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO", "AnnealTestSupport"]),
         .testTarget(name: "AnnealNNTests", dependencies: ["AnnealNN", "AnnealTestSupport"]),
         .testTarget(name: "AnnealDataTests", dependencies: ["AnnealData", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim"]),
-        .testTarget(name: "AnnealTrainTests", dependencies: ["Anneal", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealScheduleTests", dependencies: ["Anneal", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealAugmentationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealRegularizationTests", dependencies: ["Anneal", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealRecipeTests", dependencies: ["Anneal", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim", "AnnealNN", "AnnealTensor"]),
+        .testTarget(name: "AnnealTrainTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealScheduleTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealAugmentationTests", dependencies: ["AnnealData", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRegularizationTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRecipeTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRunTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
     ]
 )

@@ -33,8 +33,7 @@ struct DoctorCommand: ParsableCommand {
         let inputShape = preprocessing.outputShape(for: trainSet.sampleShape)
         let apply: (Tensor) -> Tensor = { preprocessing.apply($0) }
         func freshModel(_ c: RunConfig) throws -> Module {
-            GlobalRandom.seed(c.seed)
-            return try reportingConfigErrors { try c.modelConfig(inputShape: inputShape).makeModel() }
+            try reportingConfigErrors { try GlobalRandom.withSeed(c.seed) { try c.modelConfig(inputShape: inputShape).makeModel() } }
         }
         func optimizer(for model: Module, weightDecay: Float) throws -> Optimizer {
             var settings = config.optimizer

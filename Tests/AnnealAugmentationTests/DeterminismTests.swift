@@ -1,4 +1,6 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealTensor
 import Testing
 
 /// Augmented batches depend on (seed, epoch, index) only: any number of loader

@@ -1,4 +1,6 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealTensor
 import Foundation
 import Testing
 

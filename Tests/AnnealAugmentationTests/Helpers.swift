@@ -1,4 +1,6 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealTensor
 import Testing
 
 /// A CHW image as a flat array, for transform tests.

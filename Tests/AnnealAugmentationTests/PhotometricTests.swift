@@ -1,4 +1,6 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealTensor
 import Testing
 
 /// Colour jitter, random erasing and Cutout.

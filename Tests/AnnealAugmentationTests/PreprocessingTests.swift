@@ -1,5 +1,7 @@
 import AnnealTestSupport
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealTensor
 import Foundation
 import Testing
 
@@ -130,23 +132,5 @@ import Testing
         // And what we write still has both keys for older readers.
         let text = String(decoding: try JSONEncoder().encode(Preprocessing.none), as: UTF8.self)
         #expect(text.contains("\"mean\"") && text.contains("\"std\""))
-    }
-
-    @Test func whiteningTravelsBesideTheWeights() throws {
-        let data = correlated(500)
-        let p = try Preprocessing.fit(on: data, normalize: .global, whiten: .zca)
-        let json = String(decoding: try JSONEncoder().encode(p), as: UTF8.self)
-        #expect(json.count < 400, "the matrix is not in the JSON")
-        let model = Linear(6, 2)
-        let path = dir.file("whiten.safetensors")
-        try WeightsFile(model: model, config: nil, preprocessing: p).write(to: path)
-        let file = try WeightsFile.read(path)
-        #expect(file.preprocessing == p)
-        #expect(file.state.keys.sorted() == ["bias", "weight"])
-        try file.apply(to: Linear(6, 2), path: path)
-        #expect(file.preprocessing!.apply(data.samples) == p.apply(data.samples))
-        // A description without its tensors is refused with a clear message.
-        var bare = try JSONDecoder().decode(Preprocessing.self, from: Data(json.utf8))
-        #expect(throws: PreprocessingError.self) { try bare.attach(tensors: [:]) }
     }
 }

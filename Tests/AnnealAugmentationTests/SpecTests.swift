@@ -1,4 +1,6 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealTensor
 import Testing
 
 /// The `--augment` spec grammar and its one-line errors.

@@ -1,4 +1,8 @@
-import Anneal
+import AnnealData
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import AnnealTestSupport
 import Testing
 

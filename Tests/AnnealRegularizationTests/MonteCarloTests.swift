@@ -1,4 +1,8 @@
-import Anneal
+import AnnealData
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import AnnealTestSupport
 import Testing
 
@@ -39,14 +43,15 @@ import Testing
         expectClose(MonteCarloPrediction.predict(model, x, passes: 3, including: { _ in false }).scalars, eval.scalars, tolerance: 1e-6)
     }
 
-    @Test func trainerMonteCarloEvaluationScoresAreLogProbabilities() throws {
+    @Test func evaluatorMonteCarloScoresAreLogProbabilities() throws {
         let data = try TensorDataset(samples: randomTensor([12, 4], seed: 5), labels: [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2])
         let model = Sequential(Linear(4, 8), ReLU(), Dropout(0.3), Linear(8, 3))
         let loader = DataLoader(data, batchSize: 5)
-        let scores = Trainer.predictMonteCarlo(model, on: loader, passes: 4)
+        let evaluator = Evaluator(monteCarlo: .init(passes: 4))
+        let scores = evaluator.predict(model, on: loader)
         #expect(scores.shape == [12, 3])
         expectClose(exp(scores).sum(axis: 1).scalars, [Float](repeating: 1, count: 12), tolerance: 1e-5)
-        let metrics = Trainer.evaluateMonteCarlo(model, on: loader, passes: 4)
+        let metrics = evaluator.evaluate(model, on: loader)
         #expect(metrics.samples == 12)
         #expect(metrics.loss.isFinite && metrics.loss > 0)
     }

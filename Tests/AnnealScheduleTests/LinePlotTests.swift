@@ -1,5 +1,10 @@
 import AnnealTestSupport
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import Foundation
 import Testing
 

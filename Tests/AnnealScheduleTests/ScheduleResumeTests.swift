@@ -1,4 +1,9 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import AnnealTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,9 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import AnnealTestSupport
 import Testing
 
@@ -26,8 +31,8 @@ import Testing
         let mirrored = images.indexSelect(axis: 3, indices: [3, 2, 1, 0])
         let expected = log((plain.softmax(axis: 1) + model(preprocessing.apply(mirrored)).softmax(axis: 1)) / 2)
         expectClose(TestTimeAugmentation.flip.scores(model, images, preprocessing: preprocessing).scalars, expected.scalars)
-        let metrics = Trainer.evaluate(model, on: DataLoader(try! TensorDataset(samples: images, labels: [0, 1, 2, 0, 1]), batchSize: 2),
-                                       preprocessing: preprocessing, testTimeAugmentation: .flip)
+        let metrics = Evaluator(preprocessing: preprocessing, testTimeAugmentation: .flip)
+            .evaluate(model, on: DataLoader(try! TensorDataset(samples: images, labels: [0, 1, 2, 0, 1]), batchSize: 2))
         #expect(abs(metrics.loss - Double(crossEntropy(expected, labels: [0, 1, 2, 0, 1]).item())) < 1e-5)
     }
 }

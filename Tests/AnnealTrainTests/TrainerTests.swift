@@ -1,4 +1,9 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import AnnealTestSupport
 import Foundation
 import Testing
@@ -46,7 +51,7 @@ private func fashionMNISTAvailable() -> Bool {
         // 100 epochs: every seed 0–11 reaches 100 % by epoch 60 (some not by 40), and parallel
         // tests reseeding GlobalRandom can hand this one any of those initializations.
         try trainer.fit(loader, epochs: 100)
-        let metrics = Trainer.evaluate(model, on: loader)
+        let metrics = Evaluator().evaluate(model, on: loader)
         #expect(metrics.accuracy == 1.0)
         #expect(metrics.loss < 0.05)
     }
@@ -76,9 +81,9 @@ private func fashionMNISTAvailable() -> Bool {
 
     @Test func weightsRoundTripThroughSafetensors() throws {
         GlobalRandom.seed(2)
-        var config = ModelConfig(name: "mlp")
+        var config = ModelConfig(name: .mlp)
         config.hidden = [16]
-        config.activation = "prelu"
+        config.activation = .prelu
         let model = try config.makeModel()
         let path = dir.file("model.safetensors")
         try WeightsFile(model: model, config: config, preprocessing: Preprocessing(mean: [0.28], std: [0.35])).write(to: path)
@@ -99,12 +104,12 @@ private func fashionMNISTAvailable() -> Bool {
         #expect(wrong.stateDict() == before)
     }
 
-    @Test func badConfigurationsNameTheProblem() {
-        var config = ModelConfig(name: "transformer")
-        #expect(throws: ConfigError.self) { try config.validate() }
-        config = ModelConfig(name: "mlp")
-        config.activation = "swish"
-        do { try config.validate() } catch { #expect("\(error)".contains("unknown activation 'swish'")) }
-        #expect(throws: ConfigError.self) { try OptimizerConfig(name: "lion").validate() }
+    @Test func badConfigurationsNameTheField() {
+        var config = ModelConfig(name: .resnet20)
+        config.activation = .gelu
+        #expect(throws: ConfigError(field: "model.activation", "the resnet20 model uses ReLU inside its residual blocks; 'gelu' is for mlp and cnn")) {
+            try config.validate()
+        }
+        #expect(throws: ConfigError.self) { try OptimizerConfig(name: .adam, momentum: 0.9).validate() }
     }
 }

@@ -1,4 +1,9 @@
-import Anneal
+import AnnealData
+import AnnealIO
+import AnnealNN
+import AnnealOptim
+import AnnealTensor
+import AnnealTrain
 import AnnealTestSupport
 import Testing
 
@@ -46,7 +51,7 @@ import Testing
         #expect(averagedHistory.map(\.train.loss) == plainHistory.map(\.train.loss))
         #expect(averaged.model.stateDict() == averager!.average!.averages)
         #expect(averaged.model.stateDict() != plain.model.stateDict())
-        let reevaluated = Trainer.evaluate(averaged.model, on: DataLoader(data, batchSize: 32))
+        let reevaluated = Evaluator().evaluate(averaged.model, on: DataLoader(data, batchSize: 32))
         #expect(reevaluated.loss == averagedHistory.last!.evaluation!.loss)
         #expect(averagedHistory.last!.evaluation!.loss != plainHistory.last!.evaluation!.loss)
     }

@@ -23,11 +23,13 @@ public struct Metrics: Codable, Sendable, Equatable {
             for (row, label) in labels.enumerated() {
                 let scores = values[(row * classes)..<((row + 1) * classes)]
                 let target = scores[scores.startIndex + label]
-                // Rank of the true class: how many scores beat it.
-                var higher = 0
-                for s in scores where s > target { higher += 1 }
-                if higher == 0 && scores.allSatisfy({ !$0.isNaN }) { correct += 1 }
-                if higher < k { topKCorrect += 1 }
+                // Rank of the true class as argmax sees it (ties go to the lower index,
+                // as PyTorch's argmax): scores above it, and equal ones before it.
+                var rank = 0
+                for (i, s) in scores.enumerated() where s > target || (s == target && i < label) { rank += 1 }
+                let valid = !target.isNaN && scores.allSatisfy { !$0.isNaN }
+                if valid && rank == 0 { correct += 1 }
+                if valid && rank < k { topKCorrect += 1 }
             }
         }
     }

@@ -9,10 +9,11 @@ import Foundation
 ///
 /// 1. resolve the configuration (the preset's recipe fills what it leaves unset)
 ///    and write it to `DIR/run.json`;
-/// 2. seed `GlobalRandom`; read the data (test set, or a validation split of the
+/// 2. read the data (test set, or a validation split of the
 ///    training images); fit the preprocessing on the training images; wrap them in
 ///    the augmentation and the shuffled loader;
-/// 3. build the model (input width from the data), the optimizer, the schedule
+/// 3. build the model (input width from the data; its weights from the seed, in a
+///    `GlobalRandom.withSeed` scope), the optimizer, the schedule
 ///    and the loss (label smoothing, penalties);
 /// 4. the callbacks, in the order they must see each event: the scheduler sets the
 ///    rate before anything looks at a step; the NaN guard sees raw gradients
@@ -91,7 +92,6 @@ public final class Run {
     private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback]) throws {
         self.config = config
         self.directory = directory
-        GlobalRandom.seed(config.seed)
 
         (trainingSet, evaluationSet) = try config.loadData()
         augmentation = try config.data.augmentation()
@@ -99,8 +99,10 @@ public final class Run {
         trainLoader = config.makeTrainLoader(trainingSet, augmentation: augmentation)
         evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
 
-        modelConfig = try config.modelConfig(inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
-        model = try modelConfig.makeModel()
+        let modelConfig = try config.modelConfig(inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
+        self.modelConfig = modelConfig
+        // A seed scope of the run's own: the weights do not depend on what other threads draw.
+        model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
         optimizer = try config.optimizer.makeOptimizer(for: model)
         let schedule = try config.schedule.makeSchedule(baseLR: config.optimizer.learningRate!, epochs: config.epochs!,
                                                        stepsPerEpoch: trainLoader.count, batchSize: config.data.batchSize!)

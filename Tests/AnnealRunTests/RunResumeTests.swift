@@ -1,0 +1,108 @@
+import AnnealIO
+import AnnealNN
+import AnnealTensor
+import AnnealTrain
+import AnnealTestSupport
+import Foundation
+import Testing
+
+/// Exact resume: a run interrupted after any step and resumed from its newest
+/// intact checkpoint ends with the same weights and metrics, to the bit, as an
+/// uninterrupted run. (scripts/kill-resume.sh does the same across processes with SIGKILL.)
+@Suite struct RunResumeTests {
+    /// A small run with every stateful piece: dropout and DropConnect streams,
+    /// augmentation, momentum, a warmup schedule, early stopping and weight averaging.
+    static var config: RunConfig {
+        var c = RunConfig(model: .mlp)
+        c.model.hidden = [32]
+        c.model.dropout = 0.2
+        c.model.dropConnect = 0.1
+        c.epochs = 3
+        c.data.trainSubset = 640
+        c.data.validationSplit = 0.25
+        c.data.batchSize = 64
+        c.data.augment = "crop:2,mixup:0.2"
+        c.schedule.warmupEpochs = 1
+        c.control.checkpointEvery = 3
+        c.control.ema = 0.9
+        c.control.earlyStopPatience = 5
+        c.seed = 11
+        return c
+    }
+
+    /// Throws at the end of optimizer step `step`, like a crash before the next checkpoint.
+    final class Crash: TrainingCallback {
+        struct Crashed: Error {}
+        let step: Int
+        init(afterStep step: Int) { self.step = step }
+        func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+            if case .batchEnd = event, trainer.optimizer.stepCount == step { throw Crashed() }
+        }
+    }
+
+    static func comparable(_ history: [EpochRecord]) -> [[Double]] {
+        history.map { [$0.train.loss, $0.train.accuracy, $0.evaluation!.loss, $0.evaluation!.accuracy, Double($0.learningRate)] }
+    }
+
+    @Test(arguments: [2, 7, 8, 13, 20])
+    func interruptedRunsResumeBitIdentical(crashAfter step: Int) throws {
+        let reference = TemporaryDirectory(), interrupted = TemporaryDirectory()
+        let expected = try Run(Self.config, directory: reference.path).fit()
+
+        #expect(throws: Crash.Crashed.self) {
+            try Run(Self.config, directory: interrupted.path, callbacks: [Crash(afterStep: step)]).fit()
+        }
+        let run = try Run.resume(directory: interrupted.path)
+        #expect((run.resumedFrom != nil) == (step >= 3))   // the first checkpoint comes after step 3
+        let outcome = try run.fit()
+        #expect(outcome.model.stateDict() == expected.model.stateDict())
+        #expect(Self.comparable(outcome.history) == Self.comparable(expected.history))
+        let bytes = { (dir: TemporaryDirectory) in FileManager.default.contents(atPath: dir.file(Run.weightsFileName)) }
+        #expect(bytes(interrupted) == bytes(reference))
+        #expect(!interrupted.contents().contains(Checkpoint.fileName))
+    }
+
+    @Test func aDamagedCheckpointFallsBackToThePreviousOne() throws {
+        let reference = TemporaryDirectory(), interrupted = TemporaryDirectory()
+        let expected = try Run(Self.config, directory: reference.path).fit()
+        #expect(throws: Crash.Crashed.self) {
+            try Run(Self.config, directory: interrupted.path, callbacks: [Crash(afterStep: 10)]).fit()
+        }
+        // Flip one byte near the end (tensor data): the checksum no longer matches.
+        let path = interrupted.file(Checkpoint.fileName)
+        var bytes = [UInt8](FileManager.default.contents(atPath: path)!)
+        bytes[bytes.count - 5] ^= 0x40
+        interrupted.write(bytes, to: Checkpoint.fileName)
+        #expect(throws: CheckpointError.self) { try Checkpoint.read(path) }
+
+        let run = try Run.resume(directory: interrupted.path)
+        #expect(run.warnings.count == 1 && run.warnings[0].contains("checksum mismatch"))
+        let outcome = try run.fit()
+        #expect(outcome.model.stateDict() == expected.model.stateDict())
+
+        // A truncated file is caught by its length before the checksum.
+        let truncated = TemporaryDirectory()
+        truncated.write(Array(bytes.prefix(bytes.count / 2)), to: Checkpoint.fileName)
+        #expect(throws: CheckpointError.self) { try Checkpoint.newest(in: truncated.path) }
+    }
+
+    @Test func anUnfinishedRunIsNotOverwrittenByAccident() throws {
+        let dir = TemporaryDirectory()
+        #expect(throws: Crash.Crashed.self) { try Run(Self.config, directory: dir.path, callbacks: [Crash(afterStep: 4)]).fit() }
+        #expect(throws: ConfigError.self) { try Run(Self.config, directory: dir.path) }
+        _ = try Run(Self.config, directory: dir.path, overwrite: true)
+        #expect(!dir.contents().contains(Checkpoint.fileName))
+    }
+
+    @Test func aRunWritesItsResolvedConfigurationFirst() throws {
+        let dir = TemporaryDirectory()
+        let run = try Run(Self.config, directory: dir.path)
+        let saved = try RunConfig.decode(Data(contentsOf: URL(fileURLWithPath: dir.file(Run.configFileName))))
+        let resolved = try Self.config.resolved()
+        #expect(saved == run.config && saved == resolved)
+        // An output path that is a file is one clear error.
+        let file = dir.file("plain-file")
+        dir.write([1], to: "plain-file")
+        #expect(throws: AnnealIOError(path: file, "exists and is not a directory")) { try Run(Self.config, directory: file) }
+    }
+}
