@@ -14,13 +14,13 @@ grep -Eq '^test accuracy: 0\.(8[0-9]|9[0-9])' "$work/train.log" || fail "train d
 [[ $(head -1 "$work/run/metrics.csv") == "epoch,train_loss,train_acc,test_loss,test_acc,lr,seconds" ]] || fail "metrics.csv header"
 [[ $(wc -l < "$work/run/metrics.csv") -eq 3 ]] || fail "metrics.csv rows"
 
-echo "cli-tests: evaluate reproduces the final test accuracy"
+echo "cli-tests: evaluate reproduces the final test accuracy (the model comes from the weights file)"
 trained=$(grep '^test accuracy' "$work/train.log")
-"$anneal" evaluate --model mlp --weights "$work/run/model.safetensors" | tee "$work/eval.log"
+"$anneal" evaluate --weights "$work/run/model.safetensors" | tee "$work/eval.log"
 grep -qx "$trained" "$work/eval.log" || fail "evaluate gave a different accuracy than training"
 
 echo "cli-tests: predict writes N×10 logits"
-"$anneal" predict --model mlp --weights "$work/run/model.safetensors" \
+"$anneal" predict --weights "$work/run/model.safetensors" \
     --input /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --out "$work/logits.npy"
 # .npy header: shape (10000, 10), little-endian float32.
 head -c 128 "$work/logits.npy" | grep -aq "'shape': (10000, 10)" || fail "predict output shape"
@@ -40,7 +40,7 @@ echo "cli-tests: weight averaging and test-time flips: evaluate reproduces what 
 "$anneal" train --model resnet20 --epochs 1 --train-subset 512 --batch-size 64 --augment flip --ema 0.99 --tta flip \
     --out "$work/ema" --no-progress > "$work/ema.log"
 grep -q "^weight averaging: exponential moving average, decay 0.99" "$work/ema.log" || fail "no weight-averaging line"
-"$anneal" evaluate --model resnet20 --weights "$work/ema/model.safetensors" --tta flip > "$work/ema-eval.log"
+"$anneal" evaluate --weights "$work/ema/model.safetensors" --tta flip > "$work/ema-eval.log"
 grep -qx "$(grep '^test accuracy' "$work/ema.log")" "$work/ema-eval.log" || fail "evaluate --tta flip differs from train --ema --tta flip"
 
 echo "cli-tests: early stopping on the test set is flagged"
@@ -49,16 +49,77 @@ grep -q "^warning: --early-stop watches the test set's loss" "$work/es.err" || f
 "$anneal" train --model mlp --epochs 1 --train-subset 1000 --hidden 32 --early-stop 3 --val-split 0.1 --out "$work/es" --no-progress 2> "$work/es.err" > /dev/null
 [[ ! -s "$work/es.err" ]] || fail "warning despite a validation split"
 
+echo "cli-tests: run.json replays a run exactly (every metrics.csv column but the time)"
+[[ -s "$work/run/run.json" ]] || fail "no run.json"
+"$anneal" train --config "$work/run/run.json" --out "$work/replay" --no-progress > /dev/null
+diff <(cut -d, -f1-6 "$work/run/metrics.csv") <(cut -d, -f1-6 "$work/replay/metrics.csv") || fail "--config did not reproduce metrics.csv"
+cmp -s "$work/run/model.safetensors" "$work/replay/model.safetensors" || fail "--config did not reproduce the weights"
+
+echo "cli-tests: killed runs resume bit-identical (mlp; scripts/kill-resume.sh runs the cnn acceptance version)"
+bash "$(dirname "$0")/kill-resume.sh" "$anneal" 3 --model mlp --hidden 64 --train-subset 3000 --epochs 2 --checkpoint-every 5
+
+echo "cli-tests: a damaged checkpoint is reported and the previous one used"
+if (ANNEAL_KILL_AT=evaluation:2 "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 2000 --checkpoint-every 4 \
+    --out "$work/damaged" --no-progress > /dev/null 2>&1; exit $?) 2>/dev/null; then fail "the injected kill did not happen"; fi
+size=$(stat -c %s "$work/damaged/checkpoint.safetensors")
+truncate -s $((size / 2)) "$work/damaged/checkpoint.safetensors"
+"$anneal" resume "$work/damaged" --no-progress > "$work/damaged.log" 2> "$work/damaged.err"
+grep -q "^warning: .*checkpoint.safetensors.*; using the previous checkpoint" "$work/damaged.err" || { cat "$work/damaged.err"; fail "no warning for the damaged checkpoint"; }
+grep -q "^resumed in epoch 2 of 2 after step 8$" "$work/damaged.log" || fail "did not resume from the previous checkpoint"
+[[ ! -e "$work/damaged/checkpoint.safetensors" ]] || fail "checkpoints left after the run finished"
+
+echo "cli-tests: preprocessing, whitening and augmentation options; cnn with another activation and initializer"
+"$anneal" train --model cnn --epochs 1 --train-subset 512 --normalize per-channel --whiten zca --augment flip,crop:2 \
+    --activation gelu --init xavier --out "$work/cnn" --no-progress > "$work/cnn.log"
+grep -q "^preprocessing: .*ZCA whitening.*augmentation: hflip" "$work/cnn.log" || { head -3 "$work/cnn.log"; fail "preprocessing line"; }
+grep -q '"initializer" : "xavier"' "$work/cnn/run.json" && grep -q '"initGain" : 1' "$work/cnn/run.json" || fail "run.json lacks the initializer"
+"$anneal" evaluate --weights "$work/cnn/model.safetensors" --mc-samples 3 | grep -q "^test accuracy: 0\." || fail "evaluate --mc-samples"
+"$anneal" train --model mlp --epochs 1 --train-subset 512 --hidden 32 --whiten pca --pca-components 40 --out "$work/pca" --no-progress \
+    | grep -q "^test accuracy" || fail "mlp on PCA features"
+
+echo "cli-tests: the recipe commands"
+"$anneal" doctor --model mlp --hidden 64 --train-subset 2000 --overfit-steps 100 --range-steps 40 --out "$work/doctor" --json > "$work/doctor.json"
+grep -q '"overfit_passed":true' "$work/doctor.json" || { cat "$work/doctor.json"; fail "doctor could not overfit 20 examples"; }
+[[ -s "$work/doctor/lr-range.png" ]] || fail "doctor wrote no range plot"
+"$anneal" search --model mlp --hidden 32 --train-subset 1000 --epochs 1 --space 'lr=log(0.01,0.3),batch-size=choice(64,128)' \
+    --trials 2 --workers 2 --out "$work/search" > "$work/search.log"
+[[ $(wc -l < "$work/search/trials.jsonl") -eq 2 ]] || fail "search did not log 2 trials"
+grep -q '"learningRate"' "$work/search/trials/coarse-0/run.json" || fail "trials are not run configurations"
+"$anneal" search --model mlp --hidden 32 --train-subset 1000 --epochs 1 --space 'lr=log(0.01,0.3),batch-size=choice(64,128)' \
+    --trials 3 --workers 1 --out "$work/search" --resume > "$work/search2.log"
+grep -q "2 trials already logged" "$work/search2.log" && [[ $(wc -l < "$work/search/trials.jsonl") -eq 3 ]] || fail "search --resume"
+"$anneal" diagnose "$work/run" > "$work/diagnose.log"
+grep -q "orange test" "$work/diagnose.log" || fail "diagnose did not read run.json"
+"$anneal" ablate --model mlp --hidden 32 --train-subset 500 --epochs 1 --techniques none,l2 --out "$work/ablate" > /dev/null
+[[ $(wc -l < "$work/ablate/ablation.csv") -eq 3 ]] || fail "ablate rows"
+"$anneal" schedule --schedule step --lr 0.1 --epochs 4 --steps-per-epoch 2 --csv | grep -qx "6,0.001" || fail "schedule"
+"$anneal" augment-preview --augment flip,crop:2 --columns 4 --rows 2 --out "$work/preview.png" > /dev/null
+[[ -s "$work/preview.png" ]] || fail "augment-preview"
+"$anneal" bench data --images 2000 --repeats 1 --threads 1 | grep -q '"bench":"data"' || fail "bench data"
+
 expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
     local pattern="$1"; shift
     if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi
     grep -q -- "$pattern" "$work/out.log" || { cat "$work/out.log"; fail "message for: $*"; }
 }
 echo "cli-tests: error paths"
-expect_error "unknown optimizer 'lion'" "$anneal" train --optimizer lion --out "$work/bad"
-expect_error "unknown model 'vit'" "$anneal" train --model vit --out "$work/bad"
-expect_error "unknown activation" "$anneal" train --activation swish --out "$work/bad"
-expect_error "ema must be a decay in (0, 1)" "$anneal" train --ema 1.5 --out "$work/bad"
+expect_error "The value 'lion' is invalid for '--optimizer" "$anneal" train --optimizer lion --out "$work/bad"
+expect_error "The value 'vit' is invalid for '--model" "$anneal" train --model vit --out "$work/bad"
+expect_error "The value 'swish' is invalid for '--activation" "$anneal" train --activation swish --out "$work/bad"
+expect_error "^Error: --ema: must be a decay in (0, 1)" "$anneal" train --ema 1.5 --out "$work/bad"
+expect_error "^Error: --activation: the resnet20 model uses ReLU" "$anneal" train --model resnet20 --activation gelu --out "$work/bad"
+expect_error "^Error: --dropout: dropout does not apply to the resnet20 model" "$anneal" train --model resnet20 --dropout 0.3 --out "$work/bad"
+expect_error "^Error: --gamma: does not apply to the cosine schedule" "$anneal" train --gamma 0.5 --out "$work/bad"
+expect_error "^Error: --space: unknown configuration field 'speed'" "$anneal" search --space 'speed=log(1,2)' --out "$work/bad"
+printf '{"optimizer": {"lerningRate": 0.1}}' > "$work/typo.json"
+expect_error "^Error: optimizer.lerningRate: unknown field" "$anneal" train --config "$work/typo.json" --out "$work/bad"
+expect_error "^Error: $work/run/metrics.csv: exists and is not a directory" "$anneal" train --out "$work/run/metrics.csv"
+expect_error "^Error: $work/nothing: no run.json here" "$anneal" resume "$work/nothing"
+expect_error "^Error: $work/damaged: the run is complete" "$anneal" resume "$work/damaged"
+if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" \
+    --no-progress > /dev/null 2>&1; exit $?) 2>/dev/null; then fail "the injected kill did not happen"; fi
+expect_error "holds an unfinished run" "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished"
+"$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/unfinished" --overwrite --no-progress > /dev/null
 expect_error "tta" "$anneal" evaluate --weights "$work/run/model.safetensors" --tta mirror
 expect_error "Fashion-MNIST not found" "$anneal" train --data-dir "$work" --out "$work/bad"
 expect_error "file not found" "$anneal" evaluate --weights "$work/missing.safetensors"

@@ -25,50 +25,22 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         options.data.applyThreads()
-        let config = try options.resolvedConfig(defaultValidationSplit: 0.1)
-        let plain = try reportingConfigErrors { try config.unregularized.resolved() }
-        let (trainSet, _) = try config.loadData()
-        let preprocessing = try reportingConfigErrors { try config.fitPreprocessing(on: trainSet) }
-        let loader = config.makeTrainLoader(trainSet, augmentation: try config.data.augmentation())
-        let inputShape = preprocessing.outputShape(for: trainSet.sampleShape)
-        let apply: (Tensor) -> Tensor = { preprocessing.apply($0) }
-        func freshModel(_ c: RunConfig) throws -> Module {
-            try reportingConfigErrors { try GlobalRandom.withSeed(c.seed) { try c.modelConfig(inputShape: inputShape).makeModel() } }
-        }
-        func optimizer(for model: Module, weightDecay: Float) throws -> Optimizer {
-            var settings = config.optimizer
-            settings.weightDecay = weightDecay
-            return try settings.makeOptimizer(for: model)
-        }
-        let weightDecay = config.optimizer.weightDecay ?? 0
+        let doctor = try reportingConfigErrors { try Doctor(options.makeConfig(defaultValidationSplit: 0.1)) }
         let log = !json
         func say(_ s: String) { if log { print(s); fflush(nil) } }
-        say("doctor: model \(config.model.name.rawValue), \(trainSet.count) training images (validation held out, test set untouched)")
+        say("doctor: model \(doctor.config.model.name.rawValue), \(doctor.trainingSet.count) training images (validation held out, test set untouched)")
 
-        // 1. Initial loss, regularization off; then on.
-        let classes = trainSet.classCount
-        let probe = RecipeSupport.smallSample(trainSet, k: min(500, trainSet.count))
-        let l2 = config.regularization.l2 > 0 ? config.regularization.l2 : (weightDecay > 0 ? weightDecay : 1e-3)
-        let penalty = WeightPenalty(l1: config.regularization.l1, l2: l2)
-        let initial = InitialLossCheck.run(model: try freshModel(plain), batch: probe, classes: classes, preprocessing: apply,
-                                           regularizer: { penalty($0) })
+        let initial = try doctor.checkInitialLoss()
         say("1. initial loss: \(initial.ok ? "ok" : "FAIL")")
         for f in initial.findings { say("   " + f) }
 
-        // 2. Overfit a small sample, regularization off.
-        let sample = RecipeSupport.smallSample(trainSet, k: overfitSamples)
-        let overfitModel = try freshModel(plain)
-        let overfit = OverfitCheck.run(model: overfitModel, optimizer: try optimizer(for: overfitModel, weightDecay: 0), batch: sample,
-                                       maxSteps: overfitSteps, preprocessing: apply)
+        let overfit = try doctor.overfit(samples: overfitSamples, steps: overfitSteps)
         say("2. overfit \(overfitSamples) examples: \(overfit.passed ? "ok" : "FAIL")")
         for f in overfit.findings { say("   " + f) }
 
-        // 3. Learning-rate range test on the training data, with the configured regularization.
-        let rangeModel = try freshModel(config)
         var settings = LearningRateRangeTest.Settings()
         settings.start = rangeStart; settings.end = rangeEnd; settings.steps = rangeSteps
-        let range = try LearningRateRangeTest.run(model: rangeModel, optimizer: try optimizer(for: rangeModel, weightDecay: weightDecay),
-                                                  loader: loader, settings: settings, preprocessing: apply)
+        let range = try doctor.rangeTest(settings)
         try Directory.create(out)
         let pngPath = "\(out)/lr-range.png"
         try range.plot(to: pngPath)
@@ -76,9 +48,7 @@ struct DoctorCommand: ParsableCommand {
         for f in range.findings { say("   " + f) }
         say("   wrote \(pngPath) (x: log10 lr; blue raw loss, orange smoothed, green the suggestion)")
 
-        // 4. Per-layer statistics at initialization.
-        let statsBatch = RecipeSupport.smallSample(trainSet, k: min(256, trainSet.count))
-        let stats = LayerStatistics.run(model: try freshModel(config), batch: statsBatch, preprocessing: apply)
+        let stats = try doctor.layerStatistics()
         say("4. per-layer statistics at initialization:")
         if log {
             print("   layer      kind              act mean   act std   dead %   grad norm")
@@ -95,7 +65,7 @@ struct DoctorCommand: ParsableCommand {
         let findings = initial.findings + overfit.findings + range.findings + stats.findings
         if json {
             var object: [String: Any] = [
-                "model": config.model.name.rawValue,
+                "model": doctor.config.model.name.rawValue,
                 "initial_loss": num(initial.initialLoss), "expected_initial_loss": initial.expectedLoss, "initial_loss_ok": initial.ok,
                 "regularized_loss": num(initial.regularizedLoss),
                 "regularization_raises_loss": initial.regularizationRaisesLoss ?? NSNull(),

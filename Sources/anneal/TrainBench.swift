@@ -6,13 +6,16 @@ import Foundation
 enum BenchModel: String, CaseIterable, ExpressibleByArgument {
     case mlpS = "mlp-s", mlpL = "mlp-l", cnn, resnet20
 
-    func make() -> Module {
+    /// The preset configuration with the reference's architecture (no stochastic depth, no zero-γ).
+    var config: ModelConfig {
+        var c: ModelConfig
         switch self {
-        case .mlpS: Sequential(Flatten(), Linear(784, 256), ReLU(), Linear(256, 10))
-        case .mlpL: Sequential(Flatten(), Linear(784, 1024), ReLU(), Linear(1024, 1024), ReLU(), Linear(1024, 10))
-        case .cnn: SmallCNN.make()
-        case .resnet20: ResNet(depth: 20)
+        case .mlpS: c = ModelConfig(name: .mlp); c.hidden = [256]
+        case .mlpL: c = ModelConfig(name: .mlp); c.hidden = [1024, 1024]
+        case .cnn: c = ModelConfig(name: .cnn)
+        case .resnet20: c = ModelConfig(name: .resnet20); c.zeroInitResidual = false; c.stochasticDepth = 0
         }
+        return c
     }
 
     /// Multiply-adds of the first layer (its input needs no gradient).
@@ -51,9 +54,8 @@ struct TrainBench: ParsableCommand {
     func run() throws {
         for threads in try threadOptions.counts() {
             Threads.count = threads
-            GlobalRandom.seed(0)
-            let network = model.make()
-            let optimizer = SGD(network.parameters, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4)
+            let network = try GlobalRandom.withSeed(0) { try model.config.makeModel() }
+            let optimizer = try OptimizerConfig(name: .sgd, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4).makeOptimizer(for: network)
             var generator = RandomGenerator(seed: 1)
             let inputs = Tensor.uniform([batchSize, 1, 28, 28], using: &generator)
             let labels = (0..<batchSize).map { $0 % 10 }

@@ -72,8 +72,12 @@ public final class Run {
         let path = "\(directory)/\(configFileName)"
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
         let config = try RunConfig.decode(try Data(contentsOf: URL(fileURLWithPath: path)), source: path).resolved()
+        let newest = try Checkpoint.newest(in: directory)
+        if newest == nil && Directory.fileExists("\(directory)/\(weightsFileName)") {
+            throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
+        }
         let run = try Run(resolved: config, directory: directory, callbacks: callbacks)
-        if let (checkpoint, warnings) = try Checkpoint.newest(in: directory) {
+        if let (checkpoint, warnings) = newest {
             run.warnings = warnings
             guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
                 throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
@@ -158,8 +162,8 @@ public final class Run {
         if let decay = c.control.ema { lines.append("weight averaging: exponential moving average, decay \(decay)") }
         if c.control.tta != .none { lines.append("test-time augmentation: \(c.control.tta.rawValue)") }
         if let from = resumedFrom {
-            let step = from.epochProgress.map { ", step \($0.stepsDone)" } ?? ""
-            lines.append("resumed after epoch \(from.history.count)\(step) of \(c.epochs!)")
+            lines.append(from.epochProgress.map { "resumed in epoch \($0.epoch + 1) of \(c.epochs!) after step \($0.stepsDone)" }
+                         ?? "resumed after epoch \(from.history.count) of \(c.epochs!)")
         }
         return lines
     }
