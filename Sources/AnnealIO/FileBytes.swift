@@ -2,8 +2,8 @@ import Glibc
 
 /// Reads a whole file into memory with POSIX calls, so that a failure can say
 /// *why* (not found, permission denied, a directory) instead of Foundation's bare nil.
-enum FileBytes {
-    static func read(_ path: String) throws -> [UInt8] {
+public enum FileBytes {
+    public static func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let code = errno

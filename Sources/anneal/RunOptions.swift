@@ -64,8 +64,7 @@ struct RunOptions: ParsableArguments {
     func makeConfig(defaultValidationSplit: Double = 0) throws -> RunConfig {
         var c: RunConfig
         if let path = self.config {
-            let bytes: Data
-            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch { throw CommandError("\(path): cannot read the configuration") }
+            let bytes = Data(try FileBytes.read(path))
             c = try reportingConfigErrors { try RunConfig.decode(bytes, source: path) }
             if let model, model != c.model.name { c.model = ModelConfig(name: model) }
         } else {

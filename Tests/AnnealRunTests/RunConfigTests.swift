@@ -104,3 +104,26 @@ import Testing
         }
     }
 }
+
+/// Search from the library: trials are run configurations.
+@Suite struct SearchOverConfigsTests {
+    @Test func trialsAreRunConfigurationsTrainedInProcess() throws {
+        let dir = TemporaryDirectory()
+        var base = RunConfig(model: .mlp)
+        base.model.hidden = [16]
+        base.data.trainSubset = 300
+        base.data.validationSplit = 0.2
+        var search = HyperparameterSearch(space: try SearchSpace.parse("lr=log(0.01,0.3),dropout=uniform(0,0.5)"), trials: 2, epochs: 1)
+        search.halving = nil
+        let log = TrialLog(path: dir.file("trials.jsonl"))
+        let trials = try search.run(search.coarseRequests(), log: log,
+                                    runner: HyperparameterSearch.inProcessRunner(base: base, directory: dir.path))
+        #expect(trials.count == 2 && trials.allSatisfy { !$0.failed && $0.valAccuracy != nil })
+        for trial in log.load() {
+            let config = try #require(trial.config)
+            #expect(config.optimizer.learningRate == Float(trial.params["lr"]!))
+            #expect(config.model.dropout == Float(trial.params["dropout"]!))
+            #expect(config.epochs == 1 && config.model.hidden == [16])
+        }
+    }
+}

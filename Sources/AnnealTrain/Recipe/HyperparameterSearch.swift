@@ -204,3 +204,41 @@ private final class ResultBox: @unchecked Sendable {
     func add(_ t: SearchTrial) { lock.lock(); trials.append(t); lock.unlock() }
     func record(error e: Error) { lock.lock(); error = error ?? e; lock.unlock() }
 }
+
+extension HyperparameterSearch {
+    /// A runner that trains each trial in this process as a `Run` of `base` with the
+    /// trial's values, in `directory/trials/ID` (trials then share the kernel
+    /// threads: use `workers = 1`). The command line runs trials as worker
+    /// processes instead, one thread each.
+    public static func inProcessRunner(base: RunConfig, directory: String)
+        -> @Sendable (TrialRequest, _ report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
+        { request, report in
+            let config = try request.config(from: base)
+            let started = Date()
+            let halving = HalvingReporter(report)
+            let run = try Run(config, directory: "\(directory)/trials/\(request.id)", callbacks: [halving], overwrite: true)
+            let outcome = try run.fit()
+            let last = outcome.history.last
+            return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs,
+                               epochsRun: outcome.history.count, valAccuracy: last?.evaluation?.accuracy, valLoss: last?.evaluation?.loss,
+                               stoppedEarly: halving.stopped, seconds: Date().timeIntervalSince(started),
+                               directory: halving.stopped ? nil : run.directory, config: run.config)
+        }
+    }
+}
+
+/// Tells successive halving each epoch's evaluation accuracy and stops the run when it says so.
+private final class HalvingReporter: TrainingCallback {
+    let report: (Int, Double) -> Bool
+    private(set) var stopped = false
+
+    init(_ report: @escaping (Int, Double) -> Bool) { self.report = report }
+
+    func handle(_ event: TrainingEvent, trainer: Trainer) {
+        guard case .epochEnd(let record) = event, let accuracy = record.evaluation?.accuracy else { return }
+        if !report(record.epoch + 1, accuracy) {
+            stopped = true
+            trainer.stopRequested = true
+        }
+    }
+}

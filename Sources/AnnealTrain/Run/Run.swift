@@ -71,7 +71,7 @@ public final class Run {
     public static func resume(directory: String, callbacks: [TrainingCallback] = []) throws -> Run {
         let path = "\(directory)/\(configFileName)"
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
-        let config = try RunConfig.decode(try Data(contentsOf: URL(fileURLWithPath: path)), source: path).resolved()
+        let config = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).resolved()
         let newest = try Checkpoint.newest(in: directory)
         if newest == nil && Directory.fileExists("\(directory)/\(weightsFileName)") {
             throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
