@@ -1,3 +1,5 @@
+import AnnealNN
+
 /// The model presets, each with the training recipe it was tuned with.
 public enum ModelPreset: String, Codable, CaseIterable, Sendable {
     /// 784-1024-1024-10 multilayer perceptron (hidden widths configurable).
@@ -71,4 +73,9 @@ public struct PresetRecipe: Sendable, Equatable {
     public func warmupEpochs(forRunOf runEpochs: Int) -> Double {
         warmupEpochs * min(1, Double(runEpochs) / Double(epochs))
     }
+}
+
+extension ModelPreset {
+    /// The preset network with its default configuration (fresh weights from `GlobalRandom`).
+    public func makeModel() throws -> Module { try ModelConfig(name: self).makeModel() }
 }
