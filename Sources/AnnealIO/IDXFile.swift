@@ -8,11 +8,12 @@ public enum IDXFile {
     /// Throws `AnnealIOError` for a missing file, a corrupt gzip stream, a bad header,
     /// an unsupported element type, or a data size that does not match the header.
     public static func read(_ path: String) throws -> IDXArray {
-        var bytes = try FileBytes.read(path)
-        if Gzip.isCompressed(bytes) {
-            bytes = try Gzip.decompress(bytes, path: path)
-        }
-        return try parse(bytes, path: path)
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// Parses the bytes of an IDX file (raw or gzip); `path` names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> IDXArray {
+        try parse(Gzip.isCompressed(bytes) ? Gzip.decompress(bytes, path: path) : bytes, path: path)
     }
 
     /// Writes `array` as IDX, gzip-compressed when `gzip` is true. The write is atomic.

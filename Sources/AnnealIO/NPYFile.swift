@@ -29,7 +29,11 @@ public enum NPYFile {
     /// Throws `AnnealIOError` naming the problem for anything else (another dtype,
     /// Fortran order, a bad magic, a damaged header, or a data size that does not match).
     public static func read(_ path: String) throws -> (shape: [Int], values: [Float]) {
-        let bytes = try FileBytes.read(path)
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// Parses the bytes of a .npy file; `path` names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> (shape: [Int], values: [Float]) {
         guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic else {
             throw AnnealIOError(path: path, "not a .npy file: it does not start with \\x93NUMPY")
         }

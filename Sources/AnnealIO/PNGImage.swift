@@ -53,8 +53,16 @@ public struct PNGImage: Sendable, Equatable {
     /// Reads a PNG file, keeping its gray/RGB and alpha layout; palette images are
     /// expanded and 16-bit images reduced to 8 bits.
     public static func read(_ path: String) throws -> PNGImage {
-        let file = try FileBytes.read(path)
-        return try file.withUnsafeBytes { source in
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// Deflate expands at most 1032:1; a header claiming more pixels than the
+    /// compressed data could hold is refused before anything is allocated.
+    static let maximumExpansion = 1100
+
+    /// Decodes the bytes of a PNG file; `path` names it in errors.
+    public static func decode(_ file: [UInt8], path: String) throws -> PNGImage {
+        try file.withUnsafeBytes { source in
             var image = png_image()
             image.version = UInt32(PNG_IMAGE_VERSION)
             guard png_image_begin_read_from_memory(&image, source.baseAddress, source.count) != 0 else {
@@ -65,9 +73,9 @@ public struct PNGImage: Sendable, Equatable {
             let channels = Int(image.format & alphaFlag) + (image.format & colorFlag != 0 ? 3 : 1)
             let width = Int(image.width), height = Int(image.height)
             let (size, overflow) = width.multipliedReportingOverflow(by: height * channels)
-            guard !overflow, width > 0, height > 0 else {
+            guard !overflow, width > 0, height > 0, size / maximumExpansion <= file.count else {
                 png_image_free(&image)
-                throw AnnealIOError(path: path, "bad PNG: image size \(width)×\(height) is too large")
+                throw AnnealIOError(path: path, "bad PNG: image size \(width)×\(height) is too large for a \(file.count)-byte file")
             }
             var pixels = [UInt8](repeating: 0, count: size)
             let ok = pixels.withUnsafeMutableBytes { target in

@@ -23,7 +23,11 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// have a numeric dtype, its offsets in range and sized `product(shape) * element size`, and the tensors must
     /// tile the data block without overlaps or gaps (as the reference implementation requires).
     public static func read(_ path: String) throws -> SafeTensorsFile {
-        let bytes = try FileBytes.read(path)
+        try decode(FileBytes.read(path), path: path)
+    }
+
+    /// Parses the bytes of a safetensors file; `path` names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> SafeTensorsFile {
         guard bytes.count >= 8 else {
             throw AnnealIOError(path: path, "truncated: a safetensors file starts with an 8-byte header length but file holds \(bytes.count) bytes")
         }

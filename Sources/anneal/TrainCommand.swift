@@ -55,6 +55,11 @@ struct ResumeCommand: ParsableCommand {
 
     func run() throws {
         if let threads { Threads.count = threads }
+        if Run.isComplete(directory: directory) {
+            // Resuming is idempotent: a job script may always call it.
+            print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)")
+            return
+        }
         let run = try reportingConfigErrors {
             try Run.resume(directory: directory, callbacks: progressCallbacks(noProgress: noProgress))
         }

@@ -55,7 +55,7 @@ extension Module {
             throw RandomStreamMismatch(description: "random stream of '\(name)' was seeded differently (another seed or model)")
         }
         for (name, module) in namedModules() {
-            guard var drawing = module as? any RandomDrawing, let saved = streams[name] else { continue }
+            guard let drawing = module as? any RandomDrawing, let saved = streams[name] else { continue }
             drawing.randomStream = saved
         }
     }

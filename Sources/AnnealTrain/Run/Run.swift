@@ -73,7 +73,7 @@ public final class Run {
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
         let config = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).resolved()
         let newest = try Checkpoint.newest(in: directory)
-        if newest == nil && Directory.fileExists("\(directory)/\(weightsFileName)") {
+        if newest == nil && isComplete(directory: directory) {
             throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
         }
         let run = try Run(resolved: config, directory: directory, callbacks: callbacks)
@@ -91,6 +91,13 @@ public final class Run {
             }
         }
         return run
+    }
+
+    /// Whether the run in `directory` finished: its weights are written and no checkpoint is left.
+    public static func isComplete(directory: String) -> Bool {
+        Directory.fileExists("\(directory)/\(weightsFileName)")
+            && !Directory.fileExists("\(directory)/\(Checkpoint.fileName)")
+            && !Directory.fileExists("\(directory)/\(Checkpoint.previousFileName)")
     }
 
     private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback]) throws {
