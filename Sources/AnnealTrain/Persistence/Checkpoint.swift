@@ -110,7 +110,7 @@ public struct Checkpoint {
     }
 
     /// CRC-32 over the metadata and every tensor's name, shape and values, in name order.
-    static func checksum(metadata: [String: String], tensors: [String: ([Int], [Float])]) -> UInt32 {
+    public static func checksum(metadata: [String: String], tensors: [String: ([Int], [Float])]) -> UInt32 {
         var crc = CRC32()
         for key in metadata.keys.sorted() where key != "anneal.checksum" {
             crc.update(key)
@@ -125,8 +125,15 @@ public struct Checkpoint {
 
     /// Reads and verifies one checkpoint file.
     public static func read(_ path: String) throws -> Checkpoint {
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch { throw CheckpointError("\(error)") }
+        return try decode(bytes, path: path)
+    }
+
+    /// Parses and verifies the bytes of a checkpoint file; `path` names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String) throws -> Checkpoint {
         let file: SafeTensorsFile
-        do { file = try SafeTensorsFile.read(path) } catch { throw CheckpointError("\(error)") }
+        do { file = try SafeTensorsFile.decode(bytes, path: path) } catch { throw CheckpointError("\(error)") }
         guard let saved = file.metadata["anneal.checksum"], let expected = UInt32(saved),
               let json = file.metadata["anneal.checkpoint"] else {
             throw CheckpointError("\(path): not an Anneal checkpoint (no checksum or state)")

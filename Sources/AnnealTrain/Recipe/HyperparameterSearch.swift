@@ -131,7 +131,7 @@ public struct HyperparameterSearch {
     public func coarseRequests() -> [TrialRequest] {
         let configs: [[String: String]]
         if grid {
-            configs = Array(space.grid(points: gridPoints).prefix(trials > 0 ? trials : Int.max))
+            configs = space.grid(points: gridPoints, limit: trials > 0 ? trials : 10_000)
         } else {
             var random = SearchRandom(seed: seed)
             configs = (0..<trials).map { _ in space.sample(using: &random) }

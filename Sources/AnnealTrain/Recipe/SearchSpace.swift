@@ -89,21 +89,31 @@ public struct SearchSpace: Sendable, Equatable {
         return config
     }
 
-    /// A grid with `points` values per continuous range (log-spaced for log ranges), every choice.
-    public func grid(points: Int) -> [[String: String]] {
-        var configs: [[String: String]] = [[:]]
-        for d in dimensions {
-            let values: [String]
-            let n = max(points, 2)
+    /// A grid with `points` values per continuous range (log-spaced for log ranges),
+    /// every choice: its first `limit` configurations, the last dimension varying
+    /// fastest (a grid over many dimensions is never built whole).
+    public func grid(points: Int, limit: Int = 10_000) -> [[String: String]] {
+        let n = max(points, 2)
+        let axes: [[String]] = dimensions.map { d in
             switch d.distribution {
-            case .log(let a, let b): values = (0..<n).map { Self.format(exp(log(a) + Double($0) / Double(n - 1) * (log(b) - log(a)))) }
-            case .uniform(let a, let b): values = (0..<n).map { Self.format(a + Double($0) / Double(n - 1) * (b - a)) }
-            case .int(let a, let b): values = Array(Set((0..<n).map { String(a + Int((Double($0) / Double(n - 1) * Double(b - a)).rounded())) })).sorted { Int($0)! < Int($1)! }
-            case .choice(let v): values = v
+            case .log(let a, let b): (0..<n).map { Self.format(exp(log(a) + Double($0) / Double(n - 1) * (log(b) - log(a)))) }
+            case .uniform(let a, let b): (0..<n).map { Self.format(a + Double($0) / Double(n - 1) * (b - a)) }
+            case .int(let a, let b):
+                Array(Set((0..<n).map { String(a + Int((Double($0) / Double(n - 1) * (Double(b) - Double(a))).rounded())) }))
+                    .sorted { Int($0)! < Int($1)! }
+            case .choice(let v): v
             }
-            configs = configs.flatMap { c in values.map { v in c.merging([d.name: v]) { _, new in new } } }
         }
-        return configs
+        var total = 1
+        for axis in axes { total = total.multipliedReportingOverflow(by: axis.count).overflow ? Int.max : total * axis.count }
+        return (0..<min(total, max(limit, 0))).map { index in
+            var config: [String: String] = [:], rest = index
+            for (d, axis) in zip(dimensions, axes).reversed() {
+                config[d.name] = axis[rest % axis.count]
+                rest /= axis.count
+            }
+            return config
+        }
     }
 
     /// The ranges narrowed around the given (best) configurations: each continuous
