@@ -38,7 +38,7 @@ public enum FashionMNIST {
     /// The image and label files of a split, each `<name>` or `<name>.gz`.
     public static func locate(_ split: Split, in directory: String? = nil) throws -> (images: String, labels: String) {
         let directory = directory ?? defaultDirectory
-        let hint = "install it with `apt-get install dataset-fashion-mnist` or pass --data-dir DIR"
+        let hint = "install it with `apt-get install dataset-fashion-mnist` or name the directory that holds the files"
         guard isDirectory(directory) else {
             throw AnnealIOError(path: directory, "Fashion-MNIST not found: no such directory; \(hint)")
         }

@@ -231,7 +231,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         let k = components ?? size
         guard k >= 1 && k <= size else { throw PreprocessingError("PCA components \(k) must lie in 1...\(size)") }
         guard whiten != .zca || k == size else {
-            throw PreprocessingError("ZCA whitening keeps all \(size) components; use --whiten pca to reduce to \(k)")
+            throw PreprocessingError("ZCA whitening keeps all \(size) components; whiten with pca to reduce to \(k)")
         }
         guard epsilon >= 0 && epsilon.isFinite else { throw PreprocessingError("whitening epsilon \(epsilon) must be ≥ 0") }
 

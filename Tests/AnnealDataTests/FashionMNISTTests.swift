@@ -38,7 +38,7 @@ import Testing
         let error = #expect(throws: AnnealIOError.self) { try FashionMNIST.load(.train, from: missing) }
         #expect(error?.path == missing)
         #expect(error?.description.contains("apt-get install dataset-fashion-mnist") == true)
-        #expect(error?.description.contains("--data-dir") == true)
+        #expect(error?.description.contains("name the directory that holds the files") == true)
         #expect(error?.description.contains("\n") == false)
     }
 

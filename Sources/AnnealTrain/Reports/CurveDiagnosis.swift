@@ -121,14 +121,14 @@ public struct CurveDiagnosis: Sendable {
             let lrDecayed = lrs.count == points.count && lrs.last! < 0.5 * (lrs.max() ?? 0)
             if relativeChange < 0.01 && !lrDecayed && last.trainAccuracy < 0.99 && !findings.contains(where: { $0.verdict == .flatStart }) {
                 findings.append(Finding(verdict: .plateau, evidence: "train loss changed \(f(relativeChange * 100)) % over the last 3 epochs at a constant learning rate",
-                                        remedy: "decay the learning rate (--schedule cosine/step/plateau)"))
+                                        remedy: "decay the learning rate (a cosine, step or plateau schedule)"))
             }
         }
 
         // Underfitting: no gap and a low training accuracy.
         if !exploding && !overfit && last.trainAccuracy < lowAccuracy && abs(lastGap) < 0.02 {
             findings.append(Finding(verdict: .underfitting, evidence: "train accuracy \(f(last.trainAccuracy)) with a gap of only \(f(lastGap))",
-                                    remedy: "larger model (--hidden, a deeper preset) or longer training; less regularization"))
+                                    remedy: "larger model (wider hidden layers, a deeper preset) or longer training; less regularization"))
         }
         if findings.isEmpty {
             findings.append(Finding(verdict: .goodFit, evidence: "train accuracy \(f(last.trainAccuracy)), gap \(f(lastGap)), curves flat",
