@@ -2,6 +2,7 @@
 # Coverage-guided fuzzing of every parser (libFuzzer + AddressSanitizer).
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET…]      (default: 30 seconds for each target)
+#   FUZZ_RUNS=1000000 scripts/fuzz.sh 900    (each target until 10^6 executions or 15 minutes)
 #
 # Builds Fuzz/ (a package of its own) with -sanitize=fuzzer,address and runs each
 # target on a scratch copy of its seed corpus Fuzz/corpus/TARGET: an input that
@@ -17,18 +18,22 @@ if ((${#targets[@]} == 0)); then
     targets=(idx npy safetensors png augment-spec search-space schedule run-config checkpoint)
 fi
 
-(cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library 2>&1 | tail -1)
-binary=Fuzz/.build/release/AnnealFuzz
-mkdir -p Fuzz/artifacts
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+if ! (cd Fuzz && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library) > "$work/build.log" 2>&1; then
+    cat "$work/build.log" >&2
+    echo "fuzz: the fuzz targets did not build" >&2
+    exit 1
+fi
+binary=Fuzz/.build/release/AnnealFuzz
+mkdir -p Fuzz/artifacts
 for target in "${targets[@]}"; do
     [[ -d "Fuzz/corpus/$target" ]] || { echo "fuzz: no seed corpus Fuzz/corpus/$target" >&2; exit 1; }
     mkdir -p "$work/$target"
     cp -r "Fuzz/corpus/$target/." "$work/$target/"
     log="$work/$target.log"
     if ! ANNEAL_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=1 "$binary" "$work/$target" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=65536 \
+        -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=65536 \
         -artifact_prefix="Fuzz/artifacts/$target-" -print_final_stats=1 > "$log" 2>&1; then
         tail -40 "$log" >&2
         echo "fuzz: $target FAILED (input saved under Fuzz/artifacts/)" >&2

@@ -113,9 +113,15 @@ public struct SafeTensorsFile: Sendable, Equatable {
         return SafeTensorsFile(tensors: tensors, metadata: header.metadata)
     }
 
-    /// Writes the file atomically: tensors in name order, contiguous, header padded with
-    /// spaces to a multiple of 8 bytes, `__metadata__` omitted when empty.
+    /// Writes the file atomically (see `encoded`).
     public func write(to path: String) throws {
+        try AtomicFile.write(try encoded(path: path), to: path)
+    }
+
+    /// The file's bytes: tensors in name order, contiguous, header padded with spaces
+    /// to a multiple of 8 bytes, `__metadata__` omitted when empty. `path` names the
+    /// file in errors.
+    public func encoded(path: String = "safetensors") throws -> [UInt8] {
         let names = tensors.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var json = "{"
         var fields: [String] = []
@@ -148,7 +154,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
         for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: length >> (8 * UInt64(i)))) }
         bytes += header
         for name in names { FloatBytes.append(tensors[name]!.values, to: &bytes) }
-        try AtomicFile.write(bytes, to: path)
+        return bytes
     }
 
     /// Headers larger than this are rejected as corrupt (the reference implementation's limit).

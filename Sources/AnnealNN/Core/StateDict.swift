@@ -32,6 +32,14 @@ extension Module {
     /// Loads every parameter and buffer, or throws (changing nothing) when a key
     /// is missing or unexpected or a shape differs.
     public func loadStateDict(_ state: [String: Tensor]) throws {
+        try checkStateDict(state)
+        let parameters = namedParameters(), buffers = namedBuffers()
+        for (name, p) in parameters { p.assign(state[name]!) }
+        for (name, b) in buffers { b.value = state[name]!.detached() }
+    }
+
+    /// Throws `StateDictMismatch` unless `state` has exactly this module's names and shapes.
+    public func checkStateDict(_ state: [String: Tensor]) throws {
         let parameters = namedParameters(), buffers = namedBuffers()
         var mismatch = StateDictMismatch()
         var known = Set<String>()
@@ -43,8 +51,6 @@ extension Module {
         }
         mismatch.unexpected = state.keys.filter { !known.contains($0) }.sorted()
         guard mismatch.isEmpty else { throw mismatch }
-        for (name, p) in parameters { p.assign(state[name]!) }
-        for (name, b) in buffers { b.value = state[name]!.detached() }
     }
 
     /// Parameter counts per tensor and in total, as a printable table.

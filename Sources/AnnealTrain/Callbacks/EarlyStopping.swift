@@ -100,10 +100,11 @@ public final class EarlyStopping: StatefulCallback {
                           tensors: bestWeights ?? [:])
     }
 
-    public func restoreState(_ saved: CallbackState) throws {
+    public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         let s = try saved.decode(State.self)
         (best, bestEpoch, badEpochs, stoppedEpoch, restoredBestWeights, lastEpoch) =
             (s.best, s.bestEpoch, s.badEpochs, s.stoppedEpoch, s.restoredBestWeights, s.lastEpoch)
+        if !saved.tensors.isEmpty { try trainer.model.checkStateDict(saved.tensors) }
         bestWeights = saved.tensors.isEmpty ? nil : saved.tensors
     }
 }

@@ -64,5 +64,5 @@ public final class LearningRateScheduler: StatefulCallback {
 
     public func saveState() throws -> CallbackState { try CallbackState(state) }
 
-    public func restoreState(_ saved: CallbackState) throws { try restore(saved.decode(State.self)) }
+    public func restoreState(_ saved: CallbackState, trainer: Trainer) throws { try restore(saved.decode(State.self)) }
 }

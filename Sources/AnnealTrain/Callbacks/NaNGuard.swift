@@ -79,7 +79,7 @@ public final class NaNGuard: StatefulCallback {
 
     public func saveState() throws -> CallbackState { try CallbackState(["step": step]) }
 
-    public func restoreState(_ saved: CallbackState) throws {
+    public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         guard let step = try saved.decode([String: Int].self)["step"] else { throw CheckpointError("nan_guard: no step") }
         self.step = step
         lastGood = nil

@@ -45,11 +45,14 @@ public final class WeightAveraging: StatefulCallback {
                                  tensors: average.averages.prefixed("average").merging((rawWeights ?? [:]).prefixed("raw")) { a, _ in a })
     }
 
-    public func restoreState(_ saved: CallbackState) throws {
+    public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         guard let updates = try saved.decode([String: Int].self)["updates"] else { throw CheckpointError("weight_averaging: no update count") }
         guard updates >= 0 else { average = nil; rawWeights = nil; return }
-        average = ExponentialMovingAverage(averages: saved.tensors.under("average"), updates: updates, decay: decay)
-        let raw = saved.tensors.under("raw")
+        let averages = saved.tensors.under("average"), raw = saved.tensors.under("raw")
+        // The weights must fit the model, or putting them in later would fail mid-run.
+        try trainer.model.checkStateDict(averages)
+        if !raw.isEmpty { try trainer.model.checkStateDict(raw) }
+        average = ExponentialMovingAverage(averages: averages, updates: updates, decay: decay)
         rawWeights = raw.isEmpty ? nil : raw
     }
 }

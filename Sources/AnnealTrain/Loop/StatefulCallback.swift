@@ -8,7 +8,8 @@ public protocol StatefulCallback: TrainingCallback {
     /// Names its entries in a checkpoint; unique among a trainer's callbacks.
     var stateKey: String { get }
     func saveState() throws -> CallbackState
-    func restoreState(_ state: CallbackState) throws
+    /// Puts `state` back; throws, naming the problem, when it does not fit `trainer`'s model.
+    func restoreState(_ state: CallbackState, trainer: Trainer) throws
 }
 
 /// What a `StatefulCallback` saves: small values as JSON, weights as tensors.

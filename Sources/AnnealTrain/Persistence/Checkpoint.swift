@@ -69,6 +69,9 @@ public struct Checkpoint {
     /// Puts this state into `trainer` (built from the same configuration). Checks
     /// everything before changing anything it can check; throws naming what does not fit.
     public func restore(into trainer: Trainer) throws {
+        if let partial = progress.epochProgress, partial.epoch != progress.history.count || partial.stepsDone < 1 {
+            throw CheckpointError("the checkpoint's position (epoch \(partial.epoch + 1), step \(partial.stepsDone)) does not follow its \(progress.history.count) finished epochs")
+        }
         try trainer.model.loadStateDict(tensors.under("model"))
         try trainer.optimizer.loadStateDict(tensors.under("optimizer"))
         try trainer.model.restoreRandomStreams(progress.randomStreams)
@@ -79,7 +82,7 @@ public struct Checkpoint {
         }
         for callback in callbacks {
             try callback.restoreState(CallbackState(json: callbackStates[callback.stateKey]!,
-                                                    tensors: tensors.under("callback.\(callback.stateKey)")))
+                                                    tensors: tensors.under("callback.\(callback.stateKey)")), trainer: trainer)
         }
         trainer.restore(history: progress.history, progress: progress.epochProgress)
     }

@@ -82,6 +82,10 @@ public final class Run {
             guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
                 throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
             }
+            let done = checkpoint.progress.history.count, steps = checkpoint.progress.epochProgress?.stepsDone ?? 0
+            guard done <= config.epochs!, steps < run.trainLoader.count else {
+                throw CheckpointError("\(directory): the checkpoint's position (\(done) epochs and \(steps) steps) lies outside the run")
+            }
             try checkpoint.restore(into: run.trainer)
             run.resumedFrom = checkpoint.progress
             run.stopped = checkpoint.progress.stopped

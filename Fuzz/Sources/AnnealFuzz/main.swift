@@ -60,23 +60,24 @@ enum FuzzTarget: String, CaseIterable {
         var file = try SafeTensorsFile.decode(bytes, path: "input")
         let tensors = file.tensors.mapValues { ($0.shape, $0.values) }
         file.metadata["anneal.checksum"] = String(Checkpoint.checksum(metadata: file.metadata, tensors: tensors))
-        let directory = NSTemporaryDirectory() + "anneal-fuzz-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try file.write(to: directory + "/c.safetensors")
-        let checkpoint = try Checkpoint.read(directory + "/c.safetensors")
-        let model = try GlobalRandom.withSeed(0) { () throws -> Module in
-            var c = ModelConfig(name: .mlp)
-            c.hidden = [2]
-            c.inputs = 2
-            c.dropout = 0.5
-            return try c.makeModel()
-        }
-        let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1, momentum: 0.9),
-                              callbacks: [LearningRateScheduler(ConstantSchedule(0.1)), EarlyStopping(patience: 2),
-                                          WeightAveraging(decay: 0.9), NaNGuard(savingTo: directory + "/g.safetensors")])
-        try checkpoint.restore(into: trainer)
+        let checkpoint = try Checkpoint.decode(file.encoded(), path: "input")
+        try checkpoint.restore(into: checkpointTrainer)
     }
 }
+
+/// The tiny run the checkpoint target restores into (built once: restoring replaces all its state).
+// One libFuzzer thread calls the target, so the shared trainer is never touched concurrently.
+nonisolated(unsafe) let checkpointTrainer: Trainer = {
+    let model = GlobalRandom.withSeed(0) { () -> Module in
+        var c = ModelConfig(name: .mlp)
+        c.hidden = [2]
+        c.dropout = 0.5
+        return try! c.makeModel()
+    }
+    return Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1, momentum: 0.9),
+                   callbacks: [LearningRateScheduler(ConstantSchedule(0.1)), EarlyStopping(patience: 2),
+                               WeightAveraging(decay: 0.9), NaNGuard(savingTo: "/nonexistent/g.safetensors")])
+}()
 
 /// The error types of Anneal's contract: anything else escaping a parser is a bug.
 func isTyped(_ error: Error) -> Bool {
@@ -104,4 +105,16 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
         if !isTyped(error) { fatalError("\(target.rawValue): untyped error \(type(of: error)): \(error)") }
     }
     return 0
+}
+
+// SwiftPM links an executable's `main` to `AnnealFuzz_main`; hand control to libFuzzer's driver from there.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+@_cdecl("AnnealFuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var argc = argc, argv = argv
+    return runFuzzerDriver(&argc, &argv, fuzzOneInput)
 }
