@@ -17,6 +17,27 @@ import Testing
         #expect(epoch.map { $0.inputs.shape } == sizes.map { [$0, 2, 3] })
     }
 
+    @Test(arguments: [1, 3])
+    func prefetchingWorkersGiveTheSameBatchesFromAnyStart(workers: Int) {
+        let data = numberedDataset(100)
+        let plain = DataLoader(data, batchSize: 7, shuffle: true, seed: 3)
+        let threaded = DataLoader(data, batchSize: 7, shuffle: true, seed: 3, workers: workers)
+        for start in [0, 5, 14, 15] {
+            var expected = plain.batches(epoch: 2).makeIterator(from: start)
+            var fetched = threaded.batches(epoch: 2).makeIterator(from: start)
+            var count = 0
+            while let batch = expected.next() {
+                let other = fetched.next()
+                #expect(other?.inputs == batch.inputs && other?.labels == batch.labels && other?.indices == batch.indices)
+                count += 1
+            }
+            #expect(fetched.next() == nil && count == 15 - start)
+        }
+        // Leaving an epoch part-way cancels the workers; the next epoch starts clean.
+        for (i, _) in threaded.batches(epoch: 3).enumerated() where i == 2 { break }
+        #expect(Array(threaded.batches(epoch: 4)).map(\.indices) == Array(plain.batches(epoch: 4)).map(\.indices))
+    }
+
     @Test func unshuffledBatchesFollowDatasetOrder() {
         let loader = DataLoader(numberedDataset(7), batchSize: 3)
         #expect(loader.batches(epoch: 5).flatMap(\.indices) == Array(0..<7))

@@ -1,12 +1,13 @@
 import Foundation
-import Synchronization
 
 /// Keeps freed tensor buffers for reuse, keyed by size. A training step
 /// allocates the same shapes every iteration; reusing their already-mapped
 /// pages avoids the page faults that fresh large `malloc`s (served by `mmap`)
 /// pay on first touch, which otherwise cost more than the arithmetic.
 /// `ANNEAL_CACHE_MB` bounds the bytes held (default 1024; 0 disables).
-final class StorageCache: Sendable {
+final class StorageCache: @unchecked Sendable {
+    // @unchecked: `state` is only touched under `lock`. An NSLock (a pthread mutex) rather
+    // than Synchronization.Mutex, whose futex ThreadSanitizer cannot see (scripts/sanitizers.sh).
     static let shared = StorageCache()
 
     /// Buffers smaller than this come straight from malloc, which is fast for them.
@@ -17,7 +18,8 @@ final class StorageCache: Sendable {
         var heldBytes = 0
     }
 
-    private let state = Mutex(State())
+    private let lock = NSLock()
+    private var state = State()
     let limitBytes: Int
 
     private init() {
@@ -32,9 +34,9 @@ final class StorageCache: Sendable {
 
     func allocate(bytes: Int) -> UnsafeMutableRawPointer {
         let size = StorageCache.roundedBytes(bytes)
-        if size >= StorageCache.minimumBytes, let reused = state.withLock({ s -> UInt? in
-            guard let address = s.free[size]?.popLast() else { return nil }
-            s.heldBytes -= size
+        if size >= StorageCache.minimumBytes, let reused = lock.withLock({ () -> UInt? in
+            guard let address = state.free[size]?.popLast() else { return nil }
+            state.heldBytes -= size
             return address
         }) {
             return UnsafeMutableRawPointer(bitPattern: reused)!
@@ -46,10 +48,10 @@ final class StorageCache: Sendable {
         let size = StorageCache.roundedBytes(bytes)
         let address = UInt(bitPattern: pointer)
         let limit = limitBytes
-        let kept = size >= StorageCache.minimumBytes && state.withLock { s -> Bool in
-            guard s.heldBytes + size <= limit else { return false }
-            s.free[size, default: []].append(address)
-            s.heldBytes += size
+        let kept = size >= StorageCache.minimumBytes && lock.withLock { () -> Bool in
+            guard state.heldBytes + size <= limit else { return false }
+            state.free[size, default: []].append(address)
+            state.heldBytes += size
             return true
         }
         if !kept { pointer.deallocate() }
@@ -57,9 +59,9 @@ final class StorageCache: Sendable {
 
     /// Returns every cached buffer to the system.
     func trim() {
-        let addresses = state.withLock { s -> [UInt] in
-            defer { s = State() }
-            return s.free.values.flatMap { $0 }
+        let addresses = lock.withLock { () -> [UInt] in
+            defer { state = State() }
+            return state.free.values.flatMap { $0 }
         }
         for address in addresses { UnsafeMutableRawPointer(bitPattern: address)!.deallocate() }
     }
