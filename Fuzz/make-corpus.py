@@ -62,13 +62,20 @@ put("png", "gray", png(3, 2, 0, 8, [bytes([0, 128, 255]), bytes([1, 2, 3])]))
 put("png", "rgb", png(2, 2, 2, 8, [bytes(range(6)), bytes(range(6, 12))]))
 put("png", "rgba16", png(1, 1, 6, 16, [bytes(range(8))]))
 put("png", "palette", png(2, 1, 3, 8, [bytes([0, 1])], palette=bytes([255, 0, 0, 0, 255, 0])))
+# Regression: a header claiming 100000×100000 pixels over a few bytes of data.
+huge = bytearray(png(2, 2, 0, 8, [bytes([0, 1]), bytes([2, 3])]))
+huge[16:24] = struct.pack(">II", 100000, 100000)
+huge[29:33] = struct.pack(">I", zlib.crc32(bytes(huge[12:29])) & 0xffffffff)
+put("png", "huge-claim", bytes(huge))
 
 # Text grammars.
 for i, spec in enumerate(["flip", "flip,crop:4,erase:0.5", "affine:rot=10:shear=5:scale=0.9-1.1:translate=0.05,lens:0.1",
                           "mixup:0.2", "cutmix:1.0", "jitter:0.2,hue:0.1,cutout:8", "rotate:30,stretch:0.1,vflip", ""]):
     put("augment-spec", f"spec-{i}", spec)
 for i, spec in enumerate(["lr=log(1e-4,1)", "lr=log(1e-3,0.3),weight-decay=log(1e-5,1e-2)", "dropout=uniform(0,0.6)",
-                          "batch-size=choice(64,128,256)", "epochs=int(1,5),schedule=choice(cosine,step)"]):
+                          "batch-size=choice(64,128,256)", "epochs=int(1,5),schedule=choice(cosine,step)",
+                          # Regressions: a 3^20-point grid; int bounds near ±2^63.
+                          ",".join(f"d{i}=uniform(0,1)" for i in range(20)), "n=int(-9223372036854775807,9223372036854775807)"]):
     put("search-space", f"space-{i}", spec)
 for i, schedule in enumerate([{"name": "cosine", "warmupEpochs": 1}, {"name": "step", "milestones": [2, 3], "gamma": 0.5},
                               {"name": "plateau", "plateauPatience": 1, "monitor": "accuracy"}, {"name": "one-cycle", "pctStart": 0.25},

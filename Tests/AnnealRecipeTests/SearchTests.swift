@@ -25,6 +25,15 @@ private let exampleSpec = "lr=log(1e-4,1),weight-decay=log(1e-6,1e-2),dropout=un
         }
     }
 
+    /// Fuzzing regressions: a grid over twenty dimensions (3^20 points) is not built
+    /// whole, and int bounds near ±2^63 no longer overflow when sampled.
+    @Test func largeGridsAndExtremeIntsStayBounded() throws {
+        let spec = (0..<20).map { "d\($0)=uniform(0,1)" }.joined(separator: ",")
+        let grid = try SearchSpace.parse(spec).grid(points: 3, limit: 5)
+        #expect(grid.count == 5 && grid[1]["d19"] == "0.5" && grid[1]["d0"] == "0")
+        #expect(throws: SearchSpecError.self) { try SearchSpace.parse("n=int(-9223372036854775807,9223372036854775807)") }
+    }
+
     @Test func samplesStayInRangeAndLogIsUniformInDecades() throws {
         let space = try SearchSpace.parse(exampleSpec)
         var random = SearchRandom(seed: 42)

@@ -86,6 +86,27 @@ import Testing
         #expect(throws: CheckpointError.self) { try Checkpoint.newest(in: truncated.path) }
     }
 
+    /// Fuzzing regression: a checkpoint whose position does not follow its history,
+    /// or lies beyond the run, is refused with one line instead of trapping later.
+    @Test func aCheckpointOutsideTheRunIsRefused() throws {
+        let dir = TemporaryDirectory()
+        #expect(throws: Crash.Crashed.self) { try Run(Self.config, directory: dir.path, callbacks: [Crash(afterStep: 10)]).fit() }
+        let path = dir.file(Checkpoint.fileName)
+        var checkpoint = try Checkpoint.read(path)
+        let intact = checkpoint
+        checkpoint.progress.epochProgress = EpochProgress(epoch: 2, stepsDone: 1, metrics: Metrics(), learningRate: 0.1, seconds: 0)
+        try checkpoint.write(toDirectory: dir.path)
+        #expect(throws: CheckpointError.self) { try Run.resume(directory: dir.path) }
+        checkpoint = intact
+        checkpoint.progress.epochProgress = EpochProgress(epoch: 1, stepsDone: 99, metrics: Metrics(), learningRate: 0.1, seconds: 0)
+        try checkpoint.write(toDirectory: dir.path)
+        #expect(throws: CheckpointError.self) { try Run.resume(directory: dir.path) }
+        checkpoint = intact
+        checkpoint.tensors["callback.weight_averaging.average.0.bias"] = Tensor([1, 2, 3])
+        try checkpoint.write(toDirectory: dir.path)
+        #expect(throws: (any Error).self) { try Run.resume(directory: dir.path) }
+    }
+
     @Test func anUnfinishedRunIsNotOverwrittenByAccident() throws {
         let dir = TemporaryDirectory()
         #expect(throws: Crash.Crashed.self) { try Run(Self.config, directory: dir.path, callbacks: [Crash(afterStep: 4)]).fit() }
