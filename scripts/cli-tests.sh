@@ -77,6 +77,12 @@ grep -q '"initializer" : "xavier"' "$work/cnn/run.json" && grep -q '"initGain" :
 "$anneal" train --model mlp --epochs 1 --train-subset 512 --hidden 32 --whiten pca --pca-components 40 --out "$work/pca" --no-progress \
     | grep -q "^test accuracy" || fail "mlp on PCA features"
 
+echo "cli-tests: ensembles of different presets, each with its own preprocessing"
+"$anneal" evaluate --weights "$work/run/model.safetensors,$work/cnn/model.safetensors" > "$work/ensemble.log"
+grep -q "^ensemble of 2 models (probs)" "$work/ensemble.log" && grep -q "^test accuracy: 0\." "$work/ensemble.log" || fail "ensemble evaluate"
+"$anneal" predict --weights "$work/run/model.safetensors,$work/pca/model.safetensors" --combine vote \
+    --input /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --out "$work/ensemble.npy" | grep -q "ensemble log-probabilities" || fail "ensemble predict"
+
 echo "cli-tests: the recipe commands"
 "$anneal" doctor --model mlp --hidden 64 --train-subset 2000 --overfit-steps 100 --range-steps 40 --out "$work/doctor" --json > "$work/doctor.json"
 grep -q '"overfit_passed":true' "$work/doctor.json" || { cat "$work/doctor.json"; fail "doctor could not overfit 20 examples"; }

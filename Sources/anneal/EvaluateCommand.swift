@@ -4,10 +4,31 @@ import Foundation
 
 /// The weights file's model, rebuilt: its own description, or `preset` for a file without one.
 func loadModel(_ path: String, preset: ModelPreset?) throws -> (model: Module, config: ModelConfig, preprocessing: Preprocessing) {
-    do { return try WeightsFile.loadModel(path, preset: preset) } catch let error as AnnealIOError where error.message.hasPrefix("has no model description") {
+    try namingModelOption { try WeightsFile.loadModel(path, preset: preset) }
+}
+
+/// Adds the option to a missing-description error ("… name the model preset it belongs to (--model)").
+func namingModelOption<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as AnnealIOError where error.message.hasPrefix("has no model description") {
         throw CommandError("\(error) (--model)")
     }
 }
+
+/// One weights file's model and preprocessing, or for several comma-separated files
+/// their ensemble (which applies each member's preprocessing itself).
+func loadModels(_ weights: String, preset: ModelPreset?, combine: Ensemble.Combination) throws -> (model: Module, preprocessing: Preprocessing, members: Int) {
+    let paths = weights.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !paths.isEmpty else { throw CommandError("--weights: no file given") }
+    if paths.count == 1 {
+        let (model, _, preprocessing) = try loadModel(paths[0], preset: preset)
+        return (model, preprocessing, 1)
+    }
+    return (try namingModelOption { try Ensemble.load(paths, preset: preset, combination: combine) }, .none, paths.count)
+}
+
+extension Ensemble.Combination: ExpressibleByArgument {}
+
+let combineHelp = ArgumentHelp("Ensembles (several --weights): average the members' probabilities (probs), their logits, or take a majority vote.")
 
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +36,9 @@ struct EvaluateCommand: ParsableCommand {
         discussion: "The model and its preprocessing come from the weights file; --model is needed only for files without that description (written by PyTorch).")
 
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
-    @Option(help: "Weights file (.safetensors).") var weights: String
+    @Option(help: "Weights file (.safetensors), or several comma-separated for an ensemble (members may be different presets).")
+    var weights: String
+    @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
     @OptionGroup var data: DataOptions
     @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
     var mcSamples: Int?
@@ -28,7 +51,8 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         data.applyThreads()
-        let (network, _, preprocessing) = try loadModel(weights, preset: model)
+        let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
+        if members > 1 { print("ensemble of \(members) models (\(combine.rawValue))") }
         var config = RunConfig()
         data.apply(to: &config)
         let testSet = try config.loadTestSet()
@@ -43,17 +67,18 @@ struct EvaluateCommand: ParsableCommand {
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict", abstract: "Logits for the images of an IDX file, written as an N×10 float32 .npy.",
-        discussion: "With --tta flip the file holds log mean probabilities of each image and its mirror image instead.")
+        discussion: "With --tta flip the file holds log mean probabilities of each image and its mirror image instead; for an ensemble, its combined scores.")
 
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
-    @Option(help: "Weights file (.safetensors).") var weights: String
+    @Option(help: "Weights file (.safetensors), or several comma-separated for an ensemble.") var weights: String
+    @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
     @Option(help: "IDX image file (raw or .gz), 28×28 like Fashion-MNIST.") var input: String
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "Batch size.") var batchSize = 256
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
 
     func run() throws {
-        let (network, _, preprocessing) = try loadModel(weights, preset: model)
+        let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
         let images = try IDXDataset.load(images: input)
         guard images.sampleShape == FashionMNIST.sampleShape else {
             throw CommandError("\(input): images are \(images.sampleShape.dropFirst().map(String.init).joined(separator: "×")), the model expects 28×28")
@@ -61,6 +86,7 @@ struct PredictCommand: ParsableCommand {
         let logits = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
             .predict(network, on: DataLoader(images, batchSize: batchSize))
         try NPYFile.write(logits.scalars, shape: logits.shape, to: out)
-        print("wrote \(out): \(logits.shape[0])×\(logits.shape[1]) \(tta == .none ? "logits" : "log-probabilities")")
+        let kind = members > 1 && combine != .logits ? "ensemble log-probabilities" : tta == .none ? "logits" : "log-probabilities"
+        print("wrote \(out): \(logits.shape[0])×\(logits.shape[1]) \(kind)")
     }
 }
