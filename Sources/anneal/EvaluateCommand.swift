@@ -16,8 +16,8 @@ func namingModelOption<T>(_ body: () throws -> T) throws -> T {
 
 /// One weights file's model and preprocessing, or for several comma-separated files
 /// their ensemble (which applies each member's preprocessing itself).
-func loadModels(_ weights: String, preset: ModelPreset?, combine: Ensemble.Combination) throws -> (model: Module, preprocessing: Preprocessing, members: Int) {
-    let paths = weights.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+func loadModels(_ weights: [String], preset: ModelPreset?, combine: Ensemble.Combination) throws -> (model: Module, preprocessing: Preprocessing, members: Int) {
+    let paths = weights.flatMap { $0.split(separator: ",") }.map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     guard !paths.isEmpty else { throw CommandError("--weights: no file given") }
     if paths.count == 1 {
         let (model, _, preprocessing) = try loadModel(paths[0], preset: preset)
@@ -36,8 +36,8 @@ struct EvaluateCommand: ParsableCommand {
         discussion: "The model and its preprocessing come from the weights file; --model is needed only for files without that description (written by PyTorch).")
 
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
-    @Option(help: "Weights file (.safetensors), or several comma-separated for an ensemble (members may be different presets).")
-    var weights: String
+    @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (separated by spaces or commas, e.g. DIR/snapshot-*.safetensors) for an ensemble; members may be different presets.")
+    var weights: [String]
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
     @OptionGroup var data: DataOptions
     @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
@@ -70,7 +70,7 @@ struct PredictCommand: ParsableCommand {
         discussion: "With --tta flip the file holds log mean probabilities of each image and its mirror image instead; for an ensemble, its combined scores.")
 
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
-    @Option(help: "Weights file (.safetensors), or several comma-separated for an ensemble.") var weights: String
+    @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (spaces or commas) for an ensemble.") var weights: [String]
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
     @Option(help: "IDX image file (raw or .gz), 28×28 like Fashion-MNIST.") var input: String
     @Option(help: "Output .npy file.") var out: String

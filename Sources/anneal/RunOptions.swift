@@ -233,6 +233,10 @@ struct ControlOptions: ParsableArguments {
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation?
     @Option(help: "Also write DIR/checkpoint.safetensors every N optimizer steps (it is written at every epoch end).")
     var checkpointEvery: Int?
+    @Option(help: "Snapshot ensemble: K equal cosine cycles with restarts, the weights saved after each as DIR/snapshot-K.safetensors (evaluate them together with --weights).")
+    var snapshots: Int?
+    @Option(help: "Stochastic weight averaging from epoch E: end with the average of the weights at every epoch end since, batch norm recomputed for it.")
+    var swa: Int?
 
     func apply(to c: inout RunConfig) {
         if let earlyStop { c.control.earlyStopPatience = earlyStop }
@@ -244,5 +248,7 @@ struct ControlOptions: ParsableArguments {
         if let ema { c.control.ema = ema }
         if let tta { c.control.tta = tta }
         if let checkpointEvery { c.control.checkpointEvery = checkpointEvery }
+        if let snapshots { c.control.snapshots = snapshots }
+        if let swa { c.control.swaStartEpoch = swa }
     }
 }

@@ -2,7 +2,8 @@ import AnnealTensor
 
 /// Batch normalization over axis 1 (Ioffe & Szegedy 2015): batch statistics while
 /// training, running averages (momentum as PyTorch: new = (1−m)·old + m·batch,
-/// unbiased variance) in evaluation. Works for [N, C] (BatchNorm1d) and
+/// unbiased variance; nil momentum: the cumulative average of every batch since the
+/// statistics were reset, as PyTorch's momentum=None) in evaluation. Works for [N, C] (BatchNorm1d) and
 /// [N, C, H, W] (BatchNorm2d) inputs; names match PyTorch's state dict.
 public class BatchNorm: Module {
     public let weight: Parameter
@@ -10,10 +11,11 @@ public class BatchNorm: Module {
     public let runningMean: Buffer
     public let runningVar: Buffer
     public let numBatchesTracked: Buffer
-    public let momentum: Float
+    /// nil: cumulative average (used to recompute statistics after weight averaging).
+    public var momentum: Float?
     public let epsilon: Float
 
-    public init(_ features: Int, momentum: Float = 0.1, epsilon: Float = 1e-5, initialScale: Float = 1) {
+    public init(_ features: Int, momentum: Float? = 0.1, epsilon: Float = 1e-5, initialScale: Float = 1) {
         weight = Parameter(.full(initialScale, shape: [features]))
         bias = Parameter(.zeros([features]))
         runningMean = Buffer(.zeros([features]))
@@ -33,11 +35,19 @@ public class BatchNorm: Module {
         let (output, mean, variance) = Tensor.batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
         let n = Float(input.count / input.shape[1])
         withoutGrad {
+            let momentum = self.momentum ?? 1 / (numBatchesTracked.value.item() + 1)
             runningMean.value = runningMean.value * (1 - momentum) + mean * momentum
             runningVar.value = runningVar.value * (1 - momentum) + variance * (momentum * n / Swift.max(n - 1, 1))
             numBatchesTracked.value = numBatchesTracked.value + 1
         }
         return output
+    }
+
+    /// Forgets the running statistics (mean 0, variance 1, no batches seen).
+    public func resetRunningStatistics() {
+        runningMean.value = .zeros(runningMean.value.shape)
+        runningVar.value = .ones(runningVar.value.shape)
+        numBatchesTracked.value = .zeros([])
     }
 }
 

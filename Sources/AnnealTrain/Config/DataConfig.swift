@@ -114,6 +114,12 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     public var tta: TestTimeAugmentation = .none
     /// Also checkpoint every N optimizer steps (epoch ends always are).
     public var checkpointEvery: Int? = nil
+    /// Snapshot ensemble: K cosine cycles (restarts) in the run, the weights saved at
+    /// the end of each as `snapshot-K.safetensors`.
+    public var snapshots: Int? = nil
+    /// Stochastic weight averaging from this epoch on (1-based): the run ends with the
+    /// average of the weights at every epoch end since, batch norm recomputed for it.
+    public var swaStartEpoch: Int? = nil
 
     public init() {}
 
@@ -127,5 +133,12 @@ public struct ControlConfig: Codable, Sendable, Equatable {
         guard nanGuardEvery >= 1 else { throw ConfigError(field: "control.nanGuardEvery", "must be at least 1, got \(nanGuardEvery)") }
         if let d = ema, !(d > 0 && d < 1) { throw ConfigError(field: "control.ema", "must be a decay in (0, 1), e.g. 0.999; got \(d)") }
         if let n = checkpointEvery, n < 1 { throw ConfigError(field: "control.checkpointEvery", "must be at least 1 step, got \(n)") }
+        if let k = snapshots, k < 2 { throw ConfigError(field: "control.snapshots", "must be at least 2 cycles, got \(k)") }
+        if let e = swaStartEpoch {
+            guard e >= 1 else { throw ConfigError(field: "control.swaStartEpoch", "must be at least epoch 1, got \(e)") }
+            guard ema == nil && earlyStopPatience == nil else {
+                throw ConfigError(field: "control.swaStartEpoch", "weight averaging does not combine with ema or early stopping, which also choose the final weights")
+            }
+        }
     }
 }

@@ -36,7 +36,19 @@ public struct RunConfig: Codable, Sendable, Equatable {
         c.data = data.resolved(recipe: recipe)
         c.optimizer = optimizer.resolved(recipe: recipe)
         c.regularization.labelSmoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
-        c.schedule = schedule.resolved(epochs: epochs, presetWarmup: recipe.warmupEpochs(forRunOf: epochs))
+        if let k = control.snapshots {
+            // A snapshot ensemble takes one snapshot per cosine cycle.
+            if c.schedule.name == .cosine { c.schedule.name = .cosineRestarts }
+            guard c.schedule.name == .cosineRestarts, c.schedule.cycles ?? k == k else {
+                throw ConfigError(field: "control.snapshots", "takes its \(k) snapshots at the ends of \(k) equal cosine-restarts cycles; "
+                                  + "the schedule is \(c.schedule.name.rawValue)\(c.schedule.cycles.map { " with \($0) cycles" } ?? "")")
+            }
+            c.schedule.cycles = k
+        }
+        if let e = control.swaStartEpoch, e > epochs {
+            throw ConfigError(field: "control.swaStartEpoch", "epoch \(e) is after the \(epochs)-epoch run")
+        }
+        c.schedule = c.schedule.resolved(epochs: epochs, presetWarmup: recipe.warmupEpochs(forRunOf: epochs))
         try c.validate()
         if c.schedule.name != .oneCycle, let warmup = c.schedule.warmupEpochs, warmup >= Double(epochs) {
             throw ConfigError(field: "schedule.warmupEpochs", "\(warmup) epochs is not shorter than the \(epochs)-epoch run")

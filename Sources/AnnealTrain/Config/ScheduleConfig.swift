@@ -33,6 +33,9 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
     public var firstCycleEpochs: Double? = nil
     /// cosine-restarts: each cycle is this many times longer than the last (default 2).
     public var cycleMultiplier: Int? = nil
+    /// cosine-restarts: K equal cycles that fill the run after the warmup, instead of
+    /// `firstCycleEpochs` and `cycleMultiplier` (snapshot ensembles).
+    public var cycles: Int? = nil
     /// poly: exponent (default 0.9).
     public var power: Float? = nil
     /// one-cycle: fraction of the steps spent rising (default 0.3).
@@ -59,6 +62,7 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
          ("minLearningRate", minLearningRate != nil, [.cosine, .cosineRestarts, .linear, .poly, .plateau]),
          ("firstCycleEpochs", firstCycleEpochs != nil, [.cosineRestarts]),
          ("cycleMultiplier", cycleMultiplier != nil, [.cosineRestarts]),
+         ("cycles", cycles != nil, [.cosineRestarts]),
          ("power", power != nil, [.poly]),
          ("pctStart", pctStart != nil, [.oneCycle]),
          ("plateauPatience", plateauPatience != nil, [.plateau]),
@@ -88,8 +92,10 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         case .cosine, .linear: c.minLearningRate = minLearningRate ?? 0
         case .cosineRestarts:
             c.minLearningRate = minLearningRate ?? 0
-            c.firstCycleEpochs = firstCycleEpochs ?? 10
-            c.cycleMultiplier = cycleMultiplier ?? 2
+            if cycles == nil {
+                c.firstCycleEpochs = firstCycleEpochs ?? 10
+                c.cycleMultiplier = cycleMultiplier ?? 2
+            }
         case .poly:
             c.minLearningRate = minLearningRate ?? 0
             c.power = power ?? 0.9
@@ -115,6 +121,12 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         if let m = minLearningRate, !(m >= 0 && m.isFinite) { throw bad("minLearningRate", "must be ≥ 0, got \(m)") }
         if let t = firstCycleEpochs, !(t > 0 && t.isFinite) { throw bad("firstCycleEpochs", "must be positive, got \(t)") }
         if let m = cycleMultiplier, m < 1 { throw bad("cycleMultiplier", "must be ≥ 1, got \(m)") }
+        if let k = cycles {
+            guard k >= 1 else { throw bad("cycles", "must be at least 1, got \(k)") }
+            guard firstCycleEpochs == nil && cycleMultiplier == nil else {
+                throw bad("cycles", "equal cycles exclude firstCycleEpochs and cycleMultiplier")
+            }
+        }
         if let power, !(power > 0 && power.isFinite) { throw bad("power", "must be positive, got \(power)") }
         if let p = pctStart, !(p > 0 && p < 1) { throw bad("pctStart", "must be in (0, 1), got \(p)") }
         if let p = plateauPatience, p < 0 { throw bad("plateauPatience", "must be ≥ 0, got \(p)") }
@@ -166,8 +178,9 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         case .cosine:
             (inner, clock) = (CosineDecay(initial: baseLR, totalSteps: decaySteps, floor: floor / scale), .afterWarmup)
         case .cosineRestarts:
-            (inner, clock) = (CosineWarmRestarts(initial: baseLR, firstCycle: max(1, steps(firstCycleEpochs ?? 10)),
-                                                 cycleMultiplier: cycleMultiplier ?? 2, floor: floor / scale), .afterWarmup)
+            let firstCycle = cycles.map { cycleLength(decaySteps: decaySteps, cycles: $0) } ?? max(1, steps(firstCycleEpochs ?? 10))
+            (inner, clock) = (CosineWarmRestarts(initial: baseLR, firstCycle: firstCycle,
+                                                 cycleMultiplier: cycles == nil ? cycleMultiplier ?? 2 : 1, floor: floor / scale), .afterWarmup)
         case .linear:
             (inner, clock) = (LinearDecay(initial: baseLR, final: floor / scale, totalSteps: decaySteps), .afterWarmup)
         case .inverseSqrt:
@@ -189,5 +202,18 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         guard warmupSteps > 0 else { return inner }
         return Warmup(steps: warmupSteps, shape: warmupShape, startFactor: warmupStartFactor ?? Warmup.defaultStartFactor,
                       clock: clock, wrapping: inner)
+    }
+
+    /// Steps per cycle when `cycles` equal cycles share `decaySteps` (the last one may be shorter).
+    private func cycleLength(decaySteps: Int, cycles: Int) -> Int { max(1, (decaySteps + cycles - 1) / cycles) }
+
+    /// The optimizer steps after which each of the `cycles` equal cycles ends (the
+    /// last one at the end of the run): where snapshot ensembles take their snapshots.
+    public func cycleEnds(epochs: Int, stepsPerEpoch: Int) -> [Int] {
+        guard let cycles else { return [] }
+        let total = epochs * stepsPerEpoch
+        let warmup = Int(((warmupEpochs ?? 0) * Double(stepsPerEpoch)).rounded())
+        let length = cycleLength(decaySteps: total - warmup, cycles: cycles)
+        return (1..<cycles).map { min(total, warmup + $0 * length) } + [total]
     }
 }

@@ -41,6 +41,8 @@ public final class Run {
     public let optimizer: Optimizer
     public let trainer: Trainer
     public let earlyStopping: EarlyStopping?
+    /// Stochastic weight averaging, when configured.
+    public let swa: StochasticWeightAveraging?
     /// What a resumed run continued from (nil for a fresh run).
     public private(set) var resumedFrom: Checkpoint.Progress?
     /// Lines about damaged checkpoints passed over when resuming.
@@ -49,6 +51,9 @@ public final class Run {
 
     public static let configFileName = "run.json"
     public static let weightsFileName = "model.safetensors"
+
+    /// Snapshot k (1-based) of a snapshot ensemble.
+    public static func snapshotFileName(_ k: Int) -> String { "snapshot-\(k).safetensors" }
 
     /// Builds a fresh run writing into `directory`: `run.json` first; refuses a
     /// directory that holds an unfinished run unless `overwrite`. `callbacks` come
@@ -136,6 +141,18 @@ public final class Run {
         if let earlyStopping { callbacks.append(earlyStopping) }
         if let decay = control.ema { callbacks.append(WeightAveraging(decay: decay)) }
         if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
+        let (trainLoader, preprocessing, model) = (self.trainLoader, self.preprocessing, self.model)
+        swa = control.swaStartEpoch.map {
+            StochasticWeightAveraging(startEpoch: $0 - 1, statisticsLoader: trainLoader, preprocessing: preprocessing)
+        }
+        if let swa { callbacks.append(swa) }
+        if control.snapshots != nil {
+            let steps = config.schedule.cycleEnds(epochs: config.epochs!, stepsPerEpoch: trainLoader.count)
+            callbacks.append(SnapshotWriter(snapshotSteps: steps) { k in
+                try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing)
+                    .write(to: "\(directory)/\(Run.snapshotFileName(k))")
+            })
+        }
         callbacks += extra
         callbacks.append(MetricsCSVWriter(path: "\(directory)/metrics.csv"))
 
@@ -172,6 +189,8 @@ public final class Run {
             "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
         if let decay = c.control.ema { lines.append("weight averaging: exponential moving average, decay \(decay)") }
         if c.control.tta != .none { lines.append("test-time augmentation: \(c.control.tta.rawValue)") }
+        if let k = c.control.snapshots { lines.append("snapshot ensemble: \(k) cosine cycles, snapshot-1 … snapshot-\(k).safetensors") }
+        if let e = c.control.swaStartEpoch { lines.append("stochastic weight averaging from epoch \(e), batch norm recomputed at the end") }
         if let from = resumedFrom {
             lines.append(from.epochProgress.map { "resumed in epoch \($0.epoch + 1) of \(c.epochs!) after step \($0.stepsDone)" }
                          ?? "resumed after epoch \(from.history.count) of \(c.epochs!)")
@@ -189,8 +208,8 @@ public final class Run {
         let seconds = (clock.now - started).seconds
         try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")
         Checkpoint.removeFiles(in: directory)
-        // After a restore of the best weights, the last epoch's figures describe other weights.
-        let final = earlyStopping?.restoredBestWeights == true
+        // After a restore of the best weights or weight averaging, the last epoch's figures describe other weights.
+        let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true
             ? trainer.evaluator.evaluate(model, on: evaluationLoader) : trainer.history.last?.evaluation
         return RunOutcome(model: model, history: trainer.history, evaluation: final, seconds: seconds)
     }

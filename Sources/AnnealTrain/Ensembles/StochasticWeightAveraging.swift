@@ -1,0 +1,105 @@
+import AnnealData
+import AnnealNN
+import AnnealTensor
+
+/// Stochastic weight averaging (Izmailov et al. 2018): the equal average of the
+/// weights at the end of every epoch from `startEpoch` on (0-based), put into the
+/// model when training ends, followed by one pass over the training data that
+/// recomputes batch norm's running statistics for the averaged weights (the
+/// statistics of the iterates do not describe their average). The average moves
+/// through a flat region the iterates only circle; a constant or cyclic rate in
+/// the averaging phase keeps the iterates exploring it.
+public final class StochasticWeightAveraging: StatefulCallback {
+    public let startEpoch: Int
+    /// Batches for the batch-norm pass (the training loader).
+    public let statisticsLoader: DataLoader
+    public let preprocessing: Preprocessing
+    /// The running average of the parameters and how many epochs it holds.
+    public private(set) var average: [String: Tensor]?
+    public private(set) var count = 0
+    /// Whether the averaged weights are in the model.
+    public private(set) var applied = false
+
+    public init(startEpoch: Int, statisticsLoader: DataLoader, preprocessing: Preprocessing = .none) {
+        precondition(startEpoch >= 0, "StochasticWeightAveraging: startEpoch must be ≥ 0, got \(startEpoch)")
+        self.startEpoch = startEpoch
+        self.statisticsLoader = statisticsLoader
+        self.preprocessing = preprocessing
+    }
+
+    public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+        switch event {
+        case .stepsEnd(let epoch) where epoch >= startEpoch:
+            let weights = Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.name, $0.parameter.value.detached()) })
+            count += 1
+            let n = Float(count)
+            average = average.map { old in withoutGrad { old.merging(weights) { a, w in a + (w - a) / n } } } ?? weights
+        case .fitEnd:
+            guard let average, !applied else { return }
+            for (name, parameter) in trainer.model.namedParameters() { parameter.assign(average[name]!) }
+            StochasticWeightAveraging.updateBatchNorm(trainer.model, loader: statisticsLoader, preprocessing: preprocessing)
+            applied = true
+        default:
+            break
+        }
+    }
+
+    /// Recomputes every batch norm's running statistics as the cumulative average over
+    /// one pass of `loader` (PyTorch's `update_bn`), with the rest of the model in
+    /// evaluation mode so dropout does not disturb them. Nothing else changes.
+    public static func updateBatchNorm(_ model: Module, loader: DataLoader, preprocessing: Preprocessing = .none) {
+        let norms = model.namedModules().compactMap { $0.module as? BatchNorm }
+        guard !norms.isEmpty else { return }
+        let wasTraining = model.isTraining, momenta = norms.map(\.momentum)
+        model.eval()
+        for norm in norms {
+            norm.resetRunningStatistics()
+            norm.momentum = nil
+            norm.train()
+        }
+        withoutGrad { for batch in loader.batches(epoch: 0) { _ = model(preprocessing.apply(batch.inputs)) } }
+        for (norm, momentum) in zip(norms, momenta) { norm.momentum = momentum }
+        model.train(wasTraining)
+    }
+
+    public var stateKey: String { "swa" }
+
+    public func saveState() throws -> CallbackState {
+        try CallbackState(["count": count, "applied": applied ? 1 : 0], tensors: average ?? [:])
+    }
+
+    public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
+        let values = try saved.decode([String: Int].self)
+        guard let count = values["count"], count >= 0, let applied = values["applied"] else { throw CheckpointError("swa: no count") }
+        if count > 0 {
+            let names = Set(trainer.model.namedParameters().map(\.name))
+            guard Set(saved.tensors.keys) == names else { throw CheckpointError("swa: the average does not fit the model's parameters") }
+        }
+        (self.count, self.applied, average) = (count, applied == 1, count > 0 ? saved.tensors : nil)
+    }
+}
+
+/// Writes the weights at the end of every learning-rate cycle as
+/// `DIR/snapshot-K.safetensors` (snapshot ensembles, Huang et al. 2017): with
+/// cosine restarts each cycle ends in a different minimum, and averaging the
+/// snapshots' predictions gains much of an ensemble's accuracy for one run's cost.
+/// Snapshots are written, not held; each file is a complete weights file.
+public final class SnapshotWriter: TrainingCallback {
+    /// Optimizer steps after which a snapshot is taken.
+    public let snapshotSteps: Set<Int>
+    private let write: (Int) throws -> Void
+
+    /// `write(k)` saves snapshot k (1-based) of the model as it is.
+    public init(snapshotSteps: [Int], write: @escaping (Int) throws -> Void) {
+        self.snapshotSteps = Set(snapshotSteps)
+        self.write = write
+        ordered = snapshotSteps.sorted()
+    }
+
+    private let ordered: [Int]
+
+    public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+        guard case .batchEnd = event, snapshotSteps.contains(trainer.optimizer.stepCount) else { return }
+        try write(ordered.firstIndex(of: trainer.optimizer.stepCount)! + 1)
+    }
+}
