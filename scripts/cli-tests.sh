@@ -83,6 +83,18 @@ grep -q "^ensemble of 2 models (probs)" "$work/ensemble.log" && grep -q "^test a
 "$anneal" predict --weights "$work/run/model.safetensors,$work/pca/model.safetensors" --combine vote \
     --input /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz --out "$work/ensemble.npy" | grep -q "ensemble log-probabilities" || fail "ensemble predict"
 
+echo "cli-tests: ensemble training resumes after a kill, snapshots and weight averaging"
+if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" ensemble train --members 2 --model mlp --hidden 32 --epochs 1 --train-subset 1000 \
+    --out "$work/members" --no-progress > /dev/null 2>&1; exit $?) 2>/dev/null; then fail "the injected kill did not happen"; fi
+"$anneal" ensemble train --members 2 --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/members" --no-progress > "$work/members.log"
+grep -q "^member 1/2: finished earlier" "$work/members.log" && grep -q "^ensemble test accuracy: 0\.[0-9]* (" "$work/members.log" \
+    || { cat "$work/members.log"; fail "ensemble train did not resume"; }
+"$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --snapshots 2 --out "$work/snapshots" --no-progress > /dev/null
+"$anneal" evaluate --weights "$work"/snapshots/snapshot-*.safetensors | grep -q "^ensemble of 2 models" || fail "snapshot ensemble"
+"$anneal" train --model cnn --epochs 2 --train-subset 512 --swa 2 --schedule constant --out "$work/swa" --no-progress > "$work/swa.log"
+grep -q "^stochastic weight averaging from epoch 2" "$work/swa.log" || fail "swa"
+"$anneal" evaluate --weights "$work/swa/model.safetensors" | grep -qx "$(grep '^test accuracy' "$work/swa.log")" || fail "swa weights differ from the reported accuracy"
+
 echo "cli-tests: the recipe commands"
 "$anneal" doctor --model mlp --hidden 64 --train-subset 2000 --overfit-steps 100 --range-steps 40 --out "$work/doctor" --json > "$work/doctor.json"
 grep -q '"overfit_passed":true' "$work/doctor.json" || { cat "$work/doctor.json"; fail "doctor could not overfit 20 examples"; }
