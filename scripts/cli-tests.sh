@@ -89,9 +89,10 @@ if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" ensemble train --members 2 --mod
 "$anneal" ensemble train --members 2 --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/members" --no-progress > "$work/members.log"
 grep -q "^member 1/2: finished earlier" "$work/members.log" && grep -q "^ensemble test accuracy: 0\.[0-9]* (" "$work/members.log" \
     || { cat "$work/members.log"; fail "ensemble train did not resume"; }
+"$anneal" ensemble report "$work/members" --combine vote | grep -q "^ensemble test accuracy: .*vote)" || fail "ensemble report"
 "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --snapshots 2 --out "$work/snapshots" --no-progress > /dev/null
 "$anneal" evaluate --weights "$work"/snapshots/snapshot-*.safetensors | grep -q "^ensemble of 2 models" || fail "snapshot ensemble"
-"$anneal" train --model cnn --epochs 2 --train-subset 512 --swa 2 --schedule constant --out "$work/swa" --no-progress > "$work/swa.log"
+"$anneal" train --model cnn --epochs 2 --train-subset 512 --swa-start 2 --swa-lr 0.01 --out "$work/swa" --no-progress > "$work/swa.log"
 grep -q "^stochastic weight averaging from epoch 2" "$work/swa.log" || fail "swa"
 "$anneal" evaluate --weights "$work/swa/model.safetensors" | grep -qx "$(grep '^test accuracy' "$work/swa.log")" || fail "swa weights differ from the reported accuracy"
 

@@ -5,7 +5,7 @@ import Foundation
 struct EnsembleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ensemble", abstract: "Ensembles of independently trained models.",
-        subcommands: [EnsembleTrainCommand.self])
+        subcommands: [EnsembleTrainCommand.self, EnsembleReportCommand.self])
 }
 
 struct EnsembleTrainCommand: ParsableCommand {
@@ -27,7 +27,6 @@ struct EnsembleTrainCommand: ParsableCommand {
         options.data.applyThreads()
         let base = try options.makeConfig()
         let training = try reportingConfigErrors { try EnsembleTraining(base: base, members: members, directory: out) }
-        var accuracies: [Double] = []
         try reportingConfigErrors {
             try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
                 print("member \(i + 1)/\(members) (seed \(run.config.seed)): " + run.summary[0])
@@ -36,22 +35,47 @@ struct EnsembleTrainCommand: ParsableCommand {
                 if outcome == nil { print("member \(i + 1)/\(members): finished earlier") }
             })
         }
-        // Every member (including ones finished earlier) and the ensemble, on the same evaluation set.
-        let config = try reportingConfigErrors { try base.resolved() }
-        let (_, evaluationSet) = try config.loadData()
-        let loader = DataLoader(evaluationSet, batchSize: 1000)
-        let name = config.data.usesValidation ? "validation" : "test"
-        for (i, path) in training.weightsFiles.enumerated() {
-            let (model, _, preprocessing) = try loadModel(path, preset: nil)
-            let accuracy = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta).evaluate(model, on: loader).accuracy
-            accuracies.append(accuracy)
-            print(String(format: "member %d %@ accuracy: %.4f", i + 1, name, accuracy))
-        }
-        let ensemble = try Ensemble.load(training.weightsFiles, combination: combine)
-        let metrics = Evaluator(testTimeAugmentation: config.control.tta).evaluate(ensemble, on: loader)
-        let mean = accuracies.reduce(0, +) / Double(accuracies.count)
-        print(String(format: "mean member %@ accuracy: %.4f", name, mean))
-        print("wrote \(out)/\(EnsembleTraining.manifestFileName)")
-        print(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member)", name, metrics.accuracy, (metrics.accuracy - mean) * 100))
+        try reportEnsemble(directory: out, combine: combine)
     }
+}
+
+struct EnsembleReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Each member's accuracy, their mean, the ensemble's and the gain, for an ensemble directory (DIR/ensemble.json).")
+
+    @Argument(help: "The ensemble's directory.") var directory: String
+    @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
+    @Option(help: "Threads for kernels and oneDNN.") var threads: Int?
+
+    func run() throws {
+        if let threads { Threads.count = threads }
+        try reportEnsemble(directory: directory, combine: combine)
+    }
+}
+
+/// Evaluates every member of the ensemble in `directory` and the ensemble, on the
+/// evaluation set of the members' configuration (test set, or validation split).
+func reportEnsemble(directory: String, combine: Ensemble.Combination) throws {
+    let manifestPath = "\(directory)/\(EnsembleTraining.manifestFileName)"
+    let manifest = try JSONDecoder().decode(EnsembleTraining.Manifest.self, from: Data(try FileBytes.read(manifestPath)))
+    let paths = manifest.weights.map { "\(directory)/\($0)" }
+    let runFile = URL(fileURLWithPath: paths[0]).deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
+    let config = try reportingConfigErrors { try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved() }
+    let (_, evaluationSet) = try config.loadData()
+    let loader = DataLoader(evaluationSet, batchSize: 1000)
+    let name = config.data.usesValidation ? "validation" : "test"
+    var accuracies: [Double] = []
+    for (i, path) in paths.enumerated() {
+        let (model, _, preprocessing) = try loadModel(path, preset: nil)
+        let accuracy = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta).evaluate(model, on: loader).accuracy
+        accuracies.append(accuracy)
+        print(String(format: "member %d %@ accuracy: %.4f", i + 1, name, accuracy))
+    }
+    let ensemble = try Ensemble.load(paths, combination: combine)
+    let metrics = Evaluator(testTimeAugmentation: config.control.tta).evaluate(ensemble, on: loader)
+    let mean = accuracies.reduce(0, +) / Double(accuracies.count)
+    print(String(format: "mean member %@ accuracy: %.4f", name, mean))
+    print(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member; %@)", name, metrics.accuracy,
+                 (metrics.accuracy - mean) * 100, combine.rawValue))
 }

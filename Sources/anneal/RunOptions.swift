@@ -236,7 +236,10 @@ struct ControlOptions: ParsableArguments {
     @Option(help: "Snapshot ensemble: K equal cosine cycles with restarts, the weights saved after each as DIR/snapshot-K.safetensors (evaluate them together with --weights).")
     var snapshots: Int?
     @Option(help: "Stochastic weight averaging from epoch E: end with the average of the weights at every epoch end since, batch norm recomputed for it.")
-    var swa: Int?
+    var swaStart: Int?
+    @Option(help: "SWA: a constant learning rate from --swa-start on (default: the schedule goes on; cosine-restarts makes it cyclic).")
+    var swaLr: Float?
+    @Flag(help: "EMA: recompute batch norm's running statistics for the averaged weights at the end.") var emaBnUpdate = false
 
     func apply(to c: inout RunConfig) {
         if let earlyStop { c.control.earlyStopPatience = earlyStop }
@@ -249,6 +252,8 @@ struct ControlOptions: ParsableArguments {
         if let tta { c.control.tta = tta }
         if let checkpointEvery { c.control.checkpointEvery = checkpointEvery }
         if let snapshots { c.control.snapshots = snapshots }
-        if let swa { c.control.swaStartEpoch = swa }
+        if let swaStart { c.control.swaStartEpoch = swaStart }
+        if let swaLr { c.control.swaLearningRate = swaLr }
+        if emaBnUpdate { c.control.emaBatchNormUpdate = true }
     }
 }

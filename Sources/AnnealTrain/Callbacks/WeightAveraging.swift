@@ -1,3 +1,4 @@
+import AnnealData
 import AnnealNN
 import AnnealOptim
 import AnnealTensor
@@ -13,9 +14,16 @@ public final class WeightAveraging: StatefulCallback {
     /// The raw weights while the model holds the average.
     private var rawWeights: [String: Tensor]?
 
-    public init(decay: Float) {
+    /// With `batchNormUpdate`, the run ends with one pass over its loader that
+    /// recomputes batch norm's running statistics for the averaged weights.
+    public let batchNormUpdate: (loader: DataLoader, preprocessing: Preprocessing)?
+    /// Whether that pass ran.
+    public private(set) var updatedBatchNorm = false
+
+    public init(decay: Float, batchNormUpdate: (loader: DataLoader, preprocessing: Preprocessing)? = nil) {
         precondition(decay >= 0 && decay < 1, "WeightAveraging: decay must be in [0, 1), got \(decay)")
         self.decay = decay
+        self.batchNormUpdate = batchNormUpdate
     }
 
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
@@ -31,6 +39,10 @@ public final class WeightAveraging: StatefulCallback {
             guard let average, rawWeights == nil else { return }
             rawWeights = trainer.model.stateDict()
             average.copy(to: trainer.model)
+        case .fitEnd:
+            guard let (loader, preprocessing) = batchNormUpdate, rawWeights != nil, !updatedBatchNorm else { return }
+            StochasticWeightAveraging.updateBatchNorm(trainer.model, loader: loader, preprocessing: preprocessing)
+            updatedBatchNorm = true
         default:
             break
         }

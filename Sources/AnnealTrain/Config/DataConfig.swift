@@ -120,6 +120,10 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     /// Stochastic weight averaging from this epoch on (1-based): the run ends with the
     /// average of the weights at every epoch end since, batch norm recomputed for it.
     public var swaStartEpoch: Int? = nil
+    /// SWA: a constant learning rate from `swaStartEpoch` on (nil: the schedule goes on).
+    public var swaLearningRate: Float? = nil
+    /// EMA: recompute batch norm's running statistics for the averaged weights at the end.
+    public var emaBatchNormUpdate: Bool = false
 
     public init() {}
 
@@ -134,6 +138,11 @@ public struct ControlConfig: Codable, Sendable, Equatable {
         if let d = ema, !(d > 0 && d < 1) { throw ConfigError(field: "control.ema", "must be a decay in (0, 1), e.g. 0.999; got \(d)") }
         if let n = checkpointEvery, n < 1 { throw ConfigError(field: "control.checkpointEvery", "must be at least 1 step, got \(n)") }
         if let k = snapshots, k < 2 { throw ConfigError(field: "control.snapshots", "must be at least 2 cycles, got \(k)") }
+        if let x = swaLearningRate {
+            guard swaStartEpoch != nil else { throw ConfigError(field: "control.swaLearningRate", "needs swaStartEpoch") }
+            guard x > 0 && x.isFinite else { throw ConfigError(field: "control.swaLearningRate", "must be positive, got \(x)") }
+        }
+        if emaBatchNormUpdate && ema == nil { throw ConfigError(field: "control.emaBatchNormUpdate", "needs ema") }
         if let e = swaStartEpoch {
             guard e >= 1 else { throw ConfigError(field: "control.swaStartEpoch", "must be at least epoch 1, got \(e)") }
             guard ema == nil && earlyStopPatience == nil else {

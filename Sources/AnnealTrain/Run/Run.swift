@@ -124,8 +124,14 @@ public final class Run {
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
         model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
         optimizer = try config.optimizer.makeOptimizer(for: model)
-        let schedule = try config.schedule.makeSchedule(baseLR: config.optimizer.learningRate!, epochs: config.epochs!,
+        var schedule = try config.schedule.makeSchedule(baseLR: config.optimizer.learningRate!, epochs: config.epochs!,
                                                        stepsPerEpoch: trainLoader.count, batchSize: config.data.batchSize!)
+        if let rate = config.control.swaLearningRate, let start = config.control.swaStartEpoch {
+            // SWA's phase runs at its own constant rate.
+            let switchStep = (start - 1) * trainLoader.count
+            schedule = switchStep == 0 ? ConstantSchedule(rate)
+                : ScheduleSequence([schedule, ConstantSchedule(rate)], milestones: [switchStep])
+        }
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
@@ -139,7 +145,9 @@ public final class Run {
             EarlyStopping(monitor: config.schedule.monitor, patience: $0, minDelta: control.earlyStopMinDelta)
         }
         if let earlyStopping { callbacks.append(earlyStopping) }
-        if let decay = control.ema { callbacks.append(WeightAveraging(decay: decay)) }
+        if let decay = control.ema {
+            callbacks.append(WeightAveraging(decay: decay, batchNormUpdate: control.emaBatchNormUpdate ? (trainLoader, preprocessing) : nil))
+        }
         if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
         let (trainLoader, preprocessing, model) = (self.trainLoader, self.preprocessing, self.model)
         swa = control.swaStartEpoch.map {
@@ -187,10 +195,16 @@ public final class Run {
             + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
             + "; \(c.epochs!) epochs of \(trainingSet.count) training images, batch \(c.data.batchSize!), \(Threads.count) threads",
             "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
-        if let decay = c.control.ema { lines.append("weight averaging: exponential moving average, decay \(decay)") }
+        if let decay = c.control.ema {
+            lines.append("weight averaging: exponential moving average, decay \(decay)"
+                         + (c.control.emaBatchNormUpdate ? ", batch norm recomputed at the end" : ""))
+        }
         if c.control.tta != .none { lines.append("test-time augmentation: \(c.control.tta.rawValue)") }
         if let k = c.control.snapshots { lines.append("snapshot ensemble: \(k) cosine cycles, snapshot-1 … snapshot-\(k).safetensors") }
-        if let e = c.control.swaStartEpoch { lines.append("stochastic weight averaging from epoch \(e), batch norm recomputed at the end") }
+        if let e = c.control.swaStartEpoch {
+            lines.append("stochastic weight averaging from epoch \(e)" + (c.control.swaLearningRate.map { " at lr \($0)" } ?? "")
+                         + ", batch norm recomputed at the end")
+        }
         if let from = resumedFrom {
             lines.append(from.epochProgress.map { "resumed in epoch \($0.epoch + 1) of \(c.epochs!) after step \($0.stepsDone)" }
                          ?? "resumed after epoch \(from.history.count) of \(c.epochs!)")
@@ -209,7 +223,8 @@ public final class Run {
         try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")
         Checkpoint.removeFiles(in: directory)
         // After a restore of the best weights or weight averaging, the last epoch's figures describe other weights.
-        let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true
+        let recomputed = trainer.callbacks.contains { ($0 as? WeightAveraging)?.updatedBatchNorm == true }
+        let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true || recomputed
             ? trainer.evaluator.evaluate(model, on: evaluationLoader) : trainer.history.last?.evaluation
         return RunOutcome(model: model, history: trainer.history, evaluation: final, seconds: seconds)
     }
