@@ -16,10 +16,11 @@ import Foundation
 ///    `GlobalRandom.withSeed` scope), the optimizer, the schedule
 ///    and the loss (label smoothing, penalties);
 /// 4. the callbacks, in the order they must see each event: the scheduler sets the
-///    rate before anything looks at a step; the NaN guard sees raw gradients
-///    before clipping edits them; early stopping; weight averaging; max-norm after
-///    the step; the caller's callbacks; metrics.csv; checkpoints last, once every
-///    other callback has updated its state.
+///    rate before anything looks at a step (with SWA, its constant rate takes over
+///    at its start); the NaN guard sees raw gradients before clipping edits them;
+///    early stopping; EMA; max-norm after the step; SWA; snapshots; the caller's
+///    callbacks; metrics.csv; checkpoints last, once every other callback has
+///    updated its state.
 ///
 /// `fit()` trains (from the newest checkpoint when resumed), writes
 /// `DIR/model.safetensors` and returns the outcome. `Run.resume(directory:)`
