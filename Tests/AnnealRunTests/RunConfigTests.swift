@@ -67,6 +67,11 @@ import Testing
         #expect(field(#"{"data": {"augment": "flip,spin"}}"#) == "data.augment")
         #expect(field(#"{"control": {"ema": 1.5}}"#) == "control.ema")
         #expect(field(#"{"model": {"name": "cnn"}}"#) == nil)
+        // Fuzzing regression: epoch counts that would overflow when turned into steps.
+        #expect(field(#"{"schedule": {"name": "cosine-restarts", "firstCycleEpochs": 4e82}}"#) == "schedule.firstCycleEpochs")
+        #expect(field(#"{"schedule": {"name": "step", "milestones": [9223372036854775807]}}"#) == "schedule.milestones")
+        #expect(field(#"{"schedule": {"warmupEpochs": 1e300}}"#) == "schedule.warmupEpochs")
+        #expect(field(#"{"epochs": 9223372036854775807}"#) == "epochs")
     }
 
     @Test func fieldsAreFoundByPathAliasOrUniqueName() throws {

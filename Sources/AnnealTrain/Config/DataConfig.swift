@@ -137,7 +137,9 @@ public struct ControlConfig: Codable, Sendable, Equatable {
         guard nanGuardEvery >= 1 else { throw ConfigError(field: "control.nanGuardEvery", "must be at least 1, got \(nanGuardEvery)") }
         if let d = ema, !(d > 0 && d < 1) { throw ConfigError(field: "control.ema", "must be a decay in (0, 1), e.g. 0.999; got \(d)") }
         if let n = checkpointEvery, n < 1 { throw ConfigError(field: "control.checkpointEvery", "must be at least 1 step, got \(n)") }
-        if let k = snapshots, k < 2 { throw ConfigError(field: "control.snapshots", "must be at least 2 cycles, got \(k)") }
+        if let k = snapshots, !(2...ScheduleConfig.maximumEpochs).contains(k) {
+            throw ConfigError(field: "control.snapshots", "must be in 2...\(ScheduleConfig.maximumEpochs) cycles, got \(k)")
+        }
         if let x = swaLearningRate {
             guard swaStartEpoch != nil else { throw ConfigError(field: "control.swaLearningRate", "needs swaStartEpoch") }
             guard x > 0 && x.isFinite else { throw ConfigError(field: "control.swaLearningRate", "must be positive, got \(x)") }

@@ -58,7 +58,9 @@ public struct RunConfig: Codable, Sendable, Equatable {
 
     /// Checks every field; the error names the field, the value and what is valid.
     public func validate() throws {
-        if let epochs, epochs <= 0 { throw ConfigError(field: "epochs", "must be positive, got \(epochs)") }
+        if let epochs, !(1...ScheduleConfig.maximumEpochs).contains(epochs) {
+            throw ConfigError(field: "epochs", "must be in 1...\(ScheduleConfig.maximumEpochs), got \(epochs)")
+        }
         try model.validate()
         try data.validate()
         try optimizer.validate()

@@ -55,6 +55,10 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
 
     public init(name: ScheduleKind = .cosine) { self.name = name }
 
+    /// Times in epochs above this are refused: no run is that long, and converted to
+    /// steps they would overflow.
+    public static let maximumEpochs = 1_000_000
+
     /// Which schedules read each optional field (for the "does not apply" check).
     private var uses: [(field: String, given: Bool, schedules: Set<ScheduleKind>)] {
         [("milestones", milestones != nil, [.step]),
@@ -115,14 +119,15 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         for use in uses where use.given && !use.schedules.contains(name) {
             throw bad(use.field, "does not apply to the \(name.rawValue) schedule (it is for \(use.schedules.map(\.rawValue).sorted().joined(separator: ", ")))")
         }
-        if let w = warmupEpochs, !(w >= 0 && w.isFinite) { throw bad("warmupEpochs", "must be ≥ 0 epochs, got \(w)") }
+        let most = Double(ScheduleConfig.maximumEpochs)
+        if let w = warmupEpochs, !(w >= 0 && w <= most) { throw bad("warmupEpochs", "must be in 0...\(ScheduleConfig.maximumEpochs) epochs, got \(w)") }
         if let f = warmupStartFactor, !(f > 0 && f <= 1) { throw bad("warmupStartFactor", "must be in (0, 1], got \(f)") }
         if let gamma, !(gamma > 0 && gamma.isFinite) { throw bad("gamma", "must be positive, got \(gamma)") }
         if let m = minLearningRate, !(m >= 0 && m.isFinite) { throw bad("minLearningRate", "must be ≥ 0, got \(m)") }
-        if let t = firstCycleEpochs, !(t > 0 && t.isFinite) { throw bad("firstCycleEpochs", "must be positive, got \(t)") }
+        if let t = firstCycleEpochs, !(t > 0 && t <= most) { throw bad("firstCycleEpochs", "must be in (0, \(ScheduleConfig.maximumEpochs)] epochs, got \(t)") }
         if let m = cycleMultiplier, m < 1 { throw bad("cycleMultiplier", "must be ≥ 1, got \(m)") }
         if let k = cycles {
-            guard k >= 1 else { throw bad("cycles", "must be at least 1, got \(k)") }
+            guard k >= 1 && k <= ScheduleConfig.maximumEpochs else { throw bad("cycles", "must be in 1...\(ScheduleConfig.maximumEpochs), got \(k)") }
             guard firstCycleEpochs == nil && cycleMultiplier == nil else {
                 throw bad("cycles", "equal cycles exclude firstCycleEpochs and cycleMultiplier")
             }
@@ -134,7 +139,9 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         if let t = plateauThreshold, !(t >= 0 && t.isFinite) { throw bad("plateauThreshold", "must be ≥ 0, got \(t)") }
         if let c = plateauCooldown, c < 0 { throw bad("plateauCooldown", "must be ≥ 0, got \(c)") }
         if let milestones {
-            guard !milestones.isEmpty, milestones.allSatisfy({ $0 > 0 }) else { throw bad("milestones", "must be positive whole epochs, got \(milestones)") }
+            guard !milestones.isEmpty, milestones.allSatisfy({ $0 > 0 && $0 <= ScheduleConfig.maximumEpochs }) else {
+                throw bad("milestones", "must be whole epochs in 1...\(ScheduleConfig.maximumEpochs), got \(milestones)")
+            }
         }
         if scaleWithBatch && (warmupShape != .linear || (warmupStartFactor != nil && warmupStartFactor != Warmup.defaultStartFactor)) {
             throw bad("scaleWithBatch", "warms up linearly from the unscaled rate; leave warmupShape and warmupStartFactor unset")
