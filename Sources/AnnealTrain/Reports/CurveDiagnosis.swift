@@ -109,7 +109,7 @@ public struct CurveDiagnosis: Sendable {
         let overfit = findings.contains { $0.verdict == .overfitting }
         let exploding = findings.contains { $0.verdict == .exploding }
         if !overfit && !exploding && slope > 0.002 {
-            findings.append(Finding(verdict: .stillImproving, evidence: "\(hasEval ? "validation" : "train") accuracy still rising \(f(slope * 100)) points/epoch over the last \(window) epochs",
+            findings.append(Finding(verdict: .stillImproving, evidence: "\(hasEval ? "evaluation" : "train") accuracy still rising \(f(slope * 100)) points/epoch over the last \(window) epochs",
                                     remedy: "train longer"))
         }
 
