@@ -54,28 +54,12 @@ struct EnsembleReportCommand: ParsableCommand {
     }
 }
 
-/// Evaluates every member of the ensemble in `directory` and the ensemble, on the
-/// evaluation set of the members' configuration (test set, or validation split).
+/// Prints each member's accuracy, their mean, the ensemble's and the gain.
 func reportEnsemble(directory: String, combine: Ensemble.Combination) throws {
-    let manifestPath = "\(directory)/\(EnsembleTraining.manifestFileName)"
-    let manifest = try JSONDecoder().decode(EnsembleTraining.Manifest.self, from: Data(try FileBytes.read(manifestPath)))
-    let paths = manifest.weights.map { "\(directory)/\($0)" }
-    let runFile = URL(fileURLWithPath: paths[0]).deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
-    let config = try reportingConfigErrors { try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved() }
-    let (_, evaluationSet) = try config.loadData()
-    let loader = DataLoader(evaluationSet, batchSize: 1000)
-    let name = config.data.usesValidation ? "validation" : "test"
-    var accuracies: [Double] = []
-    for (i, path) in paths.enumerated() {
-        let (model, _, preprocessing) = try loadModel(path, preset: nil)
-        let accuracy = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta).evaluate(model, on: loader).accuracy
-        accuracies.append(accuracy)
-        print(String(format: "member %d %@ accuracy: %.4f", i + 1, name, accuracy))
-    }
-    let ensemble = try Ensemble.load(paths, combination: combine)
-    let metrics = Evaluator(testTimeAugmentation: config.control.tta).evaluate(ensemble, on: loader)
-    let mean = accuracies.reduce(0, +) / Double(accuracies.count)
-    print(String(format: "mean member %@ accuracy: %.4f", name, mean))
-    print(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member; %@)", name, metrics.accuracy,
-                 (metrics.accuracy - mean) * 100, combine.rawValue))
+    let report = try reportingConfigErrors { try EnsembleReport.evaluate(directory: directory, combination: combine) }
+    let name = report.evaluationName
+    for (i, accuracy) in report.memberAccuracies.enumerated() { print(String(format: "member %d %@ accuracy: %.4f", i + 1, name, accuracy)) }
+    print(String(format: "mean member %@ accuracy: %.4f", name, report.meanMemberAccuracy))
+    print(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member; %@)", name, report.ensembleAccuracy,
+                 (report.ensembleAccuracy - report.meanMemberAccuracy) * 100, combine.rawValue))
 }

@@ -155,8 +155,8 @@ extension RunConfig {
         return matches[0]
     }
 
-    /// Every leaf field's dotted path, in declaration order.
-    public static var fieldPaths: [String] {
+    /// Every leaf field's dotted path, in declaration order (found once, by reflection).
+    public static let fieldPaths: [String] = {
         func leaves(_ value: Any, prefix: String) -> [String] {
             Mirror(reflecting: value).children.flatMap { child -> [String] in
                 guard let label = child.label else { return [] }
@@ -166,7 +166,7 @@ extension RunConfig {
             }
         }
         return leaves(RunConfig(), prefix: "")
-    }
+    }()
 
     func jsonObject() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as! [String: Any]

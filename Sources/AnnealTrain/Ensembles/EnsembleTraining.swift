@@ -1,3 +1,4 @@
+import AnnealData
 import AnnealIO
 import Foundation
 
@@ -67,4 +68,40 @@ public struct EnsembleTraining {
 
     /// The members' weights files (absolute paths).
     public var weightsFiles: [String] { manifest.weights.map { "\(directory)/\($0)" } }
+}
+
+/// Each member's accuracy, their mean and the ensemble's, on the evaluation set of
+/// the members' configuration (the test set, or their validation split).
+public struct EnsembleReport {
+    /// "test" or "validation".
+    public let evaluationName: String
+    public let memberAccuracies: [Double]
+    public let ensembleAccuracy: Double
+    public let combination: Ensemble.Combination
+
+    public var meanMemberAccuracy: Double { memberAccuracies.reduce(0, +) / Double(memberAccuracies.count) }
+
+    /// Evaluates the ensemble listed in `directory/ensemble.json`.
+    public static func evaluate(directory: String, combination: Ensemble.Combination = .probabilities) throws -> EnsembleReport {
+        let manifestPath = "\(directory)/\(EnsembleTraining.manifestFileName)"
+        let manifest: EnsembleTraining.Manifest
+        do { manifest = try JSONDecoder().decode(EnsembleTraining.Manifest.self, from: Data(try FileBytes.read(manifestPath))) } catch let error as AnnealIOError {
+            throw error
+        } catch {
+            throw AnnealIOError(path: manifestPath, "not an ensemble manifest")
+        }
+        guard !manifest.weights.isEmpty else { throw AnnealIOError(path: manifestPath, "lists no members") }
+        let paths = manifest.weights.map { "\(directory)/\($0)" }
+        let runFile = URL(fileURLWithPath: paths[0]).deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
+        let config = try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved()
+        let loader = DataLoader(try config.loadData().evaluation, batchSize: 1000)
+        let accuracies = try paths.map { path -> Double in
+            let (model, _, preprocessing) = try WeightsFile.loadModel(path)
+            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta).evaluate(model, on: loader).accuracy
+        }
+        let ensemble = try Ensemble.load(paths, combination: combination)
+        let accuracy = Evaluator(testTimeAugmentation: config.control.tta).evaluate(ensemble, on: loader).accuracy
+        return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", memberAccuracies: accuracies,
+                              ensembleAccuracy: accuracy, combination: combination)
+    }
 }

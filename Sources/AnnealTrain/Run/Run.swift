@@ -42,6 +42,8 @@ public final class Run {
     public let optimizer: Optimizer
     public let trainer: Trainer
     public let earlyStopping: EarlyStopping?
+    /// Exponential moving average of the weights, when configured.
+    public let weightAveraging: WeightAveraging?
     /// Stochastic weight averaging, when configured.
     public let swa: StochasticWeightAveraging?
     /// What a resumed run continued from (nil for a fresh run).
@@ -125,14 +127,7 @@ public final class Run {
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
         model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
         optimizer = try config.optimizer.makeOptimizer(for: model)
-        var schedule = try config.schedule.makeSchedule(baseLR: config.optimizer.learningRate!, epochs: config.epochs!,
-                                                       stepsPerEpoch: trainLoader.count, batchSize: config.data.batchSize!)
-        if let rate = config.control.swaLearningRate, let start = config.control.swaStartEpoch {
-            // SWA's phase runs at its own constant rate.
-            let switchStep = (start - 1) * trainLoader.count
-            schedule = switchStep == 0 ? ConstantSchedule(rate)
-                : ScheduleSequence([schedule, ConstantSchedule(rate)], milestones: [switchStep])
-        }
+        let schedule = try config.makeSchedule(stepsPerEpoch: trainLoader.count)
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
@@ -146,11 +141,12 @@ public final class Run {
             EarlyStopping(monitor: config.schedule.monitor, patience: $0, minDelta: control.earlyStopMinDelta)
         }
         if let earlyStopping { callbacks.append(earlyStopping) }
-        if let decay = control.ema {
-            callbacks.append(WeightAveraging(decay: decay, batchNormUpdate: control.emaBatchNormUpdate ? (trainLoader, preprocessing) : nil))
-        }
-        if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
         let (trainLoader, preprocessing, model) = (self.trainLoader, self.preprocessing, self.model)
+        weightAveraging = control.ema.map {
+            WeightAveraging(decay: $0, batchNormUpdate: control.emaBatchNormUpdate ? (trainLoader, preprocessing) : nil)
+        }
+        if let weightAveraging { callbacks.append(weightAveraging) }
+        if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
         swa = control.swaStartEpoch.map {
             StochasticWeightAveraging(startEpoch: $0 - 1, statisticsLoader: trainLoader, preprocessing: preprocessing)
         }
@@ -224,8 +220,7 @@ public final class Run {
         try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")
         Checkpoint.removeFiles(in: directory)
         // After a restore of the best weights or weight averaging, the last epoch's figures describe other weights.
-        let recomputed = trainer.callbacks.contains { ($0 as? WeightAveraging)?.updatedBatchNorm == true }
-        let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true || recomputed
+        let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true || weightAveraging?.updatedBatchNorm == true
             ? trainer.evaluator.evaluate(model, on: evaluationLoader) : trainer.history.last?.evaluation
         return RunOutcome(model: model, history: trainer.history, evaluation: final, seconds: seconds)
     }

@@ -1,5 +1,6 @@
 import AnnealData
 import AnnealNN
+import AnnealOptim
 import AnnealTensor
 
 /// The pieces `Run` assembles, each from a resolved configuration; the recipe
@@ -52,6 +53,18 @@ extension RunConfig {
         }
         try config.validate()
         return config
+    }
+
+    /// The learning-rate schedule for `stepsPerEpoch` steps per epoch (resolved
+    /// configuration): the schedule, and with SWA and its own rate, that rate constant
+    /// from the averaging phase on.
+    public func makeSchedule(stepsPerEpoch: Int) throws -> any LearningRateSchedule {
+        let schedule = try self.schedule.makeSchedule(baseLR: optimizer.learningRate ?? optimizer.name.defaultLearningRate,
+                                                      epochs: epochs ?? recipe.epochs, stepsPerEpoch: stepsPerEpoch,
+                                                      batchSize: data.batchSize ?? recipe.batchSize)
+        guard let rate = control.swaLearningRate, let start = control.swaStartEpoch else { return schedule }
+        let switchStep = (start - 1) * stepsPerEpoch
+        return switchStep == 0 ? ConstantSchedule(rate) : ScheduleSequence([schedule, ConstantSchedule(rate)], milestones: [switchStep])
     }
 
     /// Cross-entropy with the configured label smoothing (mixed targets smoothed
