@@ -3,6 +3,9 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET…]      (default: 30 seconds for each target)
 #   FUZZ_RUNS=1000000 scripts/fuzz.sh 900    (each target until 10^6 executions or 15 minutes)
+#   FUZZ_SEED=1 scripts/fuzz.sh 30           (a fixed mutation sequence: what the tests run, so that
+#                                             CI repeats the inputs already checked here; campaigns
+#                                             leave it unset and explore afresh each time)
 #
 # Builds Fuzz/ (a package of its own) with -sanitize=fuzzer,address and runs each
 # target on a scratch copy of its seed corpus Fuzz/corpus/TARGET: an input that
@@ -33,7 +36,7 @@ for target in "${targets[@]}"; do
     cp -r "Fuzz/corpus/$target/." "$work/$target/"
     log="$work/$target.log"
     if ! ANNEAL_FUZZ_TARGET="$target" ASAN_OPTIONS=detect_leaks=1 "$binary" "$work/$target" \
-        -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=65536 \
+        -max_total_time="$seconds" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} ${FUZZ_SEED:+-seed=$FUZZ_SEED} -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=256 -max_len=65536 \
         -artifact_prefix="Fuzz/artifacts/$target-" -print_final_stats=1 > "$log" 2>&1; then
         tail -40 "$log" >&2
         echo "fuzz: $target FAILED (input saved under Fuzz/artifacts/)" >&2

@@ -14,5 +14,5 @@ swift test --skip-build --parallel
 bash scripts/cli-tests.sh .build/release/anneal
 
 # Every parser under libFuzzer + AddressSanitizer, 30 seconds each (docs/reliability.md).
-bash scripts/fuzz.sh 30
+FUZZ_SEED=1 bash scripts/fuzz.sh 30
 echo "all tests passed"

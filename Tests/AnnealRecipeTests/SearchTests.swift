@@ -32,6 +32,8 @@ private let exampleSpec = "lr=log(1e-4,1),weight-decay=log(1e-6,1e-2),dropout=un
         let grid = try SearchSpace.parse(spec).grid(points: 3, limit: 5)
         #expect(grid.count == 5 && grid[1]["d19"] == "0.5" && grid[1]["d0"] == "0")
         #expect(throws: SearchSpecError.self) { try SearchSpace.parse("n=int(-9223372036854775807,9223372036854775807)") }
+        // Int.min has no absolute value: the bound check itself trapped (CI fuzz pass).
+        #expect(throws: SearchSpecError.self) { try SearchSpace.parse("n=int(-9223372036854775808,9223372036854775807)") }
     }
 
     @Test func samplesStayInRangeAndLogIsUniformInDecades() throws {

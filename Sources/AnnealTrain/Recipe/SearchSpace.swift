@@ -62,7 +62,7 @@ public struct SearchSpace: Sendable, Equatable {
                 guard args.count == 2, let a = Int(args[0]), let b = Int(args[1]), a <= b else {
                     throw SearchSpecError("'\(item)': int needs two integers LOW,HIGH")
                 }
-                guard abs(a) <= 1 << 31, abs(b) <= 1 << 31 else { throw SearchSpecError("'\(item)': int ranges must lie within ±2^31") }
+                guard a.magnitude <= 1 << 31, b.magnitude <= 1 << 31 else { throw SearchSpecError("'\(item)': int ranges must lie within ±2^31") }
                 dims.append(Dimension(name: name, distribution: .int(a, b)))
             case "choice":
                 guard !args.isEmpty, !args.contains(where: \.isEmpty) else { throw SearchSpecError("'\(item)': choice needs values") }
