@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
 
         // File formats over plain arrays (IDX, NPY, safetensors, PNG).
         .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG"]),
@@ -28,8 +29,8 @@ let package = Package(
         .target(name: "AnnealOptim", dependencies: ["AnnealTensor", "AnnealNN"]),
         // Datasets, loaders, preprocessing.
         .target(name: "AnnealData", dependencies: ["AnnealTensor", "AnnealIO"]),
-        // Trainer, callbacks, checkpoints, reports.
-        .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO"]),
+        // Trainer, callbacks, checkpoints, reports, transfer learning (linear heads by liblinear).
+        .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear"]),
         // One import for library users.
         .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealTrain", "AnnealIO"]),
         // The command line.

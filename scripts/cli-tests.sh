@@ -121,6 +121,42 @@ expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line
     if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi
     grep -q -- "$pattern" "$work/out.log" || { cat "$work/out.log"; fail "message for: $*"; }
 }
+echo "cli-tests: transfer learning: class splits, --init-from, frozen features with liblinear heads, fine-tuning"
+"$anneal" train --model cnn --classes 0-4 --epochs 1 --train-subset 3000 --out "$work/source" --no-progress > /dev/null
+"$anneal" train --model cnn --classes 5-9 --per-class 40 --epochs 2 --init-from "$work/source/model.safetensors" --reset-head \
+    --backbone-lr-scale 0.1 --unfreeze-every 1 --out "$work/finetune" --no-progress > "$work/finetune.log"
+grep -q "^initialized from .*, head reset$" "$work/finetune.log" && grep -q "one more layer group unfrozen every 1 epochs, backbone learning rate ×0.1" "$work/finetune.log" \
+    || { cat "$work/finetune.log"; fail "fine-tuning summary"; }
+grep -q "of 200 training images" "$work/finetune.log" || fail "--per-class 40 of 5 classes"
+"$anneal" features --weights "$work/source/model.safetensors" --classes 5-9 --per-class 40 --out "$work/f.npy" --labels-out "$work/y.npy" \
+    | grep -q "200×128 features of layer 12 (its input)" || fail "features"
+for head in logistic svm; do
+    "$anneal" fit-head --features "$work/f.npy" --labels "$work/y.npy" --head $head --out "$work/$head.safetensors" | grep -q "^$head head on 200×128 features, 5 classes" || fail "fit-head $head"
+    "$anneal" evaluate --weights "$work/source/model.safetensors" --head "$work/$head.safetensors" --classes 5-9 | grep -Eq '^test accuracy: 0\.[5-9]' || fail "evaluate --head $head"
+done
+"$anneal" features --weights "$work/source/model.safetensors" --layer 4 --input /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz \
+    --out "$work/conv.npy" | grep -q "10000×12544 features of layer 4" || fail "features of a named layer"
+expect_error "^Error: --init-from: .*shape mismatches: 12.weight expects \[10, 128\], file has \[5, 128\]" \
+    "$anneal" train --model cnn --epochs 1 --init-from "$work/source/model.safetensors" --out "$work/bad"
+expect_error "^Error: --layer: the model has no layer 'nope'" "$anneal" features --weights "$work/source/model.safetensors" --layer nope --out "$work/never.npy"
+expect_error "^Error: --freeze-until: the model has no layer '7'" "$anneal" train --model cnn --freeze-until 7 --out "$work/bad"
+head -c 200 "$work/y.npy" > "$work/short.npy"
+expect_error "short.npy" "$anneal" fit-head --features "$work/f.npy" --labels "$work/short.npy" --out "$work/never.safetensors"
+printf 'not weights' > "$work/text.safetensors"
+expect_error "text.safetensors" "$anneal" train --model cnn --init-from "$work/text.safetensors" --out "$work/bad"
+expect_error "has 5 classes, the test images 10" "$anneal" evaluate --weights "$work/source/model.safetensors" --head "$work/svm.safetensors"
+"$anneal" fit-head --features "$work/f.npy" --labels "$work/y.npy" --out "$work/never.safetensors" -C 0 2>/dev/null && fail "-C 0 accepted"
+[[ ! -e "$work/never.npy" && ! -e "$work/never.safetensors" ]] || fail "a failed transfer command left output behind"
+if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c "import safetensors, numpy" 2>/dev/null; then
+    # A PyTorch-named state dict (int64 num_batches_tracked) with a 7-class head: only the head stays fresh.
+    "$ANNEAL_PYTHON" Tests/python/transfer_interop.py write-cnn "$work/torch.safetensors" 7
+    "$anneal" train --model cnn --epochs 1 --train-subset 256 --init-from "$work/torch.safetensors" --allow-partial --out "$work/torch" --no-progress > "$work/torch.log"
+    grep -qx "initialized from $work/torch.safetensors; kept fresh: 12.weight (\[7, 128\] in the file, \[10, 128\] here), 12.bias (\[7\] in the file, \[10\] here)" "$work/torch.log" \
+        || { grep initialized "$work/torch.log"; fail "PyTorch state dict with another head"; }
+else
+    echo "cli-tests: (skipped the PyTorch state-dict check: set ANNEAL_PYTHON to a Python with safetensors and numpy)"
+fi
+
 echo "cli-tests: error paths"
 expect_error "The value 'lion' is invalid for '--optimizer" "$anneal" train --optimizer lion --out "$work/bad"
 expect_error "The value 'vit' is invalid for '--model" "$anneal" train --model vit --out "$work/bad"

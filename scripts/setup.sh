@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libdnnl-dev liblapack-dev zlib1g-dev libpng-dev dataset-fashion-mnist python3-venv)
+packages=(libdnnl-dev liblapack-dev liblinear-dev zlib1g-dev libpng-dev dataset-fashion-mnist python3-venv)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -14,12 +14,13 @@ if ((${#missing[@]})); then
     apt-get install -y "${missing[@]}"
 fi
 
-# Python with safetensors + numpy, outside the repo, for the interop tests.
+# Python with safetensors, numpy and scikit-learn, outside the repo, for the interop
+# tests (safetensors files, liblinear against scikit-learn's copy of it).
 # Best effort: without network access the interop tests report themselves skipped.
 venv="${ANNEAL_VENV:-$HOME/.cache/anneal/venv}"
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy' 2>/dev/null; then
-    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy) \
-        || echo "setup: could not install safetensors/numpy; Python interop tests will be skipped" >&2
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn' 2>/dev/null; then
+    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn) \
+        || echo "setup: could not install safetensors/numpy/scikit-learn; Python interop tests will be skipped" >&2
 fi
 
 swift build -c release --product anneal

@@ -29,3 +29,16 @@ func parseSizes(_ text: String, option: String) throws -> [Int] {
         return n
     }
 }
+
+/// Class numbers as listed: "5-9", "0,2,4", "0-2,7" (ranges inclusive, order kept).
+func parseClasses(_ text: String, option: String) throws -> [Int] {
+    var classes: [Int] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+        let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(bounds.count), let low = bounds.first!, let high = bounds.last!, low >= 0, low <= high, high < 1 << 20 else {
+            throw ValidationError("\(option): '\(part)' is not a class number or a range LOW-HIGH (e.g. 5-9 or 0,2,4)")
+        }
+        classes += Array(low...high)
+    }
+    return classes
+}

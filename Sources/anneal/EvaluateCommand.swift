@@ -43,19 +43,29 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
     var mcSamples: Int?
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
+    @Option(help: "A linear head from `anneal fit-head`: the model is the --weights backbone up to the head's layer, then this head.")
+    var head: String?
 
     func validate() throws {
+        if head != nil && weights.flatMap({ $0.split(separator: ",") }).count > 1 { throw ValidationError("--head takes one backbone (--weights), not an ensemble") }
         if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1, got \(mcSamples)") }
         if mcSamples != nil && tta != .none { throw ValidationError("--mc-samples and --tta do not combine; choose one") }
     }
 
     func run() throws {
         data.applyThreads()
-        let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
+        var (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
         if members > 1 { print("ensemble of \(members) models (\(combine.rawValue))") }
+        if let head {
+            let (linear, layer) = try LinearHead.read(head)
+            network = try reportingLayerErrors { try HeadOnFeatures(backbone: network, layer: layer, head: linear.makeLayer()) }
+        }
         var config = RunConfig()
-        data.apply(to: &config)
-        let testSet = try config.loadTestSet()
+        try data.apply(to: &config)
+        let testSet = try reportingConfigErrors { try config.loadTestSet() }
+        if let head = network as? HeadOnFeatures, head.head.weight.shape[0] < testSet.classCount {
+            throw CommandError("--head: \(self.head!) has \(head.head.weight.shape[0]) classes, the test images \(testSet.classCount) (select the head's classes with --classes)")
+        }
         let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta,
                                   monteCarlo: mcSamples.map { .init(passes: $0, including: { $0 is DropoutLayer }) })
         let metrics = evaluator.evaluate(network, on: DataLoader(testSet, batchSize: data.batchSize ?? 1000))

@@ -8,6 +8,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Directory with the data set's files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
     @Option(help: "Batch size (train: the preset's, 64 for resnets, else 128; evaluate: 1000).") var batchSize: Int?
     @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores).") var threads: Int?
+    @Option(help: "Only these classes, relabelled 0…k-1 in the order given, e.g. 5-9 or 0,2,4 (training and test images).") var classes: String?
 
     func validate() throws {
         if let batchSize, batchSize <= 0 { throw ValidationError("--batch-size must be positive, got \(batchSize)") }
@@ -16,10 +17,11 @@ struct DataOptions: ParsableArguments {
 
     func applyThreads() { if let threads { Threads.count = threads } }
 
-    func apply(to c: inout RunConfig) {
+    func apply(to c: inout RunConfig) throws {
         if let dataset { c.data.dataset = dataset }
         if let dataDir { c.data.directory = dataDir }
         if let batchSize { c.data.batchSize = batchSize }
+        if let classes { c.data.classes = try parseClasses(classes, option: "--classes") }
     }
 }
 
@@ -49,6 +51,8 @@ struct RunOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Residual presets: zero-initialize the last batch-norm scale of each block (default: on).")
     var zeroInitResidual: Bool?
     @Option(help: "Train on the first N training images only.") var trainSubset: Int?
+    @Option(help: "A few-shot subset: N training images of every class, drawn by the seed.") var perClass: Int?
+    @Option(help: "Outputs of the classifier (default: the number of classes of the data, 10 for Fashion-MNIST).") var numClasses: Int?
     @Option(help: "Random seed (weights, shuffling, dropout, augmentation; default 0).") var seed: UInt64?
     @Option(help: "Hold out this fraction of the training images as a validation set and evaluate on it instead of the test set (train: default 0; doctor, search: 0.1).")
     var valSplit: Double?
@@ -57,6 +61,7 @@ struct RunOptions: ParsableArguments {
     @OptionGroup(title: "Data preprocessing and augmentation") var preprocessing: PreprocessingOptions
     @OptionGroup(title: "Learning-rate schedule") var schedule: ScheduleOptions
     @OptionGroup(title: "Training control") var control: ControlOptions
+    @OptionGroup(title: "Transfer learning") var transfer: TransferOptions
 
     /// The configuration these options describe: the `--config` file's, or a fresh
     /// one for the preset, with every option given applied on top (validation
@@ -71,7 +76,7 @@ struct RunOptions: ParsableArguments {
             c = RunConfig(model: model ?? .mlp)
             c.data.validationSplit = defaultValidationSplit
         }
-        data.apply(to: &c)
+        try data.apply(to: &c)
         if let epochs { c.epochs = epochs }
         if let optimizer { c.optimizer.name = optimizer }
         if let lr { c.optimizer.learningRate = lr }
@@ -85,12 +90,15 @@ struct RunOptions: ParsableArguments {
         if let dropout { c.model.dropout = dropout }
         if let zeroInitResidual { c.model.zeroInitResidual = zeroInitResidual }
         if let trainSubset { c.data.trainSubset = trainSubset }
+        if let perClass { c.data.perClass = perClass }
+        if let numClasses { c.model.classes = numClasses }
         if let seed { c.seed = seed }
         if let valSplit { c.data.validationSplit = valSplit }
         regularization.apply(to: &c)
         preprocessing.apply(to: &c)
         try schedule.apply(to: &c)
         control.apply(to: &c)
+        transfer.apply(to: &c)
         return c
     }
 
@@ -255,5 +263,29 @@ struct ControlOptions: ParsableArguments {
         if let swaStart { c.control.swaStartEpoch = swaStart }
         if let swaLr { c.control.swaLearningRate = swaLr }
         if emaBnUpdate { c.control.emaBatchNormUpdate = true }
+    }
+}
+
+/// Starting from saved weights: what to load, what to freeze, how fast the backbone learns.
+struct TransferOptions: ParsableArguments {
+    @Option(help: "Start from these weights (.safetensors by Anneal or PyTorch, PyTorch names) instead of a fresh initialization.")
+    var initFrom: String?
+    @Flag(help: "--init-from: keep a fresh initialization for tensors the file lacks or holds in another shape (a new head), listing them; without it they are an error.")
+    var allowPartial = false
+    @Flag(help: "--init-from: leave the file's head out even when it fits (a new task with as many classes); the head starts fresh.")
+    var resetHead = false
+    @Option(help: "Freeze the parameters whose names start with these prefixes, comma-separated (e.g. conv1,layer1).") var freeze: String?
+    @Option(help: "Freeze every layer before this top-level layer (e.g. layer3 for a resnet, 9 for cnn's hidden layer).") var freezeUntil: String?
+    @Option(help: "The backbone's learning rate as a fraction of the head's (discriminative learning rates, e.g. 0.1).") var backboneLrScale: Float?
+    @Option(help: "Gradual unfreezing: train the head alone, then every E epochs one more layer down the network.") var unfreezeEvery: Int?
+
+    func apply(to c: inout RunConfig) {
+        if let initFrom { c.transfer.initFrom = initFrom }
+        if allowPartial { c.transfer.allowPartial = true }
+        if resetHead { c.transfer.resetHead = true }
+        if let freeze { c.transfer.freeze = freeze.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if let freezeUntil { c.transfer.freezeUntil = freezeUntil }
+        if let backboneLrScale { c.transfer.backboneLearningRateScale = backboneLrScale }
+        if let unfreezeEvery { c.transfer.unfreezeEvery = unfreezeEvery }
     }
 }

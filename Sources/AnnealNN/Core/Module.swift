@@ -16,7 +16,15 @@ open class Module {
         fatalError("\(type(of: self)) must override forward(_:)")
     }
 
-    public func callAsFunction(_ input: Tensor) -> Tensor { forward(input) }
+    /// Called with this module's input and output after every forward pass
+    /// (PyTorch's forward hook): how features are read from inside a network.
+    public var forwardHook: ((_ input: Tensor, _ output: Tensor) -> Void)?
+
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        let output = forward(input)
+        forwardHook?(input, output)
+        return output
+    }
 
     /// The state-dict name of a stored property (default: the property name,
     /// snake_cased, e.g. `runningMean` → `running_mean`).

@@ -7,6 +7,8 @@ public struct StateDictMismatch: Error, CustomStringConvertible {
     public var unexpected: [String] = []
     public var shapeMismatches: [(name: String, expected: [Int], found: [Int])] = []
 
+    public init() {}
+
     public var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && shapeMismatches.isEmpty }
 
     public var description: String {
@@ -17,6 +19,12 @@ public struct StateDictMismatch: Error, CustomStringConvertible {
             parts.append("shape mismatches: " + shapeMismatches.map { "\($0.name) expects \($0.expected), file has \($0.found)" }.joined(separator: ", "))
         }
         return "weights do not fit the model: " + parts.joined(separator: "; ")
+    }
+
+    /// The names alone, with what is wrong with each: "fc.weight (shape), fc.bias (shape)".
+    public var brief: String {
+        (missing.map { "\($0) (missing)" } + unexpected.map { "\($0) (unexpected)" }
+            + shapeMismatches.map { "\($0.name) (\($0.found) in the file, \($0.expected) here)" }).joined(separator: ", ")
     }
 }
 
@@ -36,6 +44,19 @@ extension Module {
         let parameters = namedParameters(), buffers = namedBuffers()
         for (name, p) in parameters { p.assign(state[name]!) }
         for (name, b) in buffers { b.value = state[name]!.detached() }
+    }
+
+    /// Loads every tensor of `state` whose name and shape fit this module and returns
+    /// what did not (missing, unexpected, mis-shaped), which keeps its current value:
+    /// starting from pretrained weights with a new head.
+    @discardableResult
+    public func loadMatchingStateDict(_ state: [String: Tensor]) -> StateDictMismatch {
+        var mismatch = StateDictMismatch()
+        do { try checkStateDict(state) } catch let found as StateDictMismatch { mismatch = found } catch {}
+        let skipped = Set(mismatch.missing + mismatch.shapeMismatches.map(\.name))
+        for (name, p) in namedParameters() where !skipped.contains(name) { p.assign(state[name]!) }
+        for (name, b) in namedBuffers() where !skipped.contains(name) { b.value = state[name]!.detached() }
+        return mismatch
     }
 
     /// Throws `StateDictMismatch` unless `state` has exactly this module's names and shapes.

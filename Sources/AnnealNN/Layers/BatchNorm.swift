@@ -3,7 +3,8 @@ import AnnealTensor
 /// Batch normalization over axis 1 (Ioffe & Szegedy 2015): batch statistics while
 /// training, running averages (momentum as PyTorch: new = (1−m)·old + m·batch,
 /// unbiased variance; nil momentum: the cumulative average of every batch since the
-/// statistics were reset, as PyTorch's momentum=None) in evaluation. Works for [N, C] (BatchNorm1d) and
+/// statistics were reset, as PyTorch's momentum=None) in evaluation, and also while
+/// training once its scale and shift are frozen. Works for [N, C] (BatchNorm1d) and
 /// [N, C, H, W] (BatchNorm2d) inputs; names match PyTorch's state dict.
 public class BatchNorm: Module {
     public let weight: Parameter
@@ -28,7 +29,8 @@ public class BatchNorm: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank >= 2 && input.shape[1] == weight.shape[0],
                      "\(type(of: self))(\(weight.shape[0])): input of shape \(input.shape) has no matching channel axis 1")
-        guard isTraining else {
+        // A frozen batch norm (a transferred backbone's) keeps its statistics too.
+        guard isTraining && !(weight.isFrozen && bias.isFrozen) else {
             return Tensor.batchNorm(input, scale: weight.value, shift: bias.value, mean: runningMean.value,
                                     variance: runningVar.value, epsilon: epsilon)
         }

@@ -3,6 +3,8 @@ import AnnealData
 /// The data sets a configuration can name.
 public enum DatasetName: String, Codable, CaseIterable, Sendable {
     case fashionMNIST = "fashion-mnist"
+
+    public var classCount: Int { 10 }
 }
 
 /// Where the images come from and how they reach the model: the split, the
@@ -15,6 +17,10 @@ public struct DataConfig: Codable, Sendable, Equatable {
     public var batchSize: Int? = nil
     /// Train on the first N training images only.
     public var trainSubset: Int? = nil
+    /// Only these classes (training and evaluation images), relabelled 0..<k in this order.
+    public var classes: [Int]? = nil
+    /// A few-shot subset: this many training images per class, drawn by the seed.
+    public var perClass: Int? = nil
     /// Hold out this fraction of the training images (split by the seed) and
     /// evaluate on it instead of the test set, which is then never read.
     public var validationSplit: Double = 0
@@ -47,6 +53,15 @@ public struct DataConfig: Codable, Sendable, Equatable {
     public func validate() throws {
         if let b = batchSize, b <= 0 { throw ConfigError(field: "data.batchSize", "must be positive, got \(b)") }
         if let n = trainSubset, n <= 0 { throw ConfigError(field: "data.trainSubset", "must be positive, got \(n)") }
+        if let n = perClass, n <= 0 { throw ConfigError(field: "data.perClass", "must be positive, got \(n)") }
+        if let classes {
+            guard classes.count >= 2, Set(classes).count == classes.count else {
+                throw ConfigError(field: "data.classes", "needs at least 2 distinct classes, got \(classes)")
+            }
+            if let bad = classes.first(where: { !(0..<dataset.classCount).contains($0) }) {
+                throw ConfigError(field: "data.classes", "\(dataset.rawValue) has classes 0...\(dataset.classCount - 1), not \(bad)")
+            }
+        }
         guard validationSplit >= 0 && validationSplit < 1 else {
             throw ConfigError(field: "data.validationSplit", "must be in [0, 1), got \(validationSplit)")
         }

@@ -24,6 +24,8 @@ public enum InitializerChoice: String, Codable, CaseIterable, Sendable {
 /// `resolved(recipe:)` fills in the preset's defaults.
 public struct ModelConfig: Codable, Sendable, Equatable {
     public var name: ModelPreset
+    /// Outputs of the classifier (nil: 10, Fashion-MNIST's; a class subset sets its size).
+    public var classes: Int? = nil
     public var activation: Activation = .relu
     public var initializer: InitializerChoice = .preset
     /// gaussian: the standard deviation (default 0.01).
@@ -53,6 +55,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public func resolved(recipe: PresetRecipe? = nil) -> ModelConfig {
         let recipe = recipe ?? name.recipe
         var c = self
+        c.classes = classes ?? 10
         switch name {
         case .mlp:
             c.hidden = hidden ?? [1024, 1024]
@@ -79,6 +82,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             throw ConfigError(field: "model.\(field)", "\(what) does not apply to the \(name.rawValue) model")
         }
         let residual = name.isResidual
+        if let classes, classes < 2 { throw ConfigError(field: "model.classes", "a classifier needs at least 2 classes, got \(classes)") }
         if residual && activation != .relu {
             throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU inside its residual blocks; '\(activation.rawValue)' is for mlp and cnn")
         }
@@ -136,15 +140,15 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         let model: Module
         switch name {
         case .mlp:
-            let mlp = MLP.make(inputs: c.inputs ?? 784, hidden: c.hidden!, activation: activation, dropout: c.dropout!)
+            let mlp = MLP.make(inputs: c.inputs ?? 784, hidden: c.hidden!, classes: c.classes!, activation: activation, dropout: c.dropout!)
             // DropConnect on the hidden layers, not the classifier.
             for layer in mlp.layers.compactMap({ $0 as? Linear }).dropLast() { layer.dropConnect = c.dropConnect! }
             model = mlp
         case .cnn:
-            model = SmallCNN.make(dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
+            model = SmallCNN.make(classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
                                   activation: activation)
         case .resnet20, .resnet32, .resnet56:
-            model = ResNet(depth: name.resnetDepth!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
+            model = ResNet(depth: name.resnetDepth!, classes: c.classes!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
         }
         if let initializer = makeInitializer() {
             var generator = GlobalRandom.makeGenerator()

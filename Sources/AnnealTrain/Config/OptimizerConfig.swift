@@ -58,10 +58,23 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     }
 
     /// The optimizer over `model`'s parameters (call on a resolved configuration).
-    public func makeOptimizer(for model: Module) throws -> Optimizer {
+    /// With `backboneLearningRateScale`, every parameter outside the head learns at
+    /// that fraction of the rate (groups "backbone/decay", "backbone/no_decay").
+    public func makeOptimizer(for model: Module, backboneLearningRateScale: Float? = nil) throws -> Optimizer {
         try validate()
         let weightDecay = weightDecay ?? 0
-        let groups = ParameterGroup.weightDecayGroups(of: model, weightDecay: weightDecay)
+        var groups = ParameterGroup.weightDecayGroups(of: model, weightDecay: weightDecay)
+        if let scale = backboneLearningRateScale {
+            let head = Set(model.namedParameters().filter { model.isHeadParameter($0.name) }.map { ObjectIdentifier($0.parameter) })
+            groups = groups.flatMap { group -> [ParameterGroup] in
+                var backbone = group, top = group
+                backbone.parameters = group.parameters.filter { !head.contains(ObjectIdentifier($0)) }
+                backbone.name = "backbone/\(group.name)"
+                backbone.learningRateScale = scale
+                top.parameters = group.parameters.filter { head.contains(ObjectIdentifier($0)) }
+                return [backbone, top]
+            }
+        }
         let lr = learningRate ?? name.defaultLearningRate
         switch name {
         case .sgd: return SGD(groups, learningRate: lr, momentum: momentum ?? 0.9, weightDecay: weightDecay)

@@ -14,6 +14,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var schedule = ScheduleConfig()
     public var regularization = RegularizationConfig()
     public var control = ControlConfig()
+    public var transfer = TransferConfig()
     /// nil: the preset's.
     public var epochs: Int? = nil
     /// Weights, shuffling, dropout, augmentation and the validation split all derive from it.
@@ -32,7 +33,8 @@ public struct RunConfig: Codable, Sendable, Equatable {
         let recipe = self.recipe
         let epochs = self.epochs ?? recipe.epochs
         c.epochs = epochs
-        c.model = model.resolved(recipe: recipe)
+        c.model.classes = model.classes ?? data.classes?.count
+        c.model = c.model.resolved(recipe: recipe)
         c.data = data.resolved(recipe: recipe)
         c.optimizer = optimizer.resolved(recipe: recipe)
         c.regularization.labelSmoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
@@ -67,6 +69,10 @@ public struct RunConfig: Codable, Sendable, Equatable {
         try schedule.validate()
         try regularization.validate()
         try control.validate()
+        try transfer.validate()
+        if let classes = model.classes, classes < data.classes?.count ?? data.dataset.classCount {
+            throw ConfigError(field: "model.classes", "\(classes) outputs cannot tell apart the data's \(data.classes?.count ?? data.dataset.classCount) classes")
+        }
     }
 
     /// The configuration with every regularizer off (the recipe's "regularization

@@ -46,6 +46,9 @@ public final class Run {
     public let weightAveraging: WeightAveraging?
     /// Stochastic weight averaging, when configured.
     public let swa: StochasticWeightAveraging?
+    /// With `transfer.initFrom`: the tensors that did not fit and kept their fresh
+    /// initialization (empty when every tensor loaded).
+    public let transferReport: StateDictMismatch
     /// What a resumed run continued from (nil for a fresh run).
     public private(set) var resumedFrom: Checkpoint.Progress?
     /// Lines about damaged checkpoints passed over when resuming.
@@ -126,11 +129,15 @@ public final class Run {
         self.modelConfig = modelConfig
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
         model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
-        optimizer = try config.optimizer.makeOptimizer(for: model)
+        transferReport = try config.transfer.loadInitialWeights(into: model)
+        // The optimizer holds every parameter; it skips frozen ones, so unfreezing needs no new optimizer.
+        optimizer = try config.optimizer.makeOptimizer(for: model, backboneLearningRateScale: config.transfer.backboneLearningRateScale)
+        try config.transfer.applyFreezing(to: model)
         let schedule = try config.makeSchedule(stepsPerEpoch: trainLoader.count)
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
+        if let every = config.transfer.unfreezeEvery { callbacks.append(GradualUnfreezing(every: every)) }
         if control.nanGuard {
             callbacks.append(NaNGuard(savingTo: "\(directory)/last-good.safetensors", snapshotEvery: control.nanGuardEvery, config: modelConfig))
         }
@@ -201,6 +208,17 @@ public final class Run {
         if let e = c.control.swaStartEpoch {
             lines.append("stochastic weight averaging from epoch \(e)" + (c.control.swaLearningRate.map { " at lr \($0)" } ?? "")
                          + ", batch norm recomputed at the end")
+        }
+        let t = c.transfer
+        if let path = t.initFrom {
+            lines.append("initialized from \(path)" + (t.resetHead ? ", head reset" : "")
+                         + (transferReport.isEmpty ? "" : "; kept fresh: \(transferReport.brief)"))
+        }
+        let frozen = model.parameters.filter(\.isFrozen).count
+        if frozen > 0 || t.unfreezeEvery != nil || t.backboneLearningRateScale != nil {
+            lines.append("transfer: \(frozen) of \(model.parameters.count) parameter tensors frozen"
+                         + (t.unfreezeEvery.map { ", one more layer group unfrozen every \($0) epochs" } ?? "")
+                         + (t.backboneLearningRateScale.map { ", backbone learning rate ×\($0)" } ?? ""))
         }
         if let from = resumedFrom {
             lines.append(from.epochProgress.map { "resumed in epoch \($0.epoch + 1) of \(c.epochs!) after step \($0.stepsDone)" }

@@ -9,8 +9,11 @@ extension RunConfig {
     /// The training images (optionally a subset) and the evaluation images: the
     /// test set, or with a validation split that fraction of the training images
     /// (split by the seed), in which case the test set is not read at all.
+    /// `data.classes` keeps those classes only; `data.perClass` then draws a few-shot
+    /// subset; `data.trainSubset` takes the first N of what is left.
     public func loadData() throws -> (train: TensorDataset, evaluation: TensorDataset) {
-        var train = try FashionMNIST.load(.train, from: data.directory)
+        var train = try selectingClasses(FashionMNIST.load(.train, from: data.directory))
+        if let n = data.perClass { train = try train.sampling(perClass: n, seed: seed) }
         if let subset = data.trainSubset { train = train.prefix(subset) }
         if data.validationSplit > 0 {
             let parts = train.split(validationFraction: data.validationSplit, seed: seed)
@@ -19,8 +22,13 @@ extension RunConfig {
         return (train, try loadTestSet())
     }
 
-    /// The test images.
-    public func loadTestSet() throws -> TensorDataset { try FashionMNIST.load(.test, from: data.directory) }
+    /// The test images (of `data.classes`, when given).
+    public func loadTestSet() throws -> TensorDataset { try selectingClasses(FashionMNIST.load(.test, from: data.directory)) }
+
+    private func selectingClasses(_ dataset: TensorDataset) throws -> TensorDataset {
+        guard let classes = data.classes else { return dataset }
+        do { return try dataset.selectingClasses(classes) } catch { throw ConfigError(field: "data.classes", error.message) }
+    }
 
     /// Normalization and whitening fitted on `train` (before augmentation: statistics of the real images).
     public func fitPreprocessing(on train: TensorDataset) throws -> Preprocessing {

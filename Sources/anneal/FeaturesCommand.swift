@@ -1,0 +1,79 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features", abstract: "Features of a trained network for a set of images, written as an N×D float32 .npy.",
+        discussion: """
+            The images come from --input (an IDX image file or an .npy array of 28×28 images in [0, 1]) or from the \
+            data set (--split, --classes, --per-class); for the latter --labels-out writes their labels beside them. \
+            The weights file's preprocessing is applied. Fit a linear head on the result with `anneal fit-head`.
+            """)
+
+    @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
+    @Option(help: "Weights file (.safetensors).") var weights: String
+    @Option(help: "The layer whose output is taken (a module name such as layer3 or 9); default: the head's input, the penultimate features.")
+    var layer: String?
+    @Option(help: "IDX image file (raw or .gz) or .npy array [N, 28, 28] or [N, 1, 28, 28]; default: the data set's images.") var input: String?
+    @Option(help: "Without --input: which images of the data set, train or test.") var split: FashionMNIST.Split = .train
+    @Option(help: "Without --input: N training images per class, drawn by --seed.") var perClass: Int?
+    @Option(help: "Seed for --per-class.") var seed: UInt64 = 0
+    @OptionGroup var data: DataOptions
+    @Option(help: "Output .npy file.") var out: String
+    @Option(help: "Also write the images' labels (.npy, one per row), for data-set images.") var labelsOut: String?
+
+    func validate() throws {
+        if input != nil && (labelsOut != nil || perClass != nil || data.classes != nil) {
+            throw ValidationError("--labels-out, --per-class and --classes select data-set images; they do not apply to --input")
+        }
+        if let perClass, perClass < 1 { throw ValidationError("--per-class must be at least 1, got \(perClass)") }
+    }
+
+    func run() throws {
+        data.applyThreads()
+        let (network, _, preprocessing) = try loadModel(weights, preset: model)
+        let images: TensorDataset
+        if let input {
+            images = try loadImages(input)
+        } else {
+            var config = RunConfig()
+            try data.apply(to: &config)
+            config.data.perClass = perClass
+            config.seed = seed
+            images = try reportingConfigErrors { split == .test ? try config.loadTestSet() : try config.loadData().train }
+        }
+        let features = try reportingLayerErrors {
+            try Features.extract(network, layer: layer, from: images, preprocessing: preprocessing, batchSize: data.batchSize ?? 500)
+        }
+        try NPYFile.write(features.scalars, shape: features.shape, to: out)
+        print("wrote \(out): \(features.shape[0])×\(features.shape[1]) features of layer \(layer ?? "\(network.headName ?? "?") (its input)")")
+        if let labelsOut {
+            try NPYFile.write((0..<images.count).map { Float(images.label(at: $0)) }, shape: [images.count], to: labelsOut)
+            print("wrote \(labelsOut): \(images.count) labels")
+        }
+    }
+}
+
+/// 28×28 images from an IDX file or an .npy array ([N, 28, 28] or [N, 1, 28, 28], values in [0, 1]).
+func loadImages(_ path: String) throws -> TensorDataset {
+    guard path.hasSuffix(".npy") else {
+        let images = try IDXDataset.load(images: path)
+        guard images.sampleShape == FashionMNIST.sampleShape else {
+            throw CommandError("\(path): images are \(images.sampleShape.dropFirst().map(String.init).joined(separator: "×")), the model expects 28×28")
+        }
+        return images
+    }
+    let (shape, values) = try NPYFile.read(path)
+    guard (shape.count == 3 && shape[1...] == [28, 28]) || (shape.count == 4 && shape[1...] == [1, 28, 28]) else {
+        throw CommandError("\(path): an array of shape \(shape); images must be [N, 28, 28] or [N, 1, 28, 28]")
+    }
+    return TensorDataset(unlabelled: Tensor(values, shape: [shape[0], 1, 28, 28]))
+}
+
+/// Turns an unknown layer name into one line naming the option.
+func reportingLayerErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let error as LayerNotFound { throw CommandError("--layer: \(error)") }
+}
+
+extension FashionMNIST.Split: ExpressibleByArgument {}

@@ -1,0 +1,64 @@
+import Anneal
+import ArgumentParser
+import Foundation
+
+struct FitHeadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit-head", abstract: "A linear classifier (logistic regression or linear SVM, by liblinear) on features from `anneal features`.",
+        discussion: """
+            Writes the head as a Linear layer's weight and bias; `anneal evaluate --weights BACKBONE --head HEAD` runs \
+            the backbone up to the features' layer, then the head.
+            """)
+
+    @Option(help: "Features, an N×D .npy (from `anneal features`).") var features: String
+    @Option(help: "Labels, one per feature row: .npy (from `anneal features --labels-out`) or an IDX label file.") var labels: String
+    @Option(help: "The classifier: logistic (liblinear's L2-regularized logistic regression) or svm (squared-hinge linear SVM, LinearSVC's).")
+    var head: LinearHead.Loss = .logistic
+    @Option(name: .customLong("C"), help: "Inverse regularization strength, as scikit-learn's C.") var c: Double = 1
+    @Option(help: "liblinear's stopping tolerance.") var tolerance: Double = 1e-4
+    @Flag(inversion: .prefixedNo, help: "Scale features to zero mean and unit variance for the solver (folded into the saved weights).")
+    var standardize = true
+    @Option(help: "The backbone layer the features came from (as given to `anneal features --layer`; default: the penultimate).") var layer: String?
+    @Option(help: "Output .safetensors file.") var out: String
+
+    func validate() throws {
+        guard c > 0 && c.isFinite else { throw ValidationError("-C must be positive, got \(c)") }
+        guard tolerance > 0 && tolerance.isFinite else { throw ValidationError("--tolerance must be positive, got \(tolerance)") }
+    }
+
+    func run() throws {
+        let (shape, values) = try NPYFile.read(features)
+        guard shape.count == 2 else { throw CommandError("\(features): features must be a matrix [N, D], got shape \(shape)") }
+        let y = try readLabels(labels)
+        guard y.count == shape[0] else {
+            throw CommandError("\(labels) holds \(y.count) labels but \(features) holds \(shape[0]) feature rows")
+        }
+        let clock = ContinuousClock(), started = clock.now
+        let fitted: LinearHead
+        do {
+            fitted = try LinearHead.fit(features: Tensor(values, shape: shape), labels: y, loss: head, C: c, tolerance: tolerance, standardize: standardize)
+        } catch let error as LinearHeadError { throw CommandError("\(features): \(error)") }
+        let seconds = (clock.now - started).seconds
+        let predictions = withoutGrad { fitted.makeLayer()(Tensor(values, shape: shape)) }.argmax(axis: 1)
+        let correct = zip(predictions, y).filter { $0.0 == $0.1 }.count
+        try fitted.write(to: out, layer: layer)
+        print(String(format: "\(head.rawValue) head on %d×%d features, %d classes: training accuracy %.4f (%.1fs)",
+                     shape[0], shape[1], fitted.classes, Double(correct) / Double(y.count), seconds))
+        print("wrote \(out)")
+    }
+}
+
+/// Class labels from an .npy (non-negative whole numbers) or an IDX label file.
+func readLabels(_ path: String) throws -> [Int] {
+    if path.hasSuffix(".npy") {
+        let (shape, values) = try NPYFile.read(path)
+        guard shape.count == 1 else { throw CommandError("\(path): labels must be a vector [N], got shape \(shape)") }
+        guard let bad = values.firstIndex(where: { !($0 >= 0 && $0 < 1_000_000 && $0 == $0.rounded()) }) else { return values.map { Int($0) } }
+        throw CommandError("\(path): label \(values[bad]) at row \(bad) is not a class number")
+    }
+    let array = try IDXFile.read(path)
+    guard array.dims.count == 1 else { throw CommandError("\(path): not a label file (expected 1 dimension, got \(array.dims.count))") }
+    return array.bytes.map(Int.init)
+}
+
+extension LinearHead.Loss: ExpressibleByArgument {}
