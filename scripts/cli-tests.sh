@@ -90,6 +90,12 @@ if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" ensemble train --members 2 --mod
 grep -q "^member 1/2: finished earlier" "$work/members.log" && grep -q "^ensemble test accuracy: 0\.[0-9]* (" "$work/members.log" \
     || { cat "$work/members.log"; fail "ensemble train did not resume"; }
 "$anneal" ensemble report "$work/members" --combine vote | grep -q "^ensemble test accuracy: .*vote)" || fail "ensemble report"
+"$anneal" ensemble train --members 3 --parallel 2 --vary 'lr=0.03|0.08' --model mlp --hidden 32 --epochs 1 --train-subset 1000 \
+    --out "$work/parallel" > "$work/parallel.log"
+grep -q "^training 3 members, 2 at a time" "$work/parallel.log" && grep -q "^member 2/3 (seed 1, optimizer.learningRate=0.08): training" "$work/parallel.log" \
+    && grep -q "^ensemble test accuracy" "$work/parallel.log" || { cat "$work/parallel.log"; fail "parallel ensemble with varied hyperparameters"; }
+[[ $("$anneal" ensemble train --members 3 --parallel 2 --vary 'lr=0.03|0.08' --model mlp --hidden 32 --epochs 1 --train-subset 1000 \
+    --out "$work/parallel" | grep -c "finished earlier") -eq 3 ]] || fail "a finished parallel ensemble trains again"
 "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --snapshots 2 --out "$work/snapshots" --no-progress > /dev/null
 "$anneal" evaluate --weights "$work"/snapshots/snapshot-*.safetensors | grep -q "^ensemble of 2 models" || fail "snapshot ensemble"
 "$anneal" train --model cnn --epochs 2 --train-subset 512 --swa-start 2 --swa-lr 0.01 --out "$work/swa" --no-progress > "$work/swa.log"

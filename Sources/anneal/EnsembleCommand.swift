@@ -14,29 +14,96 @@ struct EnsembleTrainCommand: ParsableCommand {
         abstract: "Train K members that differ in seed, then evaluate each and their ensemble.",
         discussion: """
         Members go to DIR/member-1 … DIR/member-K (each a complete run directory) and DIR/ensemble.json lists them. \
-        Running the same command again after a kill skips finished members and resumes the unfinished one. \
+        Running the same command again after a kill skips finished members and resumes the unfinished ones. \
+        --vary gives members different hyperparameters as well (member i takes the (i mod n)-th of n values). \
+        With --parallel P, P members train at once in child processes that share the threads (logs in DIR/member-i/train.log). \
         Evaluate the ensemble later with 'anneal evaluate --weights DIR/member-*/model.safetensors'.
         """)
 
     @OptionGroup var options: RunOptions
     @Option(help: "Members.") var members = 5
+    @Option(help: ArgumentHelp("A hyperparameter that differs between members: FIELD=V1|V2|… (repeatable; FIELD as in --space, e.g. lr=0.03|0.05|0.08).",
+                               valueName: "field=values"))
+    var vary: [String] = []
+    @Option(help: "Members trained at once, in child processes with the threads split between them.") var parallel = 1
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
     @Option(help: "Output directory.") var out = "runs/ensemble"
+
+    func validate() throws {
+        guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
+    }
 
     func run() throws {
         options.data.applyThreads()
         let base = try options.makeConfig()
-        let training = try reportingConfigErrors { try EnsembleTraining(base: base, members: members, directory: out) }
-        try reportingConfigErrors {
-            try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
-                print("member \(i + 1)/\(members) (seed \(run.config.seed)): " + run.summary[0])
-                fflush(nil)
-            }, finished: { i, outcome in
-                if outcome == nil { print("member \(i + 1)/\(members): finished earlier") }
-            })
+        let variations = try vary.map { item -> EnsembleTraining.Variation in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--vary: '\(item)' is not FIELD=V1|V2|…") }
+            return EnsembleTraining.Variation(field: parts[0], values: parts[1].split(separator: "|", omittingEmptySubsequences: false).map(String.init))
+        }
+        let training = try reportingConfigErrors {
+            do { return try EnsembleTraining(base: base, members: members, directory: out, variations: variations) } catch let error as ConfigError where error.field == nil {
+                throw CommandError("--vary: \(error.message)")
+            }
+        }
+        func describe(_ i: Int) -> String {
+            let settings = training.memberSettings(i).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return "member \(i + 1)/\(members) (seed \(base.seed &+ UInt64(i))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", ")))"
+        }
+        if parallel > 1 {
+            try trainInChildProcesses(training, describe: describe)
+        } else {
+            try reportingConfigErrors {
+                try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
+                    print("\(describe(i)): " + run.summary[0])
+                    fflush(nil)
+                }, finished: { i, outcome in
+                    if outcome == nil { print("member \(i + 1)/\(members): finished earlier") }
+                })
+            }
         }
         try reportEnsemble(directory: out, combine: combine)
     }
+
+    /// `parallel` members at a time, each an `anneal resume` of its prepared directory
+    /// (from the start, or from its checkpoint after a kill) on its share of the threads.
+    func trainInChildProcesses(_ training: EnsembleTraining, describe: @escaping (Int) -> String) throws {
+        try training.writeManifest()
+        let threads = max(1, Threads.count / parallel)
+        var pending: [Int] = []
+        for i in 0..<members {
+            if try reportingConfigErrors({ try training.prepareMember(i) }) { pending.append(i) } else { print("member \(i + 1)/\(members): finished earlier") }
+        }
+        print("training \(pending.count) members, \(parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
+        fflush(nil)
+        let failures = FailureList()
+        let slots = DispatchSemaphore(value: parallel), group = DispatchGroup()
+        let members = self.members
+        for i in pending {
+            let dir = training.memberDirectory(i), log = "\(dir)/train.log", description = describe(i)
+            slots.wait()
+            group.enter()
+            DispatchQueue.global().async {
+                defer { slots.signal(); group.leave() }
+                print("\(description): training, log in \(log)")
+                fflush(nil)
+                let status = (try? runChild(["resume", dir, "--no-progress"], threads: threads, log: log)) ?? -1
+                let result = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").last { $0.hasPrefix("test accuracy") || $0.hasPrefix("validation accuracy") }
+                if status == 0 { print("member \(i + 1)/\(members): \(result ?? "finished")") } else { failures.add("member \(i + 1) failed (see \(log))") }
+                fflush(nil)
+            }
+        }
+        group.wait()
+        if let first = failures.first { throw CommandError(first) }
+    }
+}
+
+/// Failures of parallel workers, collected under a lock.
+final class FailureList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+    func add(_ message: String) { lock.withLock { messages.append(message) } }
+    var first: String? { lock.withLock { messages.first } }
 }
 
 struct EnsembleReportCommand: ParsableCommand {

@@ -47,7 +47,6 @@ struct SearchCommand: ParsableCommand {
         let base = try options.makeConfig(defaultValidationSplit: 0.1)
         let epochs = try reportingConfigErrors { try base.resolved() }.epochs!
         guard base.data.validationSplit > 0 else { throw ValidationError("search tunes on a validation split: --val-split must be > 0") }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         try Directory.create(out)
         let log = TrialLog(path: "\(out)/trials.jsonl")
         if !resume && FileManager.default.fileExists(atPath: log.path) {
@@ -63,7 +62,7 @@ struct SearchCommand: ParsableCommand {
         if noHalving { search.halving = nil }
         let outDir = out
         let runner: @Sendable (TrialRequest, @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial = { request, report in
-            try Self.runTrial(request, executable: executable, base: base, out: outDir, report: report)
+            try Self.runTrial(request, base: base, out: outDir, report: report)
         }
         let printer: @Sendable (SearchTrial) -> Void = { t in
             print("\(t.id): " + Self.describe(t)); fflush(nil)
@@ -114,44 +113,28 @@ struct SearchCommand: ParsableCommand {
     }
 
     /// Runs `anneal train` for one trial, watching its metrics.csv for the halving decisions.
-    static func runTrial(_ request: TrialRequest, executable: String, base: RunConfig, out: String,
+    static func runTrial(_ request: TrialRequest, base: RunConfig, out: String,
                          report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
         let dir = "\(out)/trials/\(request.id)"
         try Directory.create(dir)
         try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv")
         let config = try request.config(from: base)
         try AtomicFile.write(try config.jsonData(), to: "\(dir)/run.json")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["train", "--config", "\(dir)/run.json", "--threads", "1", "--out", dir, "--no-progress", "--overwrite"]
-        _ = FileManager.default.createFile(atPath: "\(dir)/train.log", contents: nil)
-        let logHandle = FileHandle(forWritingAtPath: "\(dir)/train.log")
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        process.environment = ProcessInfo.processInfo.environment.merging(["ANNEAL_NUM_THREADS": "1"]) { _, new in new }
         let started = Date()
-        try process.run()
         var reported = 0, stopped = false
-        func poll() {
-            guard let points = try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv") else { return }
+        func poll() -> Bool {
+            guard let points = try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv") else { return true }
             while reported < points.count {
                 let p = points[reported]
                 reported += 1
-                if !stopped, let acc = p.evalAccuracy, !report(p.epoch, acc) {
-                    stopped = true
-                    process.terminate()
-                }
+                if !stopped, let acc = p.evalAccuracy, !report(p.epoch, acc) { stopped = true }
             }
+            return !stopped
         }
-        while process.isRunning {
-            Thread.sleep(forTimeInterval: 0.5)
-            poll()
-        }
-        process.waitUntilExit()
-        try? logHandle?.close()
-        poll()
+        let status = try runChild(["train", "--config", "\(dir)/run.json", "--out", dir, "--no-progress", "--overwrite"],
+                                  threads: 1, log: "\(dir)/train.log", watch: poll)
         let points = (try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")) ?? []
-        guard stopped || process.terminationStatus == 0, let last = points.last else {
+        guard stopped || status == 0, let last = points.last else {
             throw CurveFileError("trial \(request.id) failed (see \(dir)/train.log)")
         }
         let ranToEnd = points.count >= request.epochs && FileManager.default.fileExists(atPath: "\(dir)/model.safetensors")

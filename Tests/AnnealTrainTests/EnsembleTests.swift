@@ -74,5 +74,20 @@ import Testing
         do { _ = try Ensemble.load([good, bad]) } catch { #expect("\(error)".hasPrefix(bad)) }
     }
 
+    @Test func membersDifferInSeedAndListedHyperparameters() throws {
+        var base = RunConfig(model: .mlp)
+        base.seed = 10
+        let training = try EnsembleTraining(base: base, members: 3, directory: dir.file("e"), variations: [
+            .init(field: "lr", values: ["0.01", "0.1"]), .init(field: "data.augment", values: ["flip"])])
+        let configs = try (0..<3).map { try training.memberConfig($0) }
+        #expect(configs.map(\.seed) == [10, 11, 12])
+        #expect(configs.map(\.optimizer.learningRate) == [0.01, 0.1, 0.01])
+        #expect(configs.allSatisfy { $0.data.augment == "flip" })
+        #expect(training.manifest.settings?[1] == ["optimizer.learningRate": "0.1", "data.augment": "flip"])
+        #expect(try training.prepareMember(0) && Directory.fileExists(dir.file("e/member-1/run.json")))
+        #expect(throws: ConfigError.self) { try EnsembleTraining(base: base, members: 2, directory: dir.file("x"), variations: [.init(field: "speed", values: ["1"])]) }
+        #expect(throws: ConfigError.self) { try EnsembleTraining(base: base, members: 2, directory: dir.file("x"), variations: [.init(field: "lr", values: ["-1"])]) }
+    }
+
     func readBytesForTest(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path)!) }
 }

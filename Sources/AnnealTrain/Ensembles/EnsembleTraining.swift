@@ -4,43 +4,92 @@ import Foundation
 
 /// Independent members of an ensemble: K runs of one configuration that differ
 /// in seed (the base seed + i: other initial weights, data order, dropout and
-/// augmentation draws), trained one after another into `DIR/member-i`. A kill
+/// augmentation draws) and, optionally, in listed hyperparameters (member i takes
+/// the (i mod n)-th of a field's n values), trained into `DIR/member-i`. A kill
 /// loses nothing: training again skips the finished members and resumes the
-/// unfinished one from its checkpoint. `DIR/ensemble.json` lists the members.
+/// unfinished ones from their checkpoints. `DIR/ensemble.json` lists the members.
 public struct EnsembleTraining {
     public let base: RunConfig
     public let members: Int
     public let directory: String
+    /// Fields that differ between members (a field path or name as `RunConfig.setting`
+    /// takes it, e.g. "lr" or "data.augment") with the values they cycle through.
+    public let variations: [Variation]
+
+    public struct Variation: Sendable, Equatable {
+        public var field: String
+        public var values: [String]
+
+        public init(field: String, values: [String]) {
+            self.field = field
+            self.values = values
+        }
+    }
 
     /// What `ensemble.json` holds.
     public struct Manifest: Codable, Equatable {
         /// The members' weights files, relative to the ensemble's directory.
         public var weights: [String]
         public var seeds: [UInt64]
+        /// Per member, the listed hyperparameters it was given (field path → value).
+        public var settings: [[String: String]]?
     }
 
     public static let manifestFileName = "ensemble.json"
 
-    public init(base: RunConfig, members: Int, directory: String) throws {
+    /// Checks every member's configuration now, so that a bad value fails before any training.
+    public init(base: RunConfig, members: Int, directory: String, variations: [Variation] = []) throws {
         guard members >= 2 else { throw ConfigError("an ensemble needs at least 2 members, got \(members)") }
-        _ = try base.resolved()
         self.base = base
         self.members = members
         self.directory = directory
+        self.variations = try variations.map { v in
+            guard !v.values.isEmpty else { throw ConfigError("\(v.field): no values to vary over") }
+            return Variation(field: try RunConfig.field(named: v.field), values: v.values)
+        }
+        for i in 0..<members { _ = try memberConfig(i).resolved() }
     }
 
     public func memberDirectory(_ i: Int) -> String { "\(directory)/member-\(i + 1)" }
 
-    /// Member i's configuration: the base with seed + i.
-    public func memberConfig(_ i: Int) -> RunConfig {
+    /// Member i's listed hyperparameters (field path → value).
+    public func memberSettings(_ i: Int) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: variations.map { ($0.field, $0.values[i % $0.values.count]) })
+    }
+
+    /// Member i's configuration: the base with seed + i and its listed hyperparameters.
+    public func memberConfig(_ i: Int) throws -> RunConfig {
         var config = base
         config.seed = base.seed &+ UInt64(i)
+        for (field, value) in memberSettings(i).sorted(by: { $0.key < $1.key }) { config = try config.setting(field, to: value) }
         return config
     }
 
     public var manifest: Manifest {
         Manifest(weights: (0..<members).map { "member-\($0 + 1)/\(Run.weightsFileName)" },
-                 seeds: (0..<members).map { memberConfig($0).seed })
+                 seeds: (0..<members).map { base.seed &+ UInt64($0) },
+                 settings: variations.isEmpty ? nil : (0..<members).map(memberSettings))
+    }
+
+    /// Writes `ensemble.json` (before any member trains, so a report can find them).
+    public func writeManifest() throws {
+        try Directory.create(directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(manifest) + [10], to: "\(directory)/\(EnsembleTraining.manifestFileName)")
+    }
+
+    /// Prepares member i to be trained elsewhere (another process): writes its
+    /// `run.json` unless it has one, so that `Run.resume(directory:)` trains it from
+    /// the start or from its checkpoint. Returns false when the member is complete.
+    public func prepareMember(_ i: Int) throws -> Bool {
+        let dir = memberDirectory(i)
+        if Run.isComplete(directory: dir) { return false }
+        if !Directory.fileExists("\(dir)/\(Run.configFileName)") {
+            try Directory.create(dir)
+            try AtomicFile.write(try memberConfig(i).resolved().jsonData(), to: "\(dir)/\(Run.configFileName)")
+        }
+        return true
     }
 
     /// Trains every member not yet finished; `run(i, run)` is told of each member
@@ -48,10 +97,7 @@ public struct EnsembleTraining {
     /// finished earlier are reported with a nil outcome.
     public func train(callbacks: [TrainingCallback] = [], starting: (Int, Run) -> Void = { _, _ in },
                       finished: (Int, RunOutcome?) -> Void = { _, _ in }) throws {
-        try Directory.create(directory)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try encoder.encode(manifest) + [10], to: "\(directory)/\(EnsembleTraining.manifestFileName)")
+        try writeManifest()
         for i in 0..<members {
             let dir = memberDirectory(i)
             if Run.isComplete(directory: dir) {
@@ -60,7 +106,7 @@ public struct EnsembleTraining {
             }
             let started = Directory.fileExists("\(dir)/\(Run.configFileName)")
             let run = started ? try Run.resume(directory: dir, callbacks: callbacks)
-                              : try Run(memberConfig(i), directory: dir, callbacks: callbacks)
+                              : try Run(try memberConfig(i), directory: dir, callbacks: callbacks)
             starting(i, run)
             finished(i, try run.fit())
         }
