@@ -10,6 +10,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries: module maps only.
@@ -29,8 +30,10 @@ let package = Package(
         .target(name: "AnnealOptim", dependencies: ["AnnealTensor", "AnnealNN"]),
         // Datasets, loaders, preprocessing.
         .target(name: "AnnealData", dependencies: ["AnnealTensor", "AnnealIO"]),
-        // Trainer, callbacks, checkpoints, reports, transfer learning (linear heads by liblinear).
-        .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear"]),
+        // Trainer, callbacks, checkpoints, reports (TensorBoard event files through swift-protobuf),
+        // transfer learning (linear heads by liblinear).
+        .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear",
+                                                    .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // One import for library users.
         .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealTrain", "AnnealIO"]),
         // The command line.

@@ -26,3 +26,25 @@ public struct CRC32: Sendable {
         floats.withUnsafeBytes { update($0) }
     }
 }
+
+/// CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), the checksum of
+/// TensorFlow's record files; zlib only has the IEEE polynomial.
+public enum CRC32C {
+    private static let table: [UInt32] = (0..<256).map { n in
+        var c = UInt32(n)
+        for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0x82F6_3B78 : c >> 1 }
+        return c
+    }
+
+    public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+        return crc ^ 0xFFFF_FFFF
+    }
+
+    /// The masked form record files store (so that a CRC of data holding CRCs stays well mixed).
+    public static func masked(_ bytes: some Collection<UInt8>) -> UInt32 {
+        let crc = checksum(bytes)
+        return ((crc >> 15) | (crc << 17)) &+ 0xA282_EAD8
+    }
+}

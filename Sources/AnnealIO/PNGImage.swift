@@ -24,6 +24,11 @@ public struct PNGImage: Sendable, Equatable {
 
     /// Encodes the image as PNG and writes it atomically.
     public func write(to path: String) throws {
+        try AtomicFile.write(try encoded(path: path), to: path)
+    }
+
+    /// The PNG file's bytes (`path` only names the image in errors).
+    public func encoded(path: String = "image") throws -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)
@@ -47,7 +52,7 @@ public struct PNGImage: Sendable, Equatable {
             }
             encoded.removeSubrange(size...)
         }
-        try AtomicFile.write(encoded, to: path)
+        return encoded
     }
 
     /// Reads a PNG file, keeping its gray/RGB and alpha layout; palette images are

@@ -32,39 +32,8 @@ struct AugmentPreviewCommand: ParsableCommand {
         do { spec = try AugmentationSpec.parse(augment) } catch { throw AugmentationSpecError("--augment: \(error.message)") }
         let train = try FashionMNIST.load(.train, from: dataDir)
         guard first + columns <= train.count else { throw ValidationError("--first \(first) + --columns \(columns) exceeds the \(train.count) training images") }
-        let originals = train.subset(Array(first..<(first + columns)))
-        let loader = DataLoader(AugmentedDataset(originals, pipeline: spec.pipeline, seed: seed), batchSize: columns,
-                                seed: seed, batchTransform: spec.batchTransform)
-        let gridRows = [originals.samples] + (0..<rows).map { loader.batches(epoch: $0)[0].inputs }
-        let image = grid(gridRows, channels: originals.sampleShape[0], height: originals.sampleShape[1], width: originals.sampleShape[2])
+        let image = AugmentationPreview.grid(train, spec: spec, seed: seed, first: first, columns: columns, rows: rows, zoom: zoom)
         try image.write(to: out)
         print("wrote \(out): \(columns) originals and \(rows) augmented rows (\(spec))")
-    }
-
-    /// Tiles rows of [columns, C, H, W] images, values clamped from [0, 1] to bytes,
-    /// with grey gutters and a wider one under the originals.
-    private func grid(_ batches: [Tensor], channels: Int, height: Int, width: Int) -> PNGImage {
-        let gap = 2, separator = 6, cellW = width * zoom, cellH = height * zoom
-        let pixelChannels = channels == 3 ? 3 : 1
-        let totalW = columns * cellW + (columns + 1) * gap
-        let totalH = batches.count * cellH + (batches.count + 1) * gap + (separator - gap)
-        var pixels = [UInt8](repeating: 110, count: totalW * totalH * pixelChannels)
-        for (row, batch) in batches.enumerated() {
-            let values = batch.scalars
-            let top = gap + row * (cellH + gap) + (row > 0 ? separator - gap : 0)
-            for column in 0..<columns {
-                let left = gap + column * (cellW + gap)
-                for y in 0..<cellH {
-                    for x in 0..<cellW {
-                        for c in 0..<pixelChannels {
-                            let v = values[((column * channels + c) * height + y / zoom) * width + x / zoom]
-                            let byte = UInt8(max(0, min(255, (v * 255).rounded())))
-                            pixels[((top + y) * totalW + left + x) * pixelChannels + c] = byte
-                        }
-                    }
-                }
-            }
-        }
-        return PNGImage(width: totalW, height: totalH, channels: pixelChannels, pixels: pixels)
     }
 }

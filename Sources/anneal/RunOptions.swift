@@ -248,6 +248,9 @@ struct ControlOptions: ParsableArguments {
     @Option(help: "SWA: a constant learning rate from --swa-start on (default: the schedule goes on; cosine-restarts makes it cyclic).")
     var swaLr: Float?
     @Flag(help: "EMA: recompute batch norm's running statistics for the averaged weights at the end.") var emaBnUpdate = false
+    @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files (DIR/events.out.tfevents.*): scalars per step and epoch, histograms, images, the configuration (default: on).")
+    var tensorboard: Bool?
+    @Option(help: "TensorBoard: histograms of every weight and gradient every E epochs (default 1; 0 for none).") var histogramsEvery: Int?
 
     func apply(to c: inout RunConfig) {
         if let earlyStop { c.control.earlyStopPatience = earlyStop }
@@ -263,6 +266,8 @@ struct ControlOptions: ParsableArguments {
         if let swaStart { c.control.swaStartEpoch = swaStart }
         if let swaLr { c.control.swaLearningRate = swaLr }
         if emaBnUpdate { c.control.emaBatchNormUpdate = true }
+        if let tensorboard { c.control.tensorboard = tensorboard }
+        if let histogramsEvery { c.control.histogramsEvery = histogramsEvery == 0 ? nil : histogramsEvery }
     }
 }
 

@@ -97,6 +97,7 @@ struct SearchCommand: ParsableCommand {
               + "train it with: anneal train --config \(out)/trials/\(best.id)/run.json")
         try Self.scatter(all.filter { !$0.failed }, space: space, to: "\(out)/scatter.png")
         print("wrote \(out)/trials.jsonl and \(out)/scatter.png (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
+        print("wrote \(try HTMLReport.write(directory: out)) (the trials as a table and a scatter per hyperparameter)")
         if !noTest, let dir = best.directory {
             let (network, _, preprocessing) = try loadModel("\(dir)/model.safetensors", preset: nil)
             let test = try base.loadTestSet()

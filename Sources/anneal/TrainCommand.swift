@@ -83,5 +83,6 @@ func train(_ run: Run) throws {
     for line in try CurveDiagnosis.report(outcome.history, png: "\(run.directory)/curves.png", evaluationName: run.evaluationName) {
         print(line)
     }
+    print("wrote \(try HTMLReport.write(directory: run.directory)) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)")
     print(String(format: "%@ accuracy: %.4f", run.evaluationName, outcome.evaluation?.accuracy ?? .nan))
 }

@@ -139,6 +139,10 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     public var swaLearningRate: Float? = nil
     /// EMA: recompute batch norm's running statistics for the averaged weights at the end.
     public var emaBatchNormUpdate: Bool = false
+    /// Write TensorBoard event files into the run's directory.
+    public var tensorboard: Bool = true
+    /// TensorBoard: histograms of the weights and gradients every N epochs (nil: none).
+    public var histogramsEvery: Int? = 1
 
     public init() {}
 
@@ -159,6 +163,7 @@ public struct ControlConfig: Codable, Sendable, Equatable {
             guard swaStartEpoch != nil else { throw ConfigError(field: "control.swaLearningRate", "needs swaStartEpoch") }
             guard x > 0 && x.isFinite else { throw ConfigError(field: "control.swaLearningRate", "must be positive, got \(x)") }
         }
+        if let n = histogramsEvery, n < 1 { throw ConfigError(field: "control.histogramsEvery", "must be at least 1 epoch, got \(n)") }
         if emaBatchNormUpdate && ema == nil { throw ConfigError(field: "control.emaBatchNormUpdate", "needs ema") }
         if let e = swaStartEpoch {
             guard e >= 1 else { throw ConfigError(field: "control.swaStartEpoch", "must be at least epoch 1, got \(e)") }

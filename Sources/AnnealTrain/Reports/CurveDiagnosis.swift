@@ -164,9 +164,10 @@ public struct CurveDiagnosis: Sendable {
         return points
     }
 
-    /// Two stacked panels: loss (log y) and accuracy, train (blue) against the
-    /// evaluation set (orange, named `evaluationName` in the legend).
-    public static func plot(_ points: [CurvePoint], to path: String, evaluationName: String = "evaluation") throws {
+    /// The curve panels: loss (log y) and accuracy, train (blue) against the evaluation
+    /// set (orange, named `evaluationName` in the legend), and with `learningRate` the
+    /// rate per epoch. curves.png and the HTML report draw these same panels.
+    public static func panels(_ points: [CurvePoint], evaluationName: String = "evaluation", learningRate: Bool = false) -> [LinePlot] {
         let epochs = points.map { Double($0.epoch) }
         let train = LinePlot.Color.palette[0], eval = LinePlot.Color.palette[1]
         var lossSeries = [LinePlot.Series(x: epochs, y: points.map(\.trainLoss), color: train, label: "train")]
@@ -181,7 +182,21 @@ public struct CurveDiagnosis: Sendable {
         var accuracy = LinePlot(series: accSeries, width: 800, height: 360)
         accuracy.title = "accuracy"
         accuracy.xLabel = "epoch"
-        try PlotHelpers.stack([loss.render(), accuracy.render()]).write(to: path)
+        var result = [loss, accuracy]
+        if learningRate, points.allSatisfy({ $0.learningRate != nil }) {
+            var rate = LinePlot(series: [LinePlot.Series(x: epochs, y: points.map { $0.learningRate! }, color: LinePlot.Color.palette[2], label: "learning rate")],
+                                width: 800, height: 280)
+            rate.title = "learning rate (at each epoch's end)"
+            rate.yIncludesZero = true
+            rate.xLabel = "epoch"
+            result.append(rate)
+        }
+        return result
+    }
+
+    /// curves.png: the loss and accuracy panels stacked.
+    public static func plot(_ points: [CurvePoint], to path: String, evaluationName: String = "evaluation") throws {
+        try PlotHelpers.stack(panels(points, evaluationName: evaluationName).map { $0.render() }).write(to: path)
     }
 }
 

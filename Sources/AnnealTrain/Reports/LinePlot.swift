@@ -61,14 +61,23 @@ public struct LinePlot: Sendable {
 
     public func write(to path: String) throws { try render().write(to: path) }
 
-    public func render() -> PNGImage {
-        var canvas = Canvas(width: width, height: height)
-        let legend = series.compactMap { s in s.label.map { ($0.uppercased(), s.color) } }
-        let left = showsTickLabels ? 76 : 16, right = 16
-        let top = title != nil || !legend.isEmpty ? 34 : 16
-        let bottom = (showsTickLabels ? 36 : 16) + (xLabel != nil ? 20 : 0)
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+    /// Where the plot area lies and how data maps onto it: shared by the PNG and the SVG renderings.
+    struct Frame {
+        let left, top, plotWidth, plotHeight: Int
+        let xAxis, yAxis: Axis
+        let logY: Bool
+        func px(_ x: Double) -> Double { Double(left) + (x - xAxis.range.lowerBound) / xAxis.span * Double(plotWidth - 1) }
+        /// `y` in data units (log10 taken here for a log axis).
+        func py(_ y: Double) -> Double {
+            Double(top + plotHeight - 1) - ((logY ? log10(y) : y) - yAxis.range.lowerBound) / yAxis.span * Double(plotHeight - 1)
+        }
+    }
 
+    func frame() -> Frame {
+        let hasLegend = series.contains { $0.label != nil }
+        let left = showsTickLabels ? 76 : 16, right = 16
+        let top = title != nil || hasLegend ? 34 : 16
+        let bottom = (showsTickLabels ? 36 : 16) + (xLabel != nil ? 20 : 0)
         // Data ranges (in log10 units for a log axis), widened to tick marks.
         let ys = series.flatMap(\.y).filter { $0.isFinite && (!logY || $0 > 0) }.map { logY ? log10($0) : $0 }
         let xs = series.flatMap(\.x).filter(\.isFinite)
@@ -77,7 +86,15 @@ public struct LinePlot: Sendable {
                          ?? Axis.fit(ys, includingZero: yIncludesZero && !logY), log: logY)
         if xRange == nil { xAxis.roundOut() }
         if yRange == nil { yAxis.roundOut() }
-        func px(_ x: Double) -> Double { Double(left) + (x - xAxis.range.lowerBound) / xAxis.span * Double(plotWidth - 1) }
+        return Frame(left: left, top: top, plotWidth: width - left - right, plotHeight: height - top - bottom, xAxis: xAxis, yAxis: yAxis, logY: logY)
+    }
+
+    public func render() -> PNGImage {
+        var canvas = Canvas(width: width, height: height)
+        let legend = series.compactMap { s in s.label.map { ($0.uppercased(), s.color) } }
+        let frame = self.frame()
+        let (left, top, plotWidth, plotHeight, xAxis, yAxis) = (frame.left, frame.top, frame.plotWidth, frame.plotHeight, frame.xAxis, frame.yAxis)
+        func px(_ x: Double) -> Double { frame.px(x) }
         func py(_ y: Double) -> Double { Double(top + plotHeight - 1) - (y - yAxis.range.lowerBound) / yAxis.span * Double(plotHeight - 1) }
 
         // Grid, ticks and labels.
@@ -132,7 +149,7 @@ public struct LinePlot: Sendable {
 }
 
 /// One axis: its range and tick marks at 1-2-5 steps (decades on a log axis).
-private struct Axis {
+struct Axis {
     var range: ClosedRange<Double>
     let log: Bool
     var span: Double { range.upperBound - range.lowerBound }

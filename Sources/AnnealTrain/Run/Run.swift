@@ -73,6 +73,8 @@ public final class Run {
             throw ConfigError("\(directory) holds an unfinished run (\(done) of its epochs done): resume it, or start over in it with overwrite")
         }
         Checkpoint.removeFiles(in: directory)
+        // Event files of an earlier run in this directory would mix into this one's curves.
+        TensorBoardEventFile.removeFiles(in: directory)
         try AtomicFile.write(try resolved.jsonData(), to: "\(directory)/\(Run.configFileName)")
         try self.init(resolved: resolved, directory: directory, callbacks: callbacks)
     }
@@ -167,17 +169,35 @@ public final class Run {
         }
         callbacks += extra
         callbacks.append(MetricsCSVWriter(path: "\(directory)/metrics.csv"))
+        var evaluate: (() -> ConfusionMatrix?)?   // set once self is complete
+        if control.tensorboard {
+            let (trainingSet, augmentation, seed) = (trainingSet, augmentation, config.seed)
+            callbacks.append(try TensorBoardLogger(
+                directory: directory, config: config, evaluationName: config.data.usesValidation ? "validation" : "test",
+                histogramsEvery: control.histogramsEvery,
+                preview: { augmentation.pipeline.isEmpty && augmentation.batchTransform == nil || trainingSet.sampleShape.count != 3 ? nil
+                           : AugmentationPreview.grid(trainingSet, spec: augmentation, seed: seed) },
+                confusion: { evaluate?() }))
+        }
 
         trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model))
         trainer.preprocessing = preprocessing
         trainer.testTimeAugmentation = control.tta
         trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
+        evaluate = { [unowned self] in self.confusionMatrix() }
     }
 
     /// Writes the run's state now (the `CheckpointWriter` calls this).
     public func saveCheckpoint() throws {
         try Checkpoint.capture(trainer, config: config, threads: Threads.count, stopped: trainer.stopRequested)
             .write(toDirectory: directory)
+    }
+
+    /// The model's predictions on the evaluation set against its labels.
+    public func confusionMatrix() -> ConfusionMatrix {
+        let scores = trainer.evaluator.predict(model, on: evaluationLoader)
+        return ConfusionMatrix(predictions: scores.argmax(axis: 1), labels: (0..<evaluationSet.count).map(evaluationSet.label(at:)),
+                               classes: scores.shape[1])
     }
 
     /// Whether evaluation runs on held-out training images (else the test set).

@@ -1,0 +1,120 @@
+import AnnealIO
+import AnnealTensor
+@testable import AnnealTrain
+import AnnealTestSupport
+import Foundation
+import Testing
+
+/// What a run leaves to look at: TensorBoard event files (read back here and with
+/// TensorBoard's own reader) and the HTML report.
+@Suite struct ReportingTests {
+    let dir = TemporaryDirectory()
+
+    static var config: RunConfig {
+        var c = RunConfig(model: .mlp)
+        c.model.hidden = [16]
+        c.epochs = 2
+        c.data.trainSubset = 512
+        c.data.batchSize = 128
+        c.seed = 5
+        return c
+    }
+
+    /// Every summary value of every event file in `directory`, by tag: (step, value).
+    func scalars(in directory: String) throws -> [String: [(Int, Float)]] {
+        var result: [String: [(Int, Float)]] = [:]
+        for path in TensorBoardEventFile.files(in: directory) {
+            let decoded = RecordFile.decode(try FileBytes.read(path))
+            #expect(decoded.damagedAt == nil)
+            for record in decoded.records {
+                let event = try Tensorboard_Event(serializedBytes: record)
+                for value in event.summary.value where value.simpleValue != 0 || value.tag.hasPrefix("epoch/") || value.tag.hasPrefix("step/") {
+                    if case .simpleValue(let v)? = value.value { result[value.tag, default: []].append((Int(event.step), v)) }
+                }
+            }
+        }
+        return result
+    }
+
+    @Test func eventFilesHoldTheMetricsOfMetricsCSV() throws {
+        let run = try Run(Self.config, directory: dir.file("run"))
+        try run.fit()
+        let points = try CurveDiagnosis.readMetricsCSV(dir.file("run/metrics.csv"))
+        let values = try scalars(in: dir.file("run"))
+        #expect(values["epoch/test_accuracy"]?.map(\.0) == [1, 2])
+        for (tag, column) in [("epoch/train_loss", points.map(\.trainLoss)), ("epoch/test_accuracy", points.map { $0.evalAccuracy! }),
+                              ("epoch/learning_rate", points.map { $0.learningRate! })] {
+            expectClose(values[tag]!.map(\.1), column.map(Float.init), tolerance: 1e-5, "\(tag)")
+        }
+        #expect(values["step/train_loss"]?.map(\.0) == Array(1...8), "one per optimizer step")
+        #expect(values["step/gradient_norm"]!.allSatisfy { $0.1 > 0 })
+    }
+
+    @Test(.enabled(if: Python.run(["-c", "import tensorboard"]).status == 0, "set ANNEAL_PYTHON to a Python with the tensorboard package"))
+    func tensorBoardReadsTheEventFiles() throws {
+        let run = try Run(Self.config, directory: dir.file("run"))
+        try run.fit()
+        let result = Python.run([Python.script("tensorboard_interop.py"), dir.file("run")])
+        try #require(result.status == 0, "\(result.output)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.split(separator: "\n").last!.utf8)) as! [String: Any]
+        let scalars = json["scalars"] as! [String: [[Double]]]
+        let points = try CurveDiagnosis.readMetricsCSV(dir.file("run/metrics.csv"))
+        for tag in ["epoch/train_loss", "epoch/train_accuracy", "epoch/test_loss", "epoch/test_accuracy", "epoch/learning_rate"] {
+            #expect(scalars[tag]?.map { Int($0[0]) } == [1, 2], "\(tag)")
+        }
+        expectClose(scalars["epoch/test_accuracy"]!.map { Float($0[1]) }, points.map { Float($0.evalAccuracy!) }, tolerance: 1e-6)
+        expectClose(scalars["epoch/train_loss"]!.map { Float($0[1]) }, points.map { Float($0.trainLoss) }, tolerance: 1e-5)
+        for tag in ["step/train_loss", "step/learning_rate", "step/gradient_norm", "step/images_per_second"] {
+            #expect(scalars[tag]?.count == 8, "\(tag)")
+        }
+        let histograms = json["histograms"] as! [String: [[Double]]]
+        #expect(histograms["weights/1.weight"]?.map { Int($0[0]) } == [1, 2])
+        #expect(histograms["gradients/1.weight"]?.first?[1] == Double(784 * 16))
+        let images = json["images"] as! [String: [[Double]]]
+        #expect(images["confusion_matrix"]?.first?[0] == 2)
+        #expect(json["plugins"] as? [String: String] == ["config": "text", "_hparams_/experiment": "hparams",
+                                                          "_hparams_/session_start_info": "hparams", "_hparams_/session_end_info": "hparams"])
+    }
+
+    @Test func aDamagedEventFileDoesNotStopAResumedRun() throws {
+        var config = Self.config
+        config.control.checkpointEvery = 2
+        final class Crash: TrainingCallback {
+            struct Crashed: Error {}
+            func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+                if case .batchEnd = event, trainer.optimizer.stepCount == 6 { throw Crashed() }
+            }
+        }
+        let first = try Run(config, directory: dir.file("run"), callbacks: [Crash()])
+        #expect(throws: Crash.Crashed.self) { try first.fit() }
+        let files = TensorBoardEventFile.files(in: dir.file("run"))
+        try #require(files.count == 1)
+        var bytes = try FileBytes.read(files[0])
+        bytes[bytes.count / 2] ^= 0xFF
+        try AtomicFile.write(bytes, to: files[0])
+        let resumed = try Run.resume(directory: dir.file("run"))
+        try resumed.fit()
+        #expect(TensorBoardEventFile.files(in: dir.file("run")).count == 2, "the resumed run writes a new file")
+        // A fresh run in the directory starts over without the old files.
+        _ = try Run(config, directory: dir.file("run"), overwrite: true)
+        #expect(TensorBoardEventFile.files(in: dir.file("run")).count == 1)
+    }
+
+    @Test func reportShowsTheCurvesAndEveryClass() throws {
+        let run = try Run(Self.config, directory: dir.file("run"))
+        try run.fit()
+        let html = String(decoding: try FileBytes.read(try HTMLReport.write(directory: dir.file("run"), mistakes: 5)), as: UTF8.self)
+        #expect(!html.contains("<script"), "no scripts, no network")
+        // Loss and accuracy, train and test, 2 epochs each; the learning rate too.
+        let trainLines = html.components(separatedBy: "<polyline data-series=\"train\"").dropFirst()
+        #expect(trainLines.count == 2)
+        for line in trainLines {
+            let points = line.components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }
+            #expect(points.split(separator: " ").count == 2, "one point per epoch: \(points)")
+        }
+        #expect(html.contains("data-series=\"learning rate\""))
+        #expect(html.components(separatedBy: "<tr><td>").count - 1 == 10, "a row per class")
+        #expect(html.components(separatedBy: "<figure><img src=\"data:image/png;base64,").count - 1 == 5)
+        #expect(throws: CurveFileError.self) { try HTMLReport.write(directory: dir.path) }
+    }
+}
