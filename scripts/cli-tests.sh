@@ -113,6 +113,15 @@ grep -q '"learningRate"' "$work/search/trials/coarse-0/run.json" || fail "trials
 "$anneal" search --model mlp --hidden 32 --train-subset 1000 --epochs 1 --space 'lr=log(0.01,0.3),batch-size=choice(64,128)' \
     --trials 3 --workers 1 --out "$work/search" --resume > "$work/search2.log"
 grep -q "2 trials already logged" "$work/search2.log" && [[ $(wc -l < "$work/search/trials.jsonl") -eq 3 ]] || fail "search --resume"
+
+echo "cli-tests: TensorBoard event files and HTML reports"
+ls "$work"/search/trials/coarse-0/events.out.tfevents.* > /dev/null || fail "a search trial wrote no TensorBoard events"
+grep -q "<th>validation accuracy</th>" "$work/search/report.html" && grep -q "<svg" "$work/search/report.html" || fail "search report"
+ls "$work"/run/events.out.tfevents.* > /dev/null && grep -q "Per-class test accuracy" "$work/run/report.html" || fail "train writes events and report.html"
+"$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 500 --no-tensorboard --out "$work/quiet" --no-progress > /dev/null
+! ls "$work"/quiet/events.out.tfevents.* > /dev/null 2>&1 || fail "--no-tensorboard still wrote events"
+rm "$work/quiet/report.html"
+"$anneal" report "$work/quiet" | grep -qx "wrote $work/quiet/report.html" || fail "anneal report"
 "$anneal" diagnose "$work/run" > "$work/diagnose.log"
 grep -q "orange test" "$work/diagnose.log" || fail "diagnose did not read run.json"
 "$anneal" ablate --model mlp --hidden 32 --train-subset 500 --epochs 1 --techniques none,l2 --out "$work/ablate" > /dev/null
@@ -190,4 +199,5 @@ printf 'garbage' > "$work/bad.idx"
 expect_error "bad.idx" "$anneal" predict --weights "$work/run/model.safetensors" --input "$work/bad.idx" --out "$work/never.npy"
 [[ ! -e "$work/never.npy" ]] || fail "predict left output behind after an error"
 [[ ! -e "$work/bad/model.safetensors" ]] || fail "a failed train wrote weights"
+expect_error "^Error: $work/bad: no metrics.csv (a run) or trials.jsonl (a search) to report on" "$anneal" report "$work/bad"
 echo "cli-tests: all passed"

@@ -14,13 +14,14 @@ if ((${#missing[@]})); then
     apt-get install -y "${missing[@]}"
 fi
 
-# Python with safetensors, numpy and scikit-learn, outside the repo, for the interop
-# tests (safetensors files, liblinear against scikit-learn's copy of it).
+# Python with safetensors, numpy, scikit-learn and tensorboard, outside the repo, for the
+# interop tests (safetensors files, liblinear against scikit-learn's copy of it, event
+# files read by TensorBoard's own reader).
 # Best effort: without network access the interop tests report themselves skipped.
 venv="${ANNEAL_VENV:-$HOME/.cache/anneal/venv}"
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn' 2>/dev/null; then
-    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn) \
-        || echo "setup: could not install safetensors/numpy/scikit-learn; Python interop tests will be skipped" >&2
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn, tensorboard' 2>/dev/null; then
+    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn tensorboard) \
+        || echo "setup: could not install safetensors/numpy/scikit-learn/tensorboard; Python interop tests will be skipped" >&2
 fi
 
 swift build -c release --product anneal

@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# Test-only: headless Chromium opens the HTML report (the browser test is skipped without it).
+if ! command -v chromium > /dev/null && [[ $(id -u) -eq 0 ]]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium > /dev/null || echo "test: could not install chromium; the browser test will be skipped" >&2
+fi
 
 venv="${ANNEAL_VENV:-$HOME/.cache/anneal/venv}"
 if [[ -x "$venv/bin/python" ]]; then export ANNEAL_PYTHON="$venv/bin/python"; fi

@@ -118,3 +118,54 @@ import Testing
         #expect(throws: CurveFileError.self) { try HTMLReport.write(directory: dir.path) }
     }
 }
+
+/// The report in a real browser: headless Chromium opens it without console errors,
+/// and its screenshot shows the curves.
+@Suite struct ReportInBrowserTests {
+    let dir = TemporaryDirectory()
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    func browser(_ arguments: [String]) throws -> (stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.chromium!)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: chromium != nil, "install Debian's chromium for the browser test"))
+    func chromiumRendersTheCurves() throws {
+        var config = ReportingTests.config
+        config.epochs = 3
+        let run = try Run(config, directory: dir.file("run"))
+        try run.fit()
+        let url = "file://" + (try HTMLReport.write(directory: dir.file("run")))
+        let dom = try browser(["--dump-dom", url])
+        #expect(!dom.stderr.contains("CONSOLE"), "console messages: \(dom.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") })")
+        // The loss and accuracy panels each hold a train and a test line of 3 points.
+        let lines = dom.stdout.components(separatedBy: "<polyline data-series=\"").dropFirst()
+        let series = lines.map { line -> (String, Int) in
+            (String(line.prefix { $0 != "\"" }), line.components(separatedBy: "points=\"")[1].prefix { $0 != "\"" }.split(separator: " ").count)
+        }
+        #expect(series.filter { $0.0 == "train" || $0.0 == "test" }.map(\.1) == [3, 3, 3, 3])
+        let shot = dir.file("shot.png")
+        _ = try browser(["--screenshot=\(shot)", "--window-size=1000,1400", url])
+        let image = try PNGImage.read(shot)
+        // The curves' blue and orange, in the part of the page that holds the panels.
+        var blue = 0, orange = 0
+        for y in 0..<min(image.height, 1400) {
+            for x in 0..<image.width {
+                let i = (y * image.width + x) * image.channels
+                let (r, g, b) = (Int(image.pixels[i]), Int(image.pixels[i + 1]), Int(image.pixels[i + 2]))
+                if abs(r - 31) < 30 && abs(g - 119) < 30 && abs(b - 180) < 30 { blue += 1 }
+                if abs(r - 255) < 30 && abs(g - 127) < 30 && abs(b - 14) < 40 { orange += 1 }
+            }
+        }
+        #expect(blue > 500 && orange > 500, "curve pixels: \(blue) blue, \(orange) orange")
+    }
+}
