@@ -8,9 +8,7 @@ extension LinePlot {
         let f = frame()
         let clipID = "clip\(UInt32.random(in: 0...UInt32.max))"
         func n(_ v: Double) -> String { String(format: "%.1f", v) }
-        func esc(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        }
+        let esc = xmlEscaped
         func rgb(_ c: Color) -> String { "rgb(\(c.red),\(c.green),\(c.blue))" }
         let (left, top, right, bottom) = (Double(f.left), Double(f.top), Double(f.left + f.plotWidth - 1), Double(f.top + f.plotHeight - 1))
         var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" font-family=\"sans-serif\" font-size=\"12\">",
@@ -46,4 +44,10 @@ extension LinePlot {
         out.append("</svg>")
         return out.joined(separator: "\n")
     }
+}
+
+/// Text made safe inside XML/HTML elements and attribute values.
+func xmlEscaped(_ text: String) -> String {
+    text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
 }
