@@ -45,7 +45,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
     /// A table-like SVG: rows are true classes, columns predictions, each cell its count.
     public func svg(names: [String]? = nil, cell: Int = 44) -> String {
         let margin = 110, size = classes * cell
-        func name(_ c: Int) -> String { names.map { $0[c] } ?? String(c) }
+        func name(_ c: Int) -> String { xmlEscaped(names.map { $0[c] } ?? String(c)) }
         var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"confusion\" width=\"\(margin + size + 70)\" height=\"\(margin + size + 10)\" font-family=\"sans-serif\" font-size=\"11\">",
                    "<text x=\"\(margin + size / 2)\" y=\"14\" text-anchor=\"middle\" font-weight=\"bold\">predicted</text>",
                    "<text x=\"12\" y=\"\(margin + size / 2)\" text-anchor=\"middle\" font-weight=\"bold\" transform=\"rotate(-90 12 \(margin + size / 2))\">true</text>"]
