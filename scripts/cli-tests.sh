@@ -160,6 +160,9 @@ expect_error "short.npy" "$anneal" fit-head --features "$work/f.npy" --labels "$
 printf 'not weights' > "$work/text.safetensors"
 expect_error "text.safetensors" "$anneal" train --model cnn --init-from "$work/text.safetensors" --out "$work/bad"
 expect_error "has 5 classes, the test images 10" "$anneal" evaluate --weights "$work/source/model.safetensors" --head "$work/svm.safetensors"
+"$anneal" fit-head --features "$work/f.npy" --labels "$work/y.npy" --layer 4 --out "$work/wrong-layer.safetensors" > /dev/null
+expect_error "^Error: --head: .*the head takes 128 features but layer 4 gives 12544" \
+    "$anneal" evaluate --weights "$work/source/model.safetensors" --head "$work/wrong-layer.safetensors" --classes 5-9
 "$anneal" fit-head --features "$work/f.npy" --labels "$work/y.npy" --out "$work/never.safetensors" -C 0 2>/dev/null && fail "-C 0 accepted"
 [[ ! -e "$work/never.npy" && ! -e "$work/never.safetensors" ]] || fail "a failed transfer command left output behind"
 if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c "import safetensors, numpy" 2>/dev/null; then

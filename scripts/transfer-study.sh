@@ -49,7 +49,7 @@ for n in "${sizes[@]}"; do
     features=$(( ($(date +%s%N) - start) / 1000000000 ))
     heads=()
     for head in logistic svm; do
-        t=$(timed "$d/$head.log" bash -c "'$anneal' fit-head --features '$d/train-features.npy' --labels '$d/train-labels.npy' --head $head --out '$d/$head.safetensors' \
+        t=$(timed "$d/$head.log" bash -c "'$anneal' fit-head --features '$d/train-features.npy' --labels '$d/train-labels.npy' --head $head --layer 7 --out '$d/$head.safetensors' \
             && '$anneal' evaluate --weights '$source/model.safetensors' --head '$d/$head.safetensors' --classes 5-9 --threads $threads")
         heads+=("$(accuracy "$d/$head.log") % ($((t + features))s)")
     done

@@ -19,7 +19,9 @@ public enum RecordFile {
             guard bytes.count - offset >= 12 else { return (records, offset) }
             let header = Array(bytes[offset..<offset + 8])
             let length = header.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            guard uint32(offset + 8) == CRC32C.masked(header), length <= UInt64(bytes.count - offset - 16) else { return (records, offset) }
+            guard uint32(offset + 8) == CRC32C.masked(header), bytes.count - offset >= 16, length <= UInt64(bytes.count - offset - 16) else {
+                return (records, offset)
+            }
             let start = offset + 12, end = start + Int(length)
             let data = Array(bytes[start..<end])
             guard uint32(end) == CRC32C.masked(data) else { return (records, offset) }

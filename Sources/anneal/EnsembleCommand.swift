@@ -87,7 +87,11 @@ struct EnsembleTrainCommand: ParsableCommand {
                 defer { slots.signal(); group.leave() }
                 print("\(description): training, log in \(log)")
                 fflush(nil)
-                let status = (try? runChild(["resume", dir, "--no-progress"], threads: threads, log: log)) ?? -1
+                let status: Int32
+                do { status = try runChild(["resume", dir, "--no-progress"], threads: threads, log: log) } catch {
+                    failures.add("member \(i + 1) could not start: \(error)")
+                    return
+                }
                 let result = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").last { $0.hasPrefix("test accuracy") || $0.hasPrefix("validation accuracy") }
                 if status == 0 { print("member \(i + 1)/\(members): \(result ?? "finished")") } else { failures.add("member \(i + 1) failed (see \(log))") }
                 fflush(nil)

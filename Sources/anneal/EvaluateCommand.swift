@@ -63,8 +63,13 @@ struct EvaluateCommand: ParsableCommand {
         var config = RunConfig()
         try data.apply(to: &config)
         let testSet = try reportingConfigErrors { try config.loadTestSet() }
-        if let head = network as? HeadOnFeatures, head.head.weight.shape[0] < testSet.classCount {
-            throw CommandError("--head: \(self.head!) has \(head.head.weight.shape[0]) classes, the test images \(testSet.classCount) (select the head's classes with --classes)")
+        if let head = network as? HeadOnFeatures {
+            guard head.head.weight.shape[0] >= testSet.classCount else {
+                throw CommandError("--head: \(self.head!) has \(head.head.weight.shape[0]) classes, the test images \(testSet.classCount) (select the head's classes with --classes)")
+            }
+            do { try head.checkFeatureSize(sampleShape: preprocessing.outputShape(for: testSet.sampleShape)) } catch {
+                throw CommandError("--head: \(self.head!): \(error)")
+            }
         }
         let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta,
                                   monteCarlo: mcSamples.map { .init(passes: $0, including: { $0 is DropoutLayer }) })

@@ -28,6 +28,7 @@ struct FeaturesCommand: ParsableCommand {
             throw ValidationError("--labels-out, --per-class and --classes select data-set images; they do not apply to --input")
         }
         if let perClass, perClass < 1 { throw ValidationError("--per-class must be at least 1, got \(perClass)") }
+        if perClass != nil && split == .test { throw ValidationError("--per-class draws training images; the test split is always whole") }
     }
 
     func run() throws {

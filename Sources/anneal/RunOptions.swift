@@ -279,7 +279,7 @@ struct TransferOptions: ParsableArguments {
     var allowPartial = false
     @Flag(help: "--init-from: leave the file's head out even when it fits (a new task with as many classes); the head starts fresh.")
     var resetHead = false
-    @Option(help: "Freeze the parameters whose names start with these prefixes, comma-separated (e.g. conv1,layer1).") var freeze: String?
+    @Option(help: "Freeze these modules, comma-separated (e.g. conv1,bn1,layer1 for a resnet; 0,1 for cnn's first stage).") var freeze: String?
     @Option(help: "Freeze every layer before this top-level layer (e.g. layer3 for a resnet, 9 for cnn's hidden layer).") var freezeUntil: String?
     @Option(help: "The backbone's learning rate as a fraction of the head's (discriminative learning rates, e.g. 0.1).") var backboneLrScale: Float?
     @Option(help: "Gradual unfreezing: train the head alone, then every E epochs one more layer down the network.") var unfreezeEvery: Int?

@@ -83,6 +83,11 @@ func train(_ run: Run) throws {
     for line in try CurveDiagnosis.report(outcome.history, png: "\(run.directory)/curves.png", evaluationName: run.evaluationName) {
         print(line)
     }
-    print("wrote \(try HTMLReport.write(directory: run.directory)) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)")
+    // The weights are written: a report that fails is a warning, not a failed run.
+    do {
+        print("wrote \(try HTMLReport.write(directory: run.directory)) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)")
+    } catch {
+        FileHandle.standardError.write(Data("warning: no report.html: \(error)\n".utf8))
+    }
     print(String(format: "%@ accuracy: %.4f", run.evaluationName, outcome.evaluation?.accuracy ?? .nan))
 }

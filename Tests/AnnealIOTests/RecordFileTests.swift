@@ -26,6 +26,8 @@ import Testing
         #expect(RecordFile.decode(damaged).records == [records[0]])
         #expect(RecordFile.decode(damaged).damagedAt == 21)
         #expect(RecordFile.decode(Array(bytes.dropLast(3))).records.count == 2, "a cut record is not returned")
+        // A valid header followed by less than its CRC and the data's: cut, not a trap.
+        for extra in 12...15 { #expect(RecordFile.decode(Array(bytes.prefix(21 + extra))).damagedAt == 21) }
     }
 
     @Test func writerCreatesNewFilesOnly() throws {

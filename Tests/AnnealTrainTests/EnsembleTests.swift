@@ -87,6 +87,9 @@ import Testing
         #expect(try training.prepareMember(0) && Directory.fileExists(dir.file("e/member-1/run.json")))
         #expect(throws: ConfigError.self) { try EnsembleTraining(base: base, members: 2, directory: dir.file("x"), variations: [.init(field: "speed", values: ["1"])]) }
         #expect(throws: ConfigError.self) { try EnsembleTraining(base: base, members: 2, directory: dir.file("x"), variations: [.init(field: "lr", values: ["-1"])]) }
+        #expect(throws: ConfigError.self) {
+            try EnsembleTraining(base: base, members: 2, directory: dir.file("x"), variations: [.init(field: "lr", values: ["0.1"]), .init(field: "optimizer.learningRate", values: ["0.2"])])
+        }
     }
 
     func readBytesForTest(_ path: String) -> [UInt8] { [UInt8](FileManager.default.contents(atPath: path)!) }

@@ -43,6 +43,23 @@ import Testing
         }
     }
 
+    /// A class without training samples gets no decision function and never wins.
+    @Test func absentClassesNeverScoreHighest() throws {
+        let x = Tensor([-2, -1, 1, 2], shape: [4, 1])
+        let head = try LinearHead.fit(features: x, labels: [0, 0, 2, 2], classes: 4, loss: .logistic)
+        #expect(head.makeLayer()(x).argmax(axis: 1) == [0, 0, 2, 2])
+        #expect(head.bias.scalars[1] < -1e8 && head.bias.scalars[3] < -1e8)
+    }
+
+    @Test func freezingNamesModulesNotTextPrefixes() throws {
+        var c = Self.smallRun()
+        c.model = ModelConfig(name: .cnn)
+        c.transfer.freeze = ["1"]
+        let model = try ModelConfig(name: .cnn).makeModel()
+        try c.transfer.applyFreezing(to: model)
+        #expect(model.namedParameters().filter(\.parameter.isFrozen).map(\.name) == ["1.weight", "1.bias"])
+    }
+
     @Test func badFeaturesAreRefusedWithOneMessage() {
         let x = Tensor([1, 2, 3, 4], shape: [2, 2])
         for (labels, fragment) in [([0], "2 feature rows but 1 labels"), ([1, 1], "single class"), ([0, -1], "outside")] {

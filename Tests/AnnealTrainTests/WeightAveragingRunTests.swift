@@ -52,6 +52,11 @@ import Testing
             #expect(abs(Double(norm.runningVar.value.scalars[channel]) - variances.reduce(0, +) / 3) < 1e-4)
         }
         #expect(norm.momentum == 0.1 && model.isTraining)
+        // A frozen batch norm (a transferred backbone's) keeps its statistics.
+        norm.runningMean.value = Tensor([1, 2, 3], shape: [3])
+        model.freeze(prefix: "1.")
+        StochasticWeightAveraging.updateBatchNorm(model, loader: loader)
+        #expect(norm.runningMean.value.scalars == [1, 2, 3])
     }
 
     @Test func snapshotsAreWrittenAtTheEndOfEachCosineCycle() throws {

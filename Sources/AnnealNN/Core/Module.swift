@@ -83,7 +83,8 @@ open class Module {
         return switched
     }
 
-    /// Freezes (or unfreezes) every parameter whose name starts with `prefix`;
+    /// Freezes (or unfreezes) every parameter whose name starts with `prefix`
+    /// (a raw text prefix: "1" also matches "12.weight"; end it with "." for a module);
     /// returns how many matched.
     @discardableResult
     public func freeze(prefix: String = "", _ frozen: Bool = true) -> Int {

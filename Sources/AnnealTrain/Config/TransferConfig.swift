@@ -14,7 +14,7 @@ public struct TransferConfig: Codable, Sendable, Equatable {
     /// With `initFrom`: do not take the file's head even when it fits (a new task
     /// with as many classes as the old one); the head starts fresh.
     public var resetHead = false
-    /// Freeze the parameters whose names start with any of these prefixes.
+    /// Freeze these modules (dotted module paths such as "conv1", "layer2.0" or "4").
     public var freeze: [String] = []
     /// Freeze every layer group before this one (a top-level layer name, e.g. "layer3" or "9").
     public var freezeUntil: String? = nil
@@ -61,7 +61,8 @@ public struct TransferConfig: Codable, Sendable, Equatable {
     /// Freezes what `freeze` and `freezeUntil` name (checked against `model`'s
     /// names), or for gradual unfreezing everything but the head.
     public func applyFreezing(to model: Module) throws {
-        for prefix in freeze where model.freeze(prefix: prefix) == 0 {
+        // Names as module paths: "1" is module 1 (its "1." parameters), not also module 12.
+        for prefix in freeze where model.freeze(prefix: prefix.hasSuffix(".") ? prefix : prefix + ".") == 0 {
             throw ConfigError(field: "transfer.freeze", "no parameter of the model starts with '\(prefix)'; its layers: \(model.layerGroups.joined(separator: ", "))")
         }
         if let layer = freezeUntil {

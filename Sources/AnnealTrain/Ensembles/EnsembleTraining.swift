@@ -47,6 +47,9 @@ public struct EnsembleTraining {
             guard !v.values.isEmpty else { throw ConfigError("\(v.field): no values to vary over") }
             return Variation(field: try RunConfig.field(named: v.field), values: v.values)
         }
+        if let repeated = Dictionary(grouping: self.variations, by: \.field).first(where: { $0.value.count > 1 })?.key {
+            throw ConfigError("\(repeated) is varied twice; list its values once")
+        }
         for i in 0..<members { _ = try memberConfig(i).resolved() }
     }
 

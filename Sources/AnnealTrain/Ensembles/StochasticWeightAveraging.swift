@@ -48,7 +48,8 @@ public final class StochasticWeightAveraging: StatefulCallback {
     /// one pass of `loader` (PyTorch's `update_bn`), with the rest of the model in
     /// evaluation mode so dropout does not disturb them. Nothing else changes.
     public static func updateBatchNorm(_ model: Module, loader: DataLoader, preprocessing: Preprocessing = .none) {
-        let norms = model.namedModules().compactMap { $0.module as? BatchNorm }
+        // A frozen batch norm (a transferred backbone's) keeps its statistics: it never updates them.
+        let norms = model.namedModules().compactMap { $0.module as? BatchNorm }.filter { !($0.weight.isFrozen && $0.bias.isFrozen) }
         guard !norms.isEmpty else { return }
         let wasTraining = model.isTraining, momenta = norms.map(\.momentum)
         model.eval()

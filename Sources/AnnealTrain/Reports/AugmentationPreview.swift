@@ -8,7 +8,8 @@ import AnnealTensor
 public enum AugmentationPreview {
     public static func grid(_ train: TensorDataset, spec: AugmentationSpec, seed: UInt64, first: Int = 0, columns: Int = 8,
                             rows: Int = 5, zoom: Int = 3) -> PNGImage {
-        precondition(first >= 0 && first + columns <= train.count, "AugmentationPreview: images \(first)..<\(first + columns) of \(train.count)")
+        let columns = min(columns, train.count - first)
+        precondition(first >= 0 && columns >= 1, "AugmentationPreview: no images from \(first) of \(train.count)")
         let originals = train.subset(Array(first..<(first + columns)))
         let loader = DataLoader(AugmentedDataset(originals, pipeline: spec.pipeline, seed: seed), batchSize: columns,
                                 seed: seed, batchTransform: spec.batchTransform)

@@ -186,7 +186,7 @@ public struct CurveDiagnosis: Sendable {
         if learningRate, points.allSatisfy({ $0.learningRate != nil }) {
             var rate = LinePlot(series: [LinePlot.Series(x: epochs, y: points.map { $0.learningRate! }, color: LinePlot.Color.palette[2], label: "learning rate")],
                                 width: 800, height: 280)
-            rate.title = "learning rate (at each epoch's end)"
+            rate.title = "learning rate (per epoch, as in metrics.csv)"
             rate.yIncludesZero = true
             rate.xLabel = "epoch"
             result.append(rate)

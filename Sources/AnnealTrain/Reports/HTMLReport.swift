@@ -66,7 +66,11 @@ public enum HTMLReport {
         let probabilities = evaluator.predict(model, on: DataLoader(dataset, batchSize: 1000)).softmax(axis: 1)
         let k = probabilities.shape[1], scores = probabilities.scalars
         let predictions = probabilities.argmax(axis: 1), labels = (0..<dataset.count).map(dataset.label(at:))
-        let names = (config.data.classes ?? Array(0..<k)).map { $0 < FashionMNIST.classNames.count ? FashionMNIST.classNames[$0] : "class \($0)" }
+        // Class names of the data's classes; outputs beyond them (a wider head) by number.
+        let classes = config.data.classes ?? Array(0..<k)
+        let names = (0..<k).map { i in
+            i < classes.count && classes[i] < FashionMNIST.classNames.count ? FashionMNIST.classNames[classes[i]] : "output \(i)"
+        }
         let matrix = ConfusionMatrix(predictions: predictions, labels: labels, classes: k)
         var out = ["<h2>Per-class \(evaluationName) accuracy</h2><table><tr><th>class</th><th>images</th><th>accuracy</th><th></th></tr>"]
         for (c, accuracy) in matrix.perClassAccuracy.enumerated() {

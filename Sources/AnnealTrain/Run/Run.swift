@@ -89,7 +89,8 @@ public final class Run {
         if newest == nil && isComplete(directory: directory) {
             throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
         }
-        let run = try Run(resolved: config, directory: directory, callbacks: callbacks)
+        // A checkpoint holds every weight: the run does not need its --init-from file again.
+        let run = try Run(resolved: config, directory: directory, callbacks: callbacks, loadsInitialWeights: newest == nil)
         if let (checkpoint, warnings) = newest {
             run.warnings = warnings
             guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
@@ -117,7 +118,7 @@ public final class Run {
             && !Directory.fileExists("\(directory)/\(Checkpoint.previousFileName)")
     }
 
-    private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback]) throws {
+    private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback], loadsInitialWeights: Bool = true) throws {
         self.config = config
         self.directory = directory
 
@@ -131,7 +132,7 @@ public final class Run {
         self.modelConfig = modelConfig
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
         model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
-        transferReport = try config.transfer.loadInitialWeights(into: model)
+        transferReport = loadsInitialWeights ? try config.transfer.loadInitialWeights(into: model) : StateDictMismatch()
         // The optimizer holds every parameter; it skips frozen ones, so unfreezing needs no new optimizer.
         optimizer = try config.optimizer.makeOptimizer(for: model, backboneLearningRateScale: config.transfer.backboneLearningRateScale)
         try config.transfer.applyFreezing(to: model)
@@ -175,7 +176,7 @@ public final class Run {
             callbacks.append(try TensorBoardLogger(
                 directory: directory, config: config, evaluationName: config.data.usesValidation ? "validation" : "test",
                 histogramsEvery: control.histogramsEvery,
-                preview: { augmentation.pipeline.isEmpty && augmentation.batchTransform == nil || trainingSet.sampleShape.count != 3 ? nil
+                preview: { augmentation.pipeline.isEmpty && augmentation.batchTransform == nil || trainingSet.sampleShape.count != 3 || trainingSet.count == 0 ? nil
                            : AugmentationPreview.grid(trainingSet, spec: augmentation, seed: seed) },
                 confusion: { evaluate?() }))
         }

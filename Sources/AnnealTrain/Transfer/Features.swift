@@ -41,6 +41,18 @@ public final class HeadOnFeatures: Module {
         }
     }
 
+    /// Checks that the head takes as many features as the layer gives for inputs of `sampleShape`.
+    public func checkFeatureSize(sampleShape: [Int]) throws {
+        let width = try withoutGrad {
+            backbone.eval()
+            return try backbone.features(Tensor.zeros([1] + sampleShape), at: layer).count
+        }
+        guard width == head.weight.shape[1] else {
+            throw LinearHeadError("the head takes \(head.weight.shape[1]) features but layer \(layer ?? "(the head's input)") gives \(width); "
+                                  + "fit it on features of the same layer (anneal features --layer, fit-head --layer)")
+        }
+    }
+
     public override func forward(_ input: Tensor) -> Tensor {
         let features = try! backbone.features(input, at: layer)
         return head(features.reshape([input.shape[0], -1]))

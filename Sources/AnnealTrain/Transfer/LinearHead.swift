@@ -84,9 +84,11 @@ public struct LinearHead {
                 }
             }
         }
-        // Fold the standardization back in.
-        var weight = [Float](repeating: 0, count: k * d), bias = [Float](repeating: 0, count: k)
-        for c in 0..<k {
+        // Fold the standardization back in. A class without training samples has no
+        // decision function: its bias keeps it from ever scoring highest.
+        let present = Set(labels)
+        var weight = [Float](repeating: 0, count: k * d), bias = (0..<k).map { present.contains($0) ? Float(0) : -1e9 }
+        for c in present {
             var shift = b[c]
             for j in 0..<d {
                 weight[c * d + j] = Float(w[c * d + j] / scale[j])
@@ -98,7 +100,7 @@ public struct LinearHead {
     }
 
     /// liblinear's decision functions as rows by class label. With two classes it
-    /// keeps one vector w (label 0 against label 1): row 0 gets w and row 1 zeros, so
+    /// keeps one vector w (its first label against its second): the first label's row gets w and the other's zeros, so
     /// softmax gives logistic regression's probabilities and argmax its decision.
     private static func weights(of model: UnsafeMutablePointer<CLinear.model>, features d: Int, classes k: Int) -> (w: [Double], b: [Double]) {
         var w = [Double](repeating: 0, count: k * d), b = [Double](repeating: 0, count: k)
