@@ -89,12 +89,21 @@ import Testing
         #expect(throws: Crash.Crashed.self) { try first.fit() }
         let files = TensorBoardEventFile.files(in: dir.file("run"))
         try #require(files.count == 1)
-        var bytes = try FileBytes.read(files[0])
-        bytes[bytes.count / 2] ^= 0xFF
-        try AtomicFile.write(bytes, to: files[0])
+        // A corrupt record after the intact ones (the killed run's step 5 among them,
+        // logged after the checkpoint at step 4 and logged again by the resumed run).
+        try AtomicFile.write(try FileBytes.read(files[0]) + [16, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6], to: files[0])
         let resumed = try Run.resume(directory: dir.file("run"))
         try resumed.fit()
         #expect(TensorBoardEventFile.files(in: dir.file("run")).count == 2, "the resumed run writes a new file")
+        if Python.run(["-c", "import tensorboard"]).status == 0 {
+            // TensorBoard reads the damaged file up to the damage and drops the steps the resumed run logged again.
+            let result = Python.run([Python.script("tensorboard_interop.py"), dir.file("run")])
+            try #require(result.status == 0, "\(result.output)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.output.split(separator: "\n").last!.utf8)) as! [String: Any]
+            let steps = (json["scalars"] as! [String: [[Double]]])["step/train_loss"]!.map { Int($0[0]) }
+            #expect(steps == Array(1...8), "each step once: \(steps)")
+            #expect((json["scalars"] as! [String: [[Double]]])["epoch/test_accuracy"]?.map { Int($0[0]) } == [1, 2])
+        }
         // A fresh run in the directory starts over without the old files.
         _ = try Run(config, directory: dir.file("run"), overwrite: true)
         #expect(TensorBoardEventFile.files(in: dir.file("run")).count == 1)

@@ -46,6 +46,18 @@ public final class TensorBoardEventFile {
         try writer.write(Array(try event.serializedData()))
     }
 
+    /// Marks a restart from a checkpoint: TensorBoard drops what earlier files logged at
+    /// steps ≥ `step`, which the restarted run logs again.
+    public func restart(at step: Int) throws {
+        var event = Tensorboard_Event()
+        event.wallTime = Date().timeIntervalSince1970
+        event.step = Int64(step)
+        var log = Tensorboard_SessionLog()
+        log.status = .start
+        event.sessionLog = log
+        try writer.write(Array(try event.serializedData()))
+    }
+
     public func scalar(_ tag: String, _ value: Double, step: Int) throws {
         try write([Self.value(tag) { $0.simpleValue = Float(value) }], step: step)
     }

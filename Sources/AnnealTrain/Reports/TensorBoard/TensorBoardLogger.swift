@@ -12,7 +12,8 @@ import Foundation
 ///   of its gradient in the epoch's last step (`gradients/NAME`);
 /// - at the start: the configuration as text and hparams, the augmentation preview;
 ///   at the end: the confusion matrix of the evaluation set.
-/// A resumed run writes a new file beside the old ones (TensorBoard reads them all).
+/// A resumed run writes a new file beside the old ones (TensorBoard reads them all),
+/// starting with a restart mark so the steps it repeats replace the earlier ones.
 public final class TensorBoardLogger: TrainingCallback {
     public let events: TensorBoardEventFile
     let config: RunConfig
@@ -37,7 +38,17 @@ public final class TensorBoardLogger: TrainingCallback {
         switch event {
         case .fitBegin(let plan):
             stepsPerEpoch = plan.stepsPerEpoch
-            guard plan.startEpoch == 0 && plan.startStep == 0 else { return }
+            // Resumed (or restarted after a kill before any checkpoint): the steps after the
+            // checkpoint are logged again. Epoch-level values sit at steps ≤ the epochs done
+            // ≤ the optimizer steps, so they stay.
+            let directory = URL(fileURLWithPath: events.path).deletingLastPathComponent().path
+            if TensorBoardEventFile.files(in: directory).contains(where: { $0 != events.path }) {
+                try events.restart(at: trainer.optimizer.stepCount + 1)
+            }
+            guard plan.startEpoch == 0 && plan.startStep == 0 else {
+                try events.flush()
+                return
+            }
             let json = String(decoding: try config.jsonData(), as: UTF8.self)
             try events.text("config", "```json\n\(json)```", step: 0)
             try events.hparams(start: try config.flattenedValues(), metrics: ["epoch/\(evaluationName)_accuracy", "epoch/\(evaluationName)_loss"])
