@@ -87,17 +87,14 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
     @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (spaces or commas) for an ensemble.") var weights: [String]
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
-    @Option(help: "IDX image file (raw or .gz), 28×28 like Fashion-MNIST.") var input: String
+    @Option(help: "IDX image file (raw or .gz) or .npy array [N, 28, 28] or [N, 1, 28, 28], 28×28 like Fashion-MNIST.") var input: String
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "Batch size.") var batchSize = 256
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
 
     func run() throws {
         let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
-        let images = try IDXDataset.load(images: input)
-        guard images.sampleShape == FashionMNIST.sampleShape else {
-            throw CommandError("\(input): images are \(images.sampleShape.dropFirst().map(String.init).joined(separator: "×")), the model expects 28×28")
-        }
+        let images = try loadImages(input)
         let logits = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
             .predict(network, on: DataLoader(images, batchSize: batchSize))
         try NPYFile.write(logits.scalars, shape: logits.shape, to: out)

@@ -1,4 +1,5 @@
 import AnnealIO
+import AnnealTensor
 import Foundation
 
 /// Counts of (true class, predicted class) over an evaluation set, with per-class
@@ -13,6 +14,11 @@ public struct ConfusionMatrix: Sendable, Equatable {
         var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)
         for (p, t) in zip(predictions, labels) where (0..<classes).contains(p) && (0..<classes).contains(t) { counts[t][p] += 1 }
         self.counts = counts
+    }
+
+    /// From a model's scores [N, classes] (logits or probabilities) and the true labels.
+    public init(scores: Tensor, labels: [Int]) {
+        self.init(predictions: scores.argmax(axis: 1), labels: labels, classes: scores.shape[1])
     }
 
     /// Fraction of each class's samples predicted right (nil for a class without samples).

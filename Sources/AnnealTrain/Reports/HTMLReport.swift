@@ -71,7 +71,7 @@ public enum HTMLReport {
         let names = (0..<k).map { i in
             i < classes.count && classes[i] < FashionMNIST.classNames.count ? FashionMNIST.classNames[classes[i]] : "output \(i)"
         }
-        let matrix = ConfusionMatrix(predictions: predictions, labels: labels, classes: k)
+        let matrix = ConfusionMatrix(scores: probabilities, labels: labels)
         var out = ["<h2>Per-class \(evaluationName) accuracy</h2><table><tr><th>class</th><th>images</th><th>accuracy</th><th></th></tr>"]
         for (c, accuracy) in matrix.perClassAccuracy.enumerated() {
             let count: Int = matrix.counts[c].reduce(0, +)
@@ -95,21 +95,9 @@ public enum HTMLReport {
 
     /// A sample of `[channels, height, width]` in [0, 1] as a PNG data URI, enlarged 3×.
     static func imageURI(_ dataset: TensorDataset, index: Int) throws -> String {
-        let shape = dataset.sampleShape
-        let (c, h, w) = shape.count == 3 ? (shape[0], shape[1], shape[2]) : (1, 1, shape.reduce(1, *))
-        var sample = [Float](repeating: 0, count: c * h * w)
-        sample.withUnsafeMutableBufferPointer { dataset.copySample(at: index, into: $0) }
-        let scale = 3, channels = c == 3 ? 3 : 1
-        var pixels = [UInt8](repeating: 0, count: h * scale * w * scale * channels)
-        for y in 0..<h * scale {
-            for x in 0..<w * scale {
-                for ch in 0..<channels {
-                    let v = sample[(ch * h + y / scale) * w + x / scale]
-                    pixels[(y * w * scale + x) * channels + ch] = UInt8(max(0, min(255, (v * 255).rounded())))
-                }
-            }
-        }
-        let png = try PNGImage(width: w * scale, height: h * scale, channels: channels, pixels: pixels).encoded()
+        let shape = dataset.sampleShape.count == 3 ? dataset.sampleShape : [1, 1, dataset.sampleShape.reduce(1, *)]
+        let sample = dataset.subset([index]).samples.reshape([1] + shape)
+        let png = try ImageGrid.tile([sample], sampleShape: shape, zoom: 3, gap: 0).encoded()
         return "data:image/png;base64," + Data(png).base64EncodedString()
     }
 

@@ -196,9 +196,8 @@ public final class Run {
 
     /// The model's predictions on the evaluation set against its labels.
     public func confusionMatrix() -> ConfusionMatrix {
-        let scores = trainer.evaluator.predict(model, on: evaluationLoader)
-        return ConfusionMatrix(predictions: scores.argmax(axis: 1), labels: (0..<evaluationSet.count).map(evaluationSet.label(at:)),
-                               classes: scores.shape[1])
+        ConfusionMatrix(scores: trainer.evaluator.predict(model, on: evaluationLoader),
+                        labels: (0..<evaluationSet.count).map(evaluationSet.label(at:)))
     }
 
     /// Whether evaluation runs on held-out training images (else the test set).

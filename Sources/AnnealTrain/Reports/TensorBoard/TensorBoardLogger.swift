@@ -55,11 +55,7 @@ public final class TensorBoardLogger: TrainingCallback {
             if let image = preview() { try events.image("augmentation_preview", image, step: 0) }
             try events.flush()
         case .afterBackward(let epoch, let step, _):
-            var sum = 0.0
-            for p in trainer.model.parameters where !p.isFrozen {
-                if let g = p.grad { sum += Double((g * g).sum().item()) }
-            }
-            gradientNorm = sum.squareRoot()
+            gradientNorm = GradientClipping.globalNorm(trainer.model.parameters)
             if let every = histogramsEvery, (epoch + 1) % every == 0, step == stepsPerEpoch - 1 {
                 for (name, p) in trainer.model.namedParameters() {
                     try events.histogram("weights/\(name)", p.value.scalars, step: epoch + 1)
