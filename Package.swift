@@ -18,10 +18,11 @@ let package = Package(
         .systemLibrary(name: "CLAPACK", path: "Sources/CLAPACK"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
         .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
 
-        // File formats over plain arrays (IDX, NPY, safetensors, PNG).
-        .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG"]),
+        // File formats over plain arrays (IDX, NPY, safetensors, PNG, JPEG).
+        .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG", "CTurboJPEG"]),
         // Tensor, autodiff, kernels, RNG, threads.
         .target(name: "AnnealTensor", dependencies: ["CDNNL", "CLAPACK"]),
         // Modules, layers, activations, initializers, losses.

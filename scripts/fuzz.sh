@@ -18,7 +18,7 @@ seconds="${1:-30}"
 shift $(( $# > 0 ? 1 : 0 ))
 targets=("$@")
 if ((${#targets[@]} == 0)); then
-    targets=(idx npy safetensors png augment-spec search-space schedule run-config checkpoint)
+    targets=(idx npy safetensors png jpeg data-source augment-spec search-space schedule run-config checkpoint)
 fi
 
 work="$(mktemp -d)"

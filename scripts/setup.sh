@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libdnnl-dev liblapack-dev liblinear-dev zlib1g-dev libpng-dev dataset-fashion-mnist python3-venv)
+packages=(libdnnl-dev liblapack-dev liblinear-dev zlib1g-dev libpng-dev libturbojpeg0-dev dataset-fashion-mnist python3-venv)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then
@@ -19,9 +19,9 @@ fi
 # files read by TensorBoard's own reader).
 # Best effort: without network access the interop tests report themselves skipped.
 venv="${ANNEAL_VENV:-$HOME/.cache/anneal/venv}"
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn, tensorboard' 2>/dev/null; then
-    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn tensorboard) \
-        || echo "setup: could not install safetensors/numpy/scikit-learn/tensorboard; Python interop tests will be skipped" >&2
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn, tensorboard, PIL' 2>/dev/null; then
+    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn tensorboard pillow) \
+        || echo "setup: could not install safetensors/numpy/scikit-learn/tensorboard/pillow; Python interop tests will be skipped" >&2
 fi
 
 swift build -c release --product anneal

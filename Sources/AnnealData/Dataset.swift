@@ -18,6 +18,8 @@ public protocol Dataset: Sendable {
     var classCount: Int { get }
     /// False for images without labels (e.g. `anneal predict --input FILE`).
     var hasLabels: Bool { get }
+    /// The names of classes 0..<classCount, when the data names them.
+    var classNames: [String]? { get }
 
     /// The class of sample `index`, or -1 when the dataset has no labels.
     func label(at index: Int) -> Int
@@ -35,6 +37,7 @@ public protocol Dataset: Sendable {
 
 extension Dataset {
     public var hasLabels: Bool { true }
+    public var classNames: [String]? { nil }
 
     public func copySample(at index: Int, epoch: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         copySample(at: index, into: destination)

@@ -28,7 +28,8 @@ public enum FashionMNIST {
     /// unreadable or corrupt, or do not hold 28×28 images with matching labels.
     public static func load(_ split: Split, from directory: String? = nil) throws -> TensorDataset {
         let files = try locate(split, in: directory)
-        let dataset = try IDXDataset.load(images: files.images, labels: files.labels, classCount: classCount)
+        var dataset = try IDXDataset.load(images: files.images, labels: files.labels, classCount: classCount)
+        dataset.classNames = classNames
         guard dataset.sampleShape == sampleShape else {
             throw AnnealIOError(path: files.images, "expected 28×28 Fashion-MNIST images, got \(dataset.sampleShape[1])×\(dataset.sampleShape[2])")
         }

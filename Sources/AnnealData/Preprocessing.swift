@@ -212,20 +212,25 @@ public struct Preprocessing: Codable, Sendable, Equatable {
     ///   the eigenvalues; `components` k keeps the k leading eigenvectors (PCA
     ///   only; with `.none` a plain, unscaled projection). ZCA keeps all.
     ///
+    /// The statistics come from every sample while they fit in `fittingBudget`
+    /// bytes, else from evenly spaced samples that do (a large streamed folder).
+    ///
     /// Throws `PreprocessingError` for impossible settings, and when LAPACK fails.
-    public static func fit(on dataset: TensorDataset, normalize: Normalization = .none, whiten: WhiteningMethod = .none,
+    public static func fit(on dataset: any Dataset, normalize: Normalization = .none, whiten: WhiteningMethod = .none,
                            components: Int? = nil, epsilon: Float = 0.01) throws -> Preprocessing {
-        let n = dataset.count, size = dataset.sampleSize
+        guard normalize != .none || whiten != .none || components != nil else { return Preprocessing() }
+        let samples = fittingSamples(dataset)
+        let n = samples.shape[0], size = dataset.sampleSize
         guard n >= 2, size >= 1 else { throw PreprocessingError("preprocessing needs at least 2 non-empty training samples, got \(n)") }
         var result = Preprocessing()
         switch normalize {
         case .none: break
-        case .global: (result.mean, result.std) = statistics(dataset.samples, groups: 1)
+        case .global: (result.mean, result.std) = statistics(samples, groups: 1)
         case .perChannel:
             guard dataset.sampleShape.count >= 2 else {
                 throw PreprocessingError("per-channel normalization needs samples [C, …], got shape \(dataset.sampleShape)")
             }
-            (result.mean, result.std) = statistics(dataset.samples, groups: dataset.sampleShape[0])
+            (result.mean, result.std) = statistics(samples, groups: dataset.sampleShape[0])
         }
         guard whiten != .none || components != nil else { return result }
         let k = components ?? size
@@ -236,7 +241,7 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         guard epsilon >= 0 && epsilon.isFinite else { throw PreprocessingError("whitening epsilon \(epsilon) must be ≥ 0") }
 
         // Covariance of the normalized training data (oneDNN GEMM), then its eigenvectors.
-        let x = result.apply(dataset.samples).reshape([n, size])
+        let x = result.apply(samples).reshape([n, size])
         let featureMean = x.mean(axis: 0)
         let centered = x - featureMean.reshape([1, size])
         let covariance = centered.matmul(centered, transposeA: true) / Float(n - 1)
@@ -265,6 +270,19 @@ public struct Preprocessing: Codable, Sendable, Equatable {
                                      explainedVariance: total > 0 ? kept / total : 1,
                                      mean: featureMean, matrix: Tensor(matrix, shape: [size, k]))
         return result
+    }
+
+    /// Bytes of samples the statistics are fitted on at most (a whole CIFAR-10 fits).
+    public static let fittingBudget = 1 << 30
+
+    /// The samples to fit on: all of them (without a copy for an in-memory set)
+    /// while they fit in `fittingBudget`, else evenly spaced ones that do.
+    static func fittingSamples(_ dataset: any Dataset) -> Tensor {
+        let limit = max(2, fittingBudget / max(1, 4 * dataset.sampleSize))
+        if dataset.count <= limit, let memory = dataset as? TensorDataset { return memory.samples }
+        guard dataset.count > limit else { return TensorDataset(copying: dataset).samples }
+        let indices = (0..<limit).map { $0 * dataset.count / limit }
+        return TensorDataset(copying: dataset.subset(indices)).samples
     }
 
     /// Population mean and standard deviation of `groups` equal contiguous parts

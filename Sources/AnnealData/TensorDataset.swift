@@ -9,6 +9,8 @@ public struct TensorDataset: Dataset {
     public let labels: [Int]?
     public let classCount: Int
     public let sampleShape: [Int]
+    /// The classes' names (a folder's subfolders, CIFAR-10's meta file), when known.
+    public var classNames: [String]?
 
     /// A labelled dataset. `classCount` defaults to the largest label + 1.
     /// Throws when `samples` has no sample axis, the label count differs from
@@ -43,6 +45,22 @@ public struct TensorDataset: Dataset {
         self.sampleShape = Array(samples.shape.dropFirst())
     }
 
+    /// Every sample of `dataset` copied into memory (with its labels and class names).
+    public init(copying dataset: any Dataset) {
+        var samples = Tensor.zeros([dataset.count] + dataset.sampleShape)
+        let size = dataset.sampleSize
+        if size > 0 {
+            samples.withUnsafeMutableBufferPointer { target in
+                for i in 0..<dataset.count {
+                    dataset.copySample(at: i, into: UnsafeMutableBufferPointer(rebasing: target[i * size ..< (i + 1) * size]))
+                }
+            }
+        }
+        self.init(samples: samples, checkedLabels: dataset.hasLabels ? (0..<dataset.count).map(dataset.label(at:)) : nil,
+                  classCount: dataset.classCount)
+        classNames = dataset.classNames
+    }
+
     public var count: Int { samples.shape[0] }
     public var hasLabels: Bool { labels != nil }
 
@@ -60,44 +78,4 @@ public struct TensorDataset: Dataset {
             destination.baseAddress!.update(from: source.baseAddress! + index * size, count: size)
         }
     }
-
-    /// The samples at `indices`, in that order (repeats allowed), copied into a new
-    /// contiguous dataset so the original can be released.
-    public func subset(_ indices: [Int]) -> TensorDataset {
-        let size = sampleSize
-        var gathered = Tensor.zeros([indices.count] + sampleShape)
-        if size > 0 {
-            samples.withUnsafeBufferPointer { source in
-                gathered.withUnsafeMutableBufferPointer { target in
-                    for (row, index) in indices.enumerated() {
-                        precondition(index >= 0 && index < count, "TensorDataset.subset: index \(index) out of range 0..<\(count)")
-                        (target.baseAddress! + row * size).update(from: source.baseAddress! + index * size, count: size)
-                    }
-                }
-            }
-        }
-        return TensorDataset(samples: gathered, checkedLabels: labels.map { all in indices.map { all[$0] } },
-                             classCount: classCount)
-    }
-
-    /// The first `n` samples (all of them when `n >= count`), as `--train-subset N`.
-    public func prefix(_ n: Int) -> TensorDataset {
-        precondition(n >= 0, "TensorDataset.prefix: negative count \(n)")
-        if n >= count { return self }
-        return subset(Array(0..<n))
-    }
-
-    /// Holds out a random `validationFraction` of the samples (rounded to whole
-    /// samples). The choice depends on `seed` only; both parts keep the original order.
-    public func split(validationFraction: Double, seed: UInt64) -> (train: TensorDataset, validation: TensorDataset) {
-        precondition(validationFraction >= 0 && validationFraction <= 1,
-                     "TensorDataset.split: validationFraction \(validationFraction) is outside 0...1")
-        let held = Int((Double(count) * validationFraction).rounded())
-        // Its own stream, so a loader seeded with the same value shuffles independently.
-        var generator = RandomGenerator(seed: seed, stream: Self.splitStream)
-        let order = generator.permutation(count)
-        return (subset(order[held...].sorted()), subset(order[..<held].sorted()))
-    }
-
-    static let splitStream: UInt64 = 0x5350_4C54   // "SPLT"
 }

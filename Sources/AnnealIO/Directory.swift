@@ -23,4 +23,30 @@ public enum Directory {
         var status = stat()
         return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
+
+    /// Whether a directory exists at `path`.
+    public static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// The names in directory `path` (without "." and ".."), sorted by their bytes
+    /// so every machine lists them in the same order, each with whether it is a
+    /// directory (symbolic links followed).
+    public static func entries(_ path: String) throws -> [(name: String, isDirectory: Bool)] {
+        guard let stream = opendir(path) else {
+            let code = errno
+            throw AnnealIOError(path: path, code == ENOENT ? "no such directory" : "cannot list: \(FileBytes.errnoText(code))")
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            .map { ($0, isDirectory(path + "/" + $0)) }
+    }
 }

@@ -1,5 +1,6 @@
-/// NumPy's .npy format for float32 arrays, so predictions and features can be
-/// opened with `numpy.load` and NumPy arrays can be fed back in.
+/// NumPy's .npy format: float32 arrays written, so predictions and features can be
+/// opened with `numpy.load`; float32, float64 and integer arrays read, so NumPy
+/// arrays (images, labels) can be fed back in.
 ///
 /// Layout: `\x93NUMPY`, a version (1.0 here), a little-endian header length, a Python
 /// dict literal padded with spaces to a 64-byte boundary and ending in a newline, then
@@ -32,8 +33,53 @@ public enum NPYFile {
         try decode(FileBytes.read(path), path: path)
     }
 
-    /// Parses the bytes of a .npy file; `path` names it in errors.
+    /// Parses the bytes of a float32 .npy file; `path` names it in errors.
     public static func decode(_ bytes: [UInt8], path: String) throws -> (shape: [Int], values: [Float]) {
+        let array = try decodeArray(bytes, path: path)
+        guard array.elementType == .float32 else {
+            throw AnnealIOError(path: path, "unsupported dtype '\(array.elementType.rawValue)'; only '<f4' (little-endian float32) is supported")
+        }
+        return (array.shape, array.values)
+    }
+
+    /// The element types `readArray` accepts (NumPy's dtype strings, little-endian).
+    public enum ElementType: String, Sendable, CaseIterable {
+        case float32 = "<f4", float64 = "<f8", uint8 = "|u1", int8 = "|i1", int16 = "<i2", int32 = "<i4", int64 = "<i8"
+
+        /// NumPy's name of the type ("float32", "uint8", …).
+        public var name: String { String(describing: self) }
+
+        var size: Int {
+            switch self {
+            case .uint8, .int8: 1
+            case .int16: 2
+            case .float32, .int32: 4
+            case .float64, .int64: 8
+            }
+        }
+
+        /// The dtype string as NumPy may write it ("<u1" and "|u1" are the same type).
+        init?(descr: String) {
+            let normalized = descr.count == 3 && descr.hasSuffix("1") ? "|" + descr.dropFirst() : descr
+            self.init(rawValue: normalized)
+        }
+    }
+
+    /// An array of any `ElementType`, its values converted to Float (exact for
+    /// bytes, 16-bit and float32 values, and for integers up to 2^24).
+    public struct Contents: Sendable {
+        public var shape: [Int]
+        public var values: [Float]
+        public var elementType: ElementType
+    }
+
+    /// Reads a .npy file of any `ElementType` in C order.
+    public static func readArray(_ path: String) throws -> Contents {
+        try decodeArray(FileBytes.read(path), path: path)
+    }
+
+    /// Parses the bytes of a .npy file of any `ElementType`; `path` names it in errors.
+    public static func decodeArray(_ bytes: [UInt8], path: String) throws -> Contents {
         guard bytes.count >= magic.count + 2, Array(bytes[0..<magic.count]) == magic else {
             throw AnnealIOError(path: path, "not a .npy file: it does not start with \\x93NUMPY")
         }
@@ -61,8 +107,9 @@ public enum NPYFile {
         } catch {
             throw AnnealIOError(path: path, "bad .npy header: \(error.message)")
         }
-        guard header.descr == "<f4" else {
-            throw AnnealIOError(path: path, "unsupported dtype '\(header.descr)'; only '<f4' (little-endian float32) is supported")
+        guard let type = ElementType(descr: header.descr) else {
+            let known = ElementType.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            throw AnnealIOError(path: path, "unsupported dtype '\(header.descr)'; supported: \(known) (little-endian)")
         }
         // Fortran order is only a different layout when two or more axes exceed 1.
         guard !header.fortranOrder || header.shape.filter({ $0 > 1 }).count < 2 else {
@@ -72,18 +119,36 @@ public enum NPYFile {
         var count = 1
         for dim in header.shape {
             let product = count.multipliedReportingOverflow(by: dim)
-            guard !product.overflow, product.partialValue <= Int.max / 4 else {
+            guard !product.overflow, product.partialValue <= Int.max / 8 else {
                 throw AnnealIOError(path: path, "bad .npy header: shape \(header.shape) is too large")
             }
             count = product.partialValue
         }
         let available = bytes.count - dataAt
-        if available != 4 * count {
-            let problem = available < 4 * count ? "truncated" : "trailing garbage"
-            throw AnnealIOError(path: path, "\(problem): shape \(header.shape) needs \(4 * count) bytes of float32 data but file holds \(available)")
+        let needed = type.size * count
+        if available != needed {
+            let problem = available < needed ? "truncated" : "trailing garbage"
+            throw AnnealIOError(path: path, "\(problem): shape \(header.shape) needs \(needed) bytes of \(type.name) data but file holds \(available)")
         }
+        return Contents(shape: header.shape, values: elements(bytes, at: dataAt, count: count, type: type), elementType: type)
+    }
 
-        return (header.shape, FloatBytes.decode(bytes, at: dataAt, count: count))
+    private static func elements(_ bytes: [UInt8], at start: Int, count: Int, type: ElementType) -> [Float] {
+        if type == .float32 { return FloatBytes.decode(bytes, at: start, count: count) }
+        return bytes.withUnsafeBytes { raw in
+            let data = UnsafeRawBufferPointer(rebasing: raw[start...])
+            return (0..<count).map { i in
+                switch type {
+                case .uint8: Float(data[i])
+                case .int8: Float(Int8(bitPattern: data[i]))
+                case .int16: Float(Int16(littleEndian: data.loadUnaligned(fromByteOffset: 2 * i, as: Int16.self)))
+                case .int32: Float(Int32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self)))
+                case .int64: Float(Int64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: Int64.self)))
+                case .float64: Float(Double(bitPattern: UInt64(littleEndian: data.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self))))
+                case .float32: Float(bitPattern: UInt32(littleEndian: data.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                }
+            }
+        }
     }
 
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)

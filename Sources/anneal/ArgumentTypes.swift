@@ -7,7 +7,6 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension InitializerChoice: ExpressibleByArgument {}
-extension DatasetName: ExpressibleByArgument {}
 extension Preprocessing.Normalization: ExpressibleByArgument {}
 extension Preprocessing.WhiteningMethod: ExpressibleByArgument {}
 extension SmallCNN.Pooling: ExpressibleByArgument {}
@@ -28,6 +27,15 @@ func parseSizes(_ text: String, option: String) throws -> [Int] {
         }
         return n
     }
+}
+
+/// An image size "HxW", or "S" for S×S: `[height, width]`.
+func parseImageSize(_ text: String, option: String) throws -> [Int] {
+    let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+    guard (1...2).contains(parts.count), parts.allSatisfy({ $0 != nil && $0! > 0 }) else {
+        throw ValidationError("\(option): '\(text)' is not a size HxW (e.g. 32x32) or S")
+    }
+    return parts.count == 1 ? [parts[0]!, parts[0]!] : parts.map { $0! }
 }
 
 /// Class numbers as listed: "5-9", "0,2,4", "0-2,7" (ranges inclusive, order kept).

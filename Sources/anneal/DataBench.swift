@@ -2,30 +2,48 @@ import Anneal
 import ArgumentParser
 import Foundation
 
-/// Throughput of the augmentation pipeline as the trainer sees it: batches
-/// assembled, augmented and handed over by T prefetching loader threads.
+/// Throughput of the input pipeline as the trainer sees it: batches read (decoded,
+/// for an image folder), augmented and handed over by T prefetching loader threads.
 struct DataBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data",
-        abstract: "Augmented images per second on 28×28 Fashion-MNIST (crop + flip + affine + lens + erasing) with T loader threads.")
+        abstract: "Images per second through the loader (decode + augmentation) with T loader threads, and the peak memory.",
+        discussion: """
+            An image folder is streamed: every image is decoded from its file on every read, as for a folder too large \
+            to keep in memory. Other data sets are read from memory. Without Fashion-MNIST installed the default data are \
+            random 28×28 images.
+            """)
 
+    @Option(help: "Data (as anneal train --data; default fashion-mnist).") var data: String?
+    @Option(help: "Image folders: resize to HxW.") var imageSize: String?
     @Option(help: "Augmentation spec (as anneal train --augment).")
     var augment = "crop:4,flip,affine:rot=10:shear=5:scale=0.9-1.1:translate=0.05,lens:0.1,erase:0.5"
-    @Option(help: "Images per timed pass.") var images = 60_000
+    @Option(help: "Images per timed pass (default: 60000, at most the data set's size for an image folder).") var images: Int?
     @Option(help: "Batch size.") var batchSize = 128
     @Option(help: "Timed repetitions (median reported).") var repeats = 5
     @Option(help: "Directory with the Fashion-MNIST files (random images when absent).") var dataDir: String?
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        guard images > 0 && batchSize > 0 && repeats > 0 else { throw ValidationError("--images, --batch-size and --repeats must be positive") }
+        guard images ?? 1 > 0 && batchSize > 0 && repeats > 0 else { throw ValidationError("--images, --batch-size and --repeats must be positive") }
         let spec: AugmentationSpec
         do { spec = try AugmentationSpec.parse(augment) } catch { throw AugmentationSpecError("--augment: \(error.message)") }
-        let base = (try? FashionMNIST.load(.train, from: dataDir)) ?? syntheticImages()
-        var indices = Array(0..<images)
-        for i in indices.indices { indices[i] %= base.count }
-        let data = images <= base.count ? base.prefix(images) : base.subset(indices)
-        let dataset = AugmentedDataset(data, pipeline: spec.pipeline, seed: 1)
+        let source = try reportingConfigErrors { try data.map(DataSource.init(parsing:)) ?? .fashionMNIST }
+        let base: any Dataset
+        switch source {
+        case .fashionMNIST:
+            base = (try? FashionMNIST.load(.train, from: dataDir)) ?? syntheticImages()
+        case .imageFolder(let path):
+            let size = try imageSize.map { try parseImageSize($0, option: "--image-size") }
+            base = try ImageFolder.load(ImageFolder.layout(of: path).train, imageSize: size, cacheBudget: 0).dataset
+        default:
+            var config = RunConfig()
+            config.data.dataset = source
+            config.data.validationSplit = 0.5   // no test images needed
+            base = try reportingConfigErrors { try config.loadData() }.train
+        }
+        let images = self.images ?? (source.isImageFolder ? min(60_000, base.count) : 60_000)
+        let dataset = AugmentedDataset(base.subset((0..<images).map { $0 % base.count }), pipeline: spec.pipeline, seed: 1)
         for threads in try threadOptions.counts() {
             let loader = DataLoader(dataset, batchSize: batchSize, shuffle: true, seed: 1,
                                     batchTransform: spec.batchTransform, workers: threads)
@@ -37,7 +55,9 @@ struct DataBench: ParsableCommand {
                 epoch += 1
             }
             let rate = Double(images) / seconds
-            printJSON(["bench": "data", "threads": threads, "images_per_s": rate, "images_per_s_per_thread": rate / Double(threads)])
+            printJSON(["bench": "data", "data": "\(source)", "sample_shape": base.sampleShape.map(String.init).joined(separator: "x"),
+                       "threads": threads, "images": images, "images_per_s": rate, "images_per_s_per_thread": rate / Double(threads),
+                       "peak_rss_mb": peakResidentMegabytes()])
         }
     }
 

@@ -81,24 +81,56 @@ struct EvaluateCommand: ParsableCommand {
 
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "predict", abstract: "Logits for the images of an IDX file, written as an N×10 float32 .npy.",
-        discussion: "With --tta flip the file holds log mean probabilities of each image and its mirror image instead; for an ensemble, its combined scores.")
+        commandName: "predict", abstract: "Class scores for images, written as an N×K float32 .npy (and, with --csv, the predicted class names).",
+        discussion: """
+            --input takes PNG or JPEG files, folders of them (searched recursively; each image is resized to the model's \
+            input size and given its channels), an IDX image file or an .npy array of the model's size (uint8 or float32, \
+            NCHW or NHWC); several, comma- or space-separated. The file holds logits; with --tta flip the log mean \
+            probabilities of each image and its mirror image instead; for an ensemble, its combined scores.
+            """)
 
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
     @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (spaces or commas) for an ensemble.") var weights: [String]
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
-    @Option(help: "IDX image file (raw or .gz) or .npy array [N, 28, 28] or [N, 1, 28, 28], 28×28 like Fashion-MNIST.") var input: String
+    @Option(parsing: .upToNextOption, help: "Images: PNG/JPEG files or folders, an IDX file, or an .npy array.") var input: [String]
     @Option(help: "Output .npy file.") var out: String
+    @Option(help: "Also write a CSV with one row per image: image, predicted class (number and name), probability.") var csv: String?
     @Option(help: "Batch size.") var batchSize = 256
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
 
     func run() throws {
         let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
-        let images = try loadImages(input)
-        let logits = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
+        let first = try WeightsFile.read(firstWeightsFile(weights)).model
+        let (images, names) = try loadImages(input, sampleShape: first?.inputShape ?? FashionMNIST.sampleShape)
+        let scores = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
             .predict(network, on: DataLoader(images, batchSize: batchSize))
-        try NPYFile.write(logits.scalars, shape: logits.shape, to: out)
+        try NPYFile.write(scores.scalars, shape: scores.shape, to: out)
         let kind = members > 1 && combine != .logits ? "ensemble log-probabilities" : tta == .none ? "logits" : "log-probabilities"
-        print("wrote \(out): \(logits.shape[0])×\(logits.shape[1]) \(kind)")
+        print("wrote \(out): \(scores.shape[0])×\(scores.shape[1]) \(kind)")
+        if let csv {
+            let probabilities = scores.softmax(axis: 1), k = scores.shape[1]
+            let predicted = probabilities.argmax(axis: 1), values = probabilities.scalars
+            let classNames = first?.classNames ?? []
+            var lines = ["image,class,name,probability"]
+            for (i, name) in names.enumerated() {
+                let c = predicted[i]
+                lines.append([name, String(c), c < classNames.count ? classNames[c] : "", String(format: "%.4f", values[i * k + c])].map(csvField).joined(separator: ","))
+            }
+            try AtomicFile.write(Array((lines.joined(separator: "\n") + "\n").utf8), to: csv)
+            print("wrote \(csv): the predicted class of each image")
+        }
     }
+}
+
+/// A CSV field, quoted when it holds a comma, a quote or a line break.
+func csvField(_ text: String) -> String {
+    text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+}
+
+/// The first weights file of `--weights` (which may list several).
+func firstWeightsFile(_ weights: [String]) throws -> String {
+    guard let first = weights.flatMap({ $0.split(separator: ",") }).map({ String($0).trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else {
+        throw CommandError("--weights: no file given")
+    }
+    return first
 }

@@ -6,8 +6,8 @@ struct FeaturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "features", abstract: "Features of a trained network for a set of images, written as an N×D float32 .npy.",
         discussion: """
-            The images come from --input (an IDX image file or an .npy array of 28×28 images in [0, 1]) or from the \
-            data set (--split, --classes, --per-class); for the latter --labels-out writes their labels beside them. \
+            The images come from --input (image files or folders, an IDX file or an .npy array) or from the \
+            data set (--data, --split, --classes, --per-class); for the latter --labels-out writes their labels beside them. \
             The weights file's preprocessing is applied. Fit a linear head on the result with `anneal fit-head`.
             """)
 
@@ -15,7 +15,8 @@ struct FeaturesCommand: ParsableCommand {
     @Option(help: "Weights file (.safetensors).") var weights: String
     @Option(help: "The layer whose output is taken (a module name such as layer3 or 9); default: the head's input, the penultimate features.")
     var layer: String?
-    @Option(help: "IDX image file (raw or .gz) or .npy array [N, 28, 28] or [N, 1, 28, 28]; default: the data set's images.") var input: String?
+    @Option(help: "Images: PNG/JPEG files or folders of them (resized to the model's size), an IDX file or an .npy array, comma-separated; default: the data set's images.")
+    var input: String?
     @Option(help: "Without --input: which images of the data set, train or test.") var split: FashionMNIST.Split = .train
     @Option(help: "Without --input: N training images per class, drawn by --seed.") var perClass: Int?
     @Option(help: "Seed for --per-class.") var seed: UInt64 = 0
@@ -33,10 +34,10 @@ struct FeaturesCommand: ParsableCommand {
 
     func run() throws {
         data.applyThreads()
-        let (network, _, preprocessing) = try loadModel(weights, preset: model)
-        let images: TensorDataset
+        let (network, modelConfig, preprocessing) = try loadModel(weights, preset: model)
+        let images: any Dataset
         if let input {
-            images = try loadImages(input)
+            images = try loadImages([input], sampleShape: modelConfig.inputShape ?? FashionMNIST.sampleShape).images
         } else {
             var config = RunConfig()
             try data.apply(to: &config)
@@ -56,20 +57,46 @@ struct FeaturesCommand: ParsableCommand {
     }
 }
 
-/// 28×28 images from an IDX file or an .npy array ([N, 28, 28] or [N, 1, 28, 28], values in [0, 1]).
-func loadImages(_ path: String) throws -> TensorDataset {
-    guard path.hasSuffix(".npy") else {
-        let images = try IDXDataset.load(images: path)
-        guard images.sampleShape == FashionMNIST.sampleShape else {
-            throw CommandError("\(path): images are \(images.sampleShape.dropFirst().map(String.init).joined(separator: "×")), the model expects 28×28")
+/// The images named by `--input` for a model that takes `sampleShape` samples
+/// (`[C, H, W]`): image files (PNG, JPEG), folders of them (searched recursively),
+/// an IDX file or an .npy array, several separated by commas. Image files are
+/// resized to the model's size; arrays must have it. `names` are the file paths,
+/// or `FILE[i]` for array rows.
+func loadImages(_ inputs: [String], sampleShape: [Int]) throws -> (images: TensorDataset, names: [String]) {
+    let paths = inputs.flatMap { $0.split(separator: ",") }.map(String.init).filter { !$0.isEmpty }
+    guard !paths.isEmpty else { throw CommandError("--input: no file given") }
+    var parts: [TensorDataset] = [], names: [String] = []
+    var imageFiles: [String] = []
+    func flushImageFiles() throws {
+        guard !imageFiles.isEmpty else { return }
+        parts.append(try ImageFiles.load(imageFiles, sampleShape: sampleShape))
+        names += imageFiles
+        imageFiles = []
+    }
+    for path in paths {
+        let lower = path.lowercased()
+        if Directory.isDirectory(path) {
+            let found = try ImageFiles.find(in: path)
+            guard !found.isEmpty else { throw CommandError("\(path): no .png, .jpg or .jpeg files in this folder") }
+            imageFiles += found
+        } else if ImageFolder.extensions.contains(where: { lower.hasSuffix("." + $0) }) {
+            imageFiles.append(path)
+        } else {
+            try flushImageFiles()
+            let images = lower.hasSuffix(".npy")
+                ? try ArrayDataset.images(NPYFile.readArray(path), layout: nil, path: path)
+                : try IDXDataset.images(path)
+            guard Array(images.shape.dropFirst()) == sampleShape else {
+                throw CommandError("\(path): images are \(images.shape.dropFirst().map(String.init).joined(separator: "×")), "
+                                   + "the model takes \(sampleShape.map(String.init).joined(separator: "×")) (C×H×W)")
+            }
+            parts.append(TensorDataset(unlabelled: images))
+            names += (0..<images.shape[0]).map { "\(path)[\($0)]" }
         }
-        return images
     }
-    let (shape, values) = try NPYFile.read(path)
-    guard (shape.count == 3 && shape[1...] == [28, 28]) || (shape.count == 4 && shape[1...] == [1, 28, 28]) else {
-        throw CommandError("\(path): an array of shape \(shape); images must be [N, 28, 28] or [N, 1, 28, 28]")
-    }
-    return TensorDataset(unlabelled: Tensor(values, shape: [shape[0], 1, 28, 28]))
+    try flushImageFiles()
+    guard parts.count > 1 else { return (parts[0], names) }
+    return (TensorDataset(unlabelled: Tensor.concat(parts.map(\.samples), axis: 0)), names)
 }
 
 /// Turns an unknown layer name into one line naming the option.

@@ -4,8 +4,15 @@ import Foundation
 
 /// Data set location, batch size and threads, shared by the commands that read data.
 struct DataOptions: ParsableArguments {
-    @Option(help: "Data set: \(valueList(DatasetName.self)).") var dataset: DatasetName?
-    @Option(help: "Directory with the data set's files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
+    @Option(name: [.customLong("data"), .customLong("dataset")],
+            help: ArgumentHelp("Training data (default fashion-mnist): \(DataSource.kinds.joined(separator: ", ")).",
+                               discussion: "An image folder holds a subfolder per class; its test images are a sibling test/ or val/ folder, or PATH/test beside PATH/train."))
+    var data: String?
+    @Option(help: "Test data, when not the training data's own (same forms as --data).") var testData: String?
+    @Option(help: "Image folders: resize every image to HxW (or S×S), e.g. 32x32 (default: all images must have one size).") var imageSize: String?
+    @Flag(help: "Image folders: leave out unreadable images (with a warning that counts them) instead of stopping at the first.")
+    var skipBadImages = false
+    @Option(help: "Directory with the Fashion-MNIST files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
     @Option(help: "Batch size (train: the preset's, 64 for resnets, else 128; evaluate: 1000).") var batchSize: Int?
     @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores).") var threads: Int?
     @Option(help: "Only these classes, relabelled 0…k-1 in the order given, e.g. 5-9 or 0,2,4 (training and test images).") var classes: String?
@@ -18,7 +25,12 @@ struct DataOptions: ParsableArguments {
     func applyThreads() { if let threads { Threads.count = threads } }
 
     func apply(to c: inout RunConfig) throws {
-        if let dataset { c.data.dataset = dataset }
+        try reportingConfigErrors {
+            if let data { c.data.dataset = try DataSource(parsing: data) }
+            if let testData { c.data.testDataset = try DataSource(parsing: testData) }
+        }
+        if let imageSize { c.data.imageSize = try parseImageSize(imageSize, option: "--image-size") }
+        if skipBadImages { c.data.skipBadImages = true }
         if let dataDir { c.data.directory = dataDir }
         if let batchSize { c.data.batchSize = batchSize }
         if let classes { c.data.classes = try parseClasses(classes, option: "--classes") }

@@ -146,7 +146,7 @@ struct SearchCommand: ParsableCommand {
 
     /// Validation accuracy against each hyperparameter, one panel per dimension, stacked.
     static func scatter(_ trials: [SearchTrial], space: SearchSpace, to path: String) throws {
-        var panels: [PNGImage] = []
+        var panels: [Bitmap] = []
         for d in space.dimensions {
             var xs: [Double] = [], ys: [Double] = []
             for t in trials {

@@ -74,7 +74,7 @@ import Testing
         #expect(validation.count == Int((40 * fraction).rounded()))
         #expect(train.count + validation.count == 40)
         // Row i starts with i * 1000, so the first value identifies the sample.
-        func ids(_ d: TensorDataset) -> [Int] { (0..<d.count).map { Int(d.sample(at: $0).scalars[0]) / 1000 } }
+        func ids(_ d: DatasetSubset) -> [Int] { (0..<d.count).map { Int(d.sample(at: $0).scalars[0]) / 1000 } }
         let trainIDs = ids(train), validationIDs = ids(validation)
         #expect(Set(trainIDs).isDisjoint(with: validationIDs))
         #expect(Set(trainIDs + validationIDs) == Set(0..<40))

@@ -77,7 +77,7 @@ private func curve(_ trainLoss: [Double], _ trainAcc: [Double], _ valLoss: [Doub
         #expect(points.count == 3)
         #expect(points[1] == CurvePoint(epoch: 2, trainLoss: 0.6, trainAccuracy: 0.8, evalLoss: 0.6, evalAccuracy: 0.79, learningRate: 0.04))
         try CurveDiagnosis.plot(points, to: dir.file("curves.png"))
-        let image = try PNGImage.read(dir.file("curves.png"))
+        let image = try Bitmap.read(dir.file("curves.png"))
         #expect(image.width == 800 && image.height == 720)
         #expect(throws: CurveFileError.self) { try CurveDiagnosis.readMetricsCSV(dir.file("missing.csv")) }
     }

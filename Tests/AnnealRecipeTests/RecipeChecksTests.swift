@@ -140,7 +140,7 @@ private final class Cut: Module {
         #expect(result.learningRates.count < 200, "the divergence tail was cut off")
         let png = dir.file("range.png")
         try result.plot(to: png)
-        #expect(try PNGImage.read(png).width == 800)
+        #expect(try Bitmap.read(png).width == 800)
     }
 }
 

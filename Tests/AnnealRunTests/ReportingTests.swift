@@ -164,7 +164,7 @@ import Testing
         #expect(series.filter { $0.0 == "train" || $0.0 == "test" }.map(\.1) == [3, 3, 3, 3])
         let shot = dir.file("shot.png")
         _ = try browser(["--screenshot=\(shot)", "--window-size=1000,1400", url])
-        let image = try PNGImage.read(shot)
+        let image = try Bitmap.read(shot)
         // The curves' blue and orange, in the part of the page that holds the panels.
         var blue = 0, orange = 0
         for y in 0..<min(image.height, 1400) {

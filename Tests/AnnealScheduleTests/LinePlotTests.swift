@@ -30,21 +30,21 @@ import Testing
 
         let path = dir.file("lineplot.png")
         try plot.write(to: path)
-        #expect(try PNGImage.read(path) == image)
+        #expect(try Bitmap.read(path) == image)
     }
 
     /// Title and legend go in a top margin that is blank without them; the legend shows
     /// each labelled series' colour; the x label sits in the bottom rows.
     @Test func titleLegendAndAxisLabelAreDrawnInTheMargins() {
         let orange = LinePlot.Color.palette[1]
-        func plot(labelled: Bool) -> PNGImage {
+        func plot(labelled: Bool) -> Bitmap {
             var p = LinePlot(series: [LinePlot.Series(x: [0, 1], y: [0, 1], label: labelled ? "train" : nil),
                                       LinePlot.Series(x: [0, 1], y: [1, 0], color: orange, label: labelled ? "test" : nil)],
                              width: 400, height: 240)
             if labelled { p.title = "Accuracy"; p.xLabel = "epoch" }
             return p.render()
         }
-        func count(_ image: PNGImage, rows: Range<Int>, _ match: ([UInt8]) -> Bool) -> Int {
+        func count(_ image: Bitmap, rows: Range<Int>, _ match: ([UInt8]) -> Bool) -> Int {
             rows.reduce(0) { total, y in
                 total + (0..<image.width).filter { x in match(Array(image.pixels[((y * image.width + x) * 3)..<((y * image.width + x) * 3 + 3)])) }.count
             }

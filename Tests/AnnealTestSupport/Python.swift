@@ -9,6 +9,8 @@ public enum Python {
     public static let hasSafetensorsAndNumPy: Bool = run(["-c", "import safetensors, numpy"]).status == 0
 
     /// Whether it can also `import sklearn` (scikit-learn, for the liblinear comparison).
+    /// Whether Pillow (PIL) and NumPy are there (JPEG files and reference image operations).
+    public static let hasPillow: Bool = run(["-c", "import PIL, numpy"]).status == 0
     public static let hasScikitLearn: Bool = run(["-c", "import sklearn"]).status == 0
 
     /// Runs the interpreter with `arguments`; returns its exit status and stderr + stdout.

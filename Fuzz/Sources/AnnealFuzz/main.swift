@@ -6,7 +6,8 @@ import Foundation
 /// Anneal's typed errors; it never traps, never allocates more than the input
 /// can justify (libFuzzer's -malloc_limit_mb), never hangs (-timeout).
 enum FuzzTarget: String, CaseIterable {
-    case idx, npy, safetensors, png
+    case idx, npy, safetensors, png, jpeg
+    case dataSource = "data-source"
     case augmentSpec = "augment-spec"
     case searchSpace = "search-space"
     case schedule
@@ -17,9 +18,15 @@ enum FuzzTarget: String, CaseIterable {
         let text = String(decoding: bytes, as: UTF8.self)
         switch self {
         case .idx: _ = try IDXFile.decode(bytes, path: "input")
-        case .npy: _ = try NPYFile.decode(bytes, path: "input")
+        case .npy: _ = try NPYFile.decodeArray(bytes, path: "input")
         case .safetensors: _ = try SafeTensorsFile.decode(bytes, path: "input")
-        case .png: _ = try PNGImage.decode(bytes, path: "input")
+        case .png, .jpeg:
+            // One entry point for both formats (told apart by the first bytes); a decoded image also resizes and converts.
+            let image = try Bitmap.decode(bytes, path: "input")
+            _ = image.resized(width: 7, height: 5).converted(toChannels: image.channels >= 3 ? 1 : 3)
+        case .dataSource:
+            let source = try DataSource(parsing: text)
+            guard try DataSource(parsing: source.description) == source else { fatalError("'\(text)' does not round-trip") }
         case .augmentSpec:
             // A spec that parses must also run: on one small image, twice.
             let spec = try AugmentationSpec.parse(text)

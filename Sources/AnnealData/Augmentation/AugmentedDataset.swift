@@ -22,6 +22,7 @@ public struct AugmentedDataset: Dataset {
     public var sampleShape: [Int] { base.sampleShape }
     public var classCount: Int { base.classCount }
     public var hasLabels: Bool { base.hasLabels }
+    public var classNames: [String]? { base.classNames }
     public func label(at index: Int) -> Int { base.label(at: index) }
 
     /// Epoch 0's augmentation (the protocol's epoch-less read).

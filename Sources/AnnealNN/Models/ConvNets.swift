@@ -2,6 +2,8 @@ import AnnealTensor
 
 /// The small convolutional network of the benchmarks and the `cnn` preset:
 /// two conv–BN–activation–pool stages (ReLU by default), a 128-unit hidden layer with dropout.
+/// For `[C, H, W]` inputs (Fashion-MNIST's `[1, 28, 28]` by default): the hidden layer's
+/// width follows from the size left after the two poolings.
 /// Convolutions before batch norm carry no bias (batch norm's shift replaces it).
 ///
 /// Regularization switches (the ablation's variants):
@@ -21,30 +23,32 @@ public enum SmallCNN {
         case fractional
     }
 
-    public static func make(classes: Int = 10, dropout: Float = 0.5, pool: Pooling = .max,
+    public static func make(inputShape: [Int] = [1, 28, 28], classes: Int = 10, dropout: Float = 0.5, pool: Pooling = .max,
                             batchNorm: Bool = true, dropConnect: Float = 0, activation: Activation = .relu) -> Sequential {
-        var size = 28
+        precondition(inputShape.count == 3 && inputShape.allSatisfy { $0 >= 1 }, "SmallCNN: input shape must be [C, H, W], got \(inputShape)")
+        var height = inputShape[1], width = inputShape[2]
         func downsample() -> Module {
             switch pool {
             case .max:
-                size /= 2
+                (height, width) = (height / 2, width / 2)
                 return MaxPool2d(2)
             case .fractional:
                 let layer = FractionalMaxPool2d(ratio: 2.0.squareRoot())
-                size = layer.outputSize(size)
+                (height, width) = (layer.outputSize(height), layer.outputSize(width))
                 return layer
             }
         }
         func normalization(_ channels: Int) -> Module { batchNorm ? BatchNorm2d(channels) : Identity() }
-        let stage1: [Module] = [Conv2d(1, 32, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(32), activation.makeLayer(), downsample()]
+        let stage1: [Module] = [Conv2d(inputShape[0], 32, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(32), activation.makeLayer(), downsample()]
         let stage2: [Module] = [Conv2d(32, 64, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(64), activation.makeLayer(), downsample()]
-        let head: [Module] = [Flatten(), Linear(64 * size * size, 128, dropConnect: dropConnect), activation.makeLayer(), Dropout(dropout),
+        let head: [Module] = [Flatten(), Linear(64 * height * width, 128, dropConnect: dropConnect), activation.makeLayer(), Dropout(dropout),
                               Linear(128, classes, weightInit: .xavierNormal())]
         return Sequential(stage1 + stage2 + head)
     }
 }
 
-/// CIFAR-style ResNets (He et al. 2016, section 4.2) for 28×28×1 input: a 3×3
+/// CIFAR-style ResNets (He et al. 2016, section 4.2), for 28×28×1 input as for
+/// CIFAR-10's 32×32×3 (any size: the pooling is global): a 3×3
 /// convolution to 16 channels, three stages of n basic blocks at 16/32/64
 /// channels with strides 1/2/2, global average pooling and a linear classifier.
 /// Depth 6n + 2: resnet20 (n = 3), resnet32 (5), resnet56 (9).

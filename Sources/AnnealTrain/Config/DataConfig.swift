@@ -1,18 +1,18 @@
 import AnnealData
 
-/// The data sets a configuration can name.
-public enum DatasetName: String, Codable, CaseIterable, Sendable {
-    case fashionMNIST = "fashion-mnist"
-
-    public var classCount: Int { 10 }
-}
-
 /// Where the images come from and how they reach the model: the split, the
 /// preprocessing fitted on the training images, augmentation and batching.
 public struct DataConfig: Codable, Sendable, Equatable {
-    public var dataset: DatasetName = .fashionMNIST
-    /// Directory with the data set's files (nil: the installed copy).
+    /// The training images (and, unless `testDataset` names others, the test images).
+    public var dataset: DataSource = .fashionMNIST
+    /// The test images, when they come from elsewhere (nil: the data set's own).
+    public var testDataset: DataSource? = nil
+    /// Fashion-MNIST: the directory with its files (nil: the installed copy).
     public var directory: String? = nil
+    /// Image folders: resize every image to `[height, width]` (nil: all must have one size).
+    public var imageSize: [Int]? = nil
+    /// Image folders: leave out unreadable images (counted in a warning) instead of failing.
+    public var skipBadImages: Bool = false
     /// nil: the preset's (64 for resnets, else 128).
     public var batchSize: Int? = nil
     /// Train on the first N training images only.
@@ -58,9 +58,20 @@ public struct DataConfig: Codable, Sendable, Equatable {
             guard classes.count >= 2, Set(classes).count == classes.count else {
                 throw ConfigError(field: "data.classes", "needs at least 2 distinct classes, got \(classes)")
             }
-            if let bad = classes.first(where: { !(0..<dataset.classCount).contains($0) }) {
-                throw ConfigError(field: "data.classes", "\(dataset.rawValue) has classes 0...\(dataset.classCount - 1), not \(bad)")
+            if let count = dataset.knownClassCount, let bad = classes.first(where: { !(0..<count).contains($0) }) {
+                throw ConfigError(field: "data.classes", "\(dataset) has classes 0...\(count - 1), not \(bad)")
             }
+        }
+        if let imageSize {
+            guard imageSize.count == 2, imageSize.allSatisfy({ (4...4096).contains($0) }) else {
+                throw ConfigError(field: "data.imageSize", "must be [height, width], each in 4...4096, got \(imageSize)")
+            }
+            guard dataset.isImageFolder || testDataset?.isImageFolder == true else {
+                throw ConfigError(field: "data.imageSize", "resizes the images of an image folder; \(dataset) has one size")
+            }
+        }
+        if testDataset != nil && validationSplit > 0 {
+            throw ConfigError(field: "data.testDataset", "and a validation split both choose the evaluation images; give one")
         }
         guard validationSplit >= 0 && validationSplit < 1 else {
             throw ConfigError(field: "data.validationSplit", "must be in [0, 1), got \(validationSplit)")

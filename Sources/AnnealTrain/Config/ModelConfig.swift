@@ -24,8 +24,15 @@ public enum InitializerChoice: String, Codable, CaseIterable, Sendable {
 /// `resolved(recipe:)` fills in the preset's defaults.
 public struct ModelConfig: Codable, Sendable, Equatable {
     public var name: ModelPreset
-    /// Outputs of the classifier (nil: 10, Fashion-MNIST's; a class subset sets its size).
+    /// Outputs of the classifier (nil: the data's number of classes, set when the run
+    /// reads its data; 10 for a weights file that does not say).
     public var classes: Int? = nil
+    /// Names of the classifier's outputs, from the data (written to weights files,
+    /// so `predict` can name its answers); nil where the data has none.
+    public var classNames: [String]? = nil
+    /// Input images `[channels, height, width]`, set from the data (nil: Fashion-MNIST's
+    /// `[1, 28, 28]`). cnn sizes its hidden layer from it, resnets their first convolution.
+    public var inputShape: [Int]? = nil
     public var activation: Activation = .relu
     public var initializer: InitializerChoice = .preset
     /// gaussian: the standard deviation (default 0.01).
@@ -34,7 +41,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var initGain: Float? = nil
     /// mlp: hidden layer widths (default 1024, 1024).
     public var hidden: [Int]? = nil
-    /// mlp: input width (784, or k after a PCA projection); set from the data.
+    /// mlp: input width (C·H·W, or k after a PCA projection); set from the data.
     public var inputs: Int? = nil
     /// mlp: dropout after each hidden layer (default 0); cnn: before the classifier (default 0.5).
     public var dropout: Float? = nil
@@ -83,6 +90,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         }
         let residual = name.isResidual
         if let classes, classes < 2 { throw ConfigError(field: "model.classes", "a classifier needs at least 2 classes, got \(classes)") }
+        if let classNames, let classes, classNames.count > classes {
+            throw ConfigError(field: "model.classes", "\(classes) outputs cannot carry the data's \(classNames.count) class names")
+        }
+        if let inputShape, inputShape.count != 3 || !(1...4).contains(inputShape[0]) || inputShape[1] < 4 || inputShape[2] < 4 {
+            throw ConfigError(field: "model.inputShape", "must be [channels 1…4, height ≥ 4, width ≥ 4], got \(inputShape)")
+        }
         if residual && activation != .relu {
             throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU inside its residual blocks; '\(activation.rawValue)' is for mlp and cnn")
         }
@@ -101,7 +114,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             guard !hidden.isEmpty && hidden.allSatisfy({ $0 > 0 }) else { throw ConfigError(field: "model.hidden", "widths \(hidden) must be positive") }
         }
         if let inputs {
-            guard name == .mlp || inputs == 784 else { throw ConfigError(field: "model.inputs", "the \(name.rawValue) model takes 28×28 images, not \(inputs) features") }
+            guard name == .mlp || inputs == 784 else { throw ConfigError(field: "model.inputs", "the \(name.rawValue) model takes images, not \(inputs) flat features") }
             guard inputs > 0 else { throw ConfigError(field: "model.inputs", "must be positive, got \(inputs)") }
         }
         if let dropout {
@@ -137,18 +150,19 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public func makeModel() throws -> Module {
         try validate()
         let c = resolved()
+        let shape = c.inputShape ?? [1, 28, 28]
         let model: Module
         switch name {
         case .mlp:
-            let mlp = MLP.make(inputs: c.inputs ?? 784, hidden: c.hidden!, classes: c.classes!, activation: activation, dropout: c.dropout!)
+            let mlp = MLP.make(inputs: c.inputs ?? shape.reduce(1, *), hidden: c.hidden!, classes: c.classes!, activation: activation, dropout: c.dropout!)
             // DropConnect on the hidden layers, not the classifier.
             for layer in mlp.layers.compactMap({ $0 as? Linear }).dropLast() { layer.dropConnect = c.dropConnect! }
             model = mlp
         case .cnn:
-            model = SmallCNN.make(classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
+            model = SmallCNN.make(inputShape: shape, classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
                                   activation: activation)
         case .resnet20, .resnet32, .resnet56:
-            model = ResNet(depth: name.resnetDepth!, classes: c.classes!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
+            model = ResNet(depth: name.resnetDepth!, inChannels: shape[0], classes: c.classes!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
         }
         if let initializer = makeInitializer() {
             var generator = GlobalRandom.makeGenerator()

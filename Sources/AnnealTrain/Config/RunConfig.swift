@@ -33,8 +33,9 @@ public struct RunConfig: Codable, Sendable, Equatable {
         let recipe = self.recipe
         let epochs = self.epochs ?? recipe.epochs
         c.epochs = epochs
-        c.model.classes = model.classes ?? data.classes?.count
         c.model = c.model.resolved(recipe: recipe)
+        // The number of classes, where known before the data is read (else the run sets it from the data).
+        c.model.classes = model.classes ?? data.classes?.count ?? data.dataset.knownClassCount
         c.data = data.resolved(recipe: recipe)
         c.optimizer = optimizer.resolved(recipe: recipe)
         c.regularization.labelSmoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
@@ -70,8 +71,8 @@ public struct RunConfig: Codable, Sendable, Equatable {
         try regularization.validate()
         try control.validate()
         try transfer.validate()
-        if let classes = model.classes, classes < data.classes?.count ?? data.dataset.classCount {
-            throw ConfigError(field: "model.classes", "\(classes) outputs cannot tell apart the data's \(data.classes?.count ?? data.dataset.classCount) classes")
+        if let classes = model.classes, let known = data.classes?.count ?? data.dataset.knownClassCount, classes < known {
+            throw ConfigError(field: "model.classes", "\(classes) outputs cannot tell apart the data's \(known) classes")
         }
     }
 

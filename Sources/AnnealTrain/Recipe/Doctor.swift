@@ -13,14 +13,14 @@ import AnnealTensor
 public struct Doctor {
     /// The resolved configuration.
     public let config: RunConfig
-    public let trainingSet: TensorDataset
+    public let trainingSet: any Dataset
     public let preprocessing: Preprocessing
     private let loader: DataLoader
     private let inputShape: [Int]
 
     public init(_ config: RunConfig) throws {
         self.config = try config.resolved()
-        (trainingSet, _) = try self.config.loadData()
+        trainingSet = try self.config.loadData().train
         preprocessing = try self.config.fitPreprocessing(on: trainingSet)
         loader = self.config.makeTrainLoader(trainingSet, augmentation: try self.config.data.augmentation())
         inputShape = preprocessing.outputShape(for: trainingSet.sampleShape)
@@ -30,7 +30,7 @@ public struct Doctor {
 
     private func freshModel(regularized: Bool) throws -> Module {
         let c = regularized ? config : try config.unregularized.resolved()
-        return try GlobalRandom.withSeed(c.seed) { try c.modelConfig(inputShape: inputShape).makeModel() }
+        return try GlobalRandom.withSeed(c.seed) { try c.modelConfig(for: trainingSet, inputShape: inputShape).makeModel() }
     }
 
     private func optimizer(for model: Module, weightDecay: Float) throws -> Optimizer {

@@ -15,7 +15,7 @@ public enum RecipeSupport {
     }
 
     /// The first `k` samples as one batch (stratified: cycling through the classes when possible).
-    public static func smallSample(_ dataset: TensorDataset, k: Int) -> Batch {
+    public static func smallSample(_ dataset: any Dataset, k: Int) -> Batch {
         var byClass: [Int: [Int]] = [:]
         for i in 0..<dataset.count { byClass[dataset.label(at: i), default: []].append(i) }
         let classes = byClass.keys.sorted()
@@ -26,8 +26,7 @@ public enum RecipeSupport {
             }
             round += 1
         }
-        let subset = dataset.subset(chosen)
-        return Batch(inputs: subset.samples, labels: subset.labels ?? [], indices: chosen)
+        return DataLoader(dataset, batchSize: max(1, chosen.count)).makeBatch(indices: chosen, epoch: 0)
     }
 
     static func format(_ x: Double) -> String { String(format: "%.4g", x) }

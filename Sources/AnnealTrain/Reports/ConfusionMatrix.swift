@@ -30,7 +30,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
     }
 
     /// Cells shaded by the fraction of their row (white 0 → blue 1), `cell` pixels square.
-    public func png(cell: Int = 24) -> PNGImage {
+    public func png(cell: Int = 24) -> Bitmap {
         let size = classes * cell
         var pixels = [UInt8](repeating: 255, count: size * size * 3)
         for t in 0..<classes {
@@ -45,7 +45,7 @@ public struct ConfusionMatrix: Sendable, Equatable {
                 }
             }
         }
-        return PNGImage(width: size, height: size, channels: 3, pixels: pixels)
+        return Bitmap(width: size, height: size, channels: 3, pixels: pixels)
     }
 
     /// A table-like SVG: rows are true classes, columns predictions, each cell its count.

@@ -66,11 +66,9 @@ public enum HTMLReport {
         let probabilities = evaluator.predict(model, on: DataLoader(dataset, batchSize: 1000)).softmax(axis: 1)
         let k = probabilities.shape[1], scores = probabilities.scalars
         let predictions = probabilities.argmax(axis: 1), labels = (0..<dataset.count).map(dataset.label(at:))
-        // Class names of the data's classes; outputs beyond them (a wider head) by number.
-        let classes = config.data.classes ?? Array(0..<k)
-        let names = (0..<k).map { i in
-            i < classes.count && classes[i] < FashionMNIST.classNames.count ? FashionMNIST.classNames[classes[i]] : "output \(i)"
-        }
+        // The data's class names (numbers where it has none); outputs beyond them (a wider head) by number.
+        let classNames = dataset.classNames ?? (0..<dataset.classCount).map { "class \($0)" }
+        let names = (0..<k).map { i in i < classNames.count ? classNames[i] : "output \(i)" }
         let matrix = ConfusionMatrix(scores: probabilities, labels: labels)
         var out = ["<h2>Per-class \(evaluationName) accuracy</h2><table><tr><th>class</th><th>images</th><th>accuracy</th><th></th></tr>"]
         for (c, accuracy) in matrix.perClassAccuracy.enumerated() {
@@ -94,9 +92,9 @@ public enum HTMLReport {
     }
 
     /// A sample of `[channels, height, width]` in [0, 1] as a PNG data URI, enlarged 3×.
-    static func imageURI(_ dataset: TensorDataset, index: Int) throws -> String {
+    static func imageURI(_ dataset: any Dataset, index: Int) throws -> String {
         let shape = dataset.sampleShape.count == 3 ? dataset.sampleShape : [1, 1, dataset.sampleShape.reduce(1, *)]
-        let sample = dataset.subset([index]).samples.reshape([1] + shape)
+        let sample = dataset.sample(at: index).reshape([1] + shape)
         let png = try ImageGrid.tile([sample], sampleShape: shape, zoom: 3, gap: 0).encoded()
         return "data:image/png;base64," + Data(png).base64EncodedString()
     }

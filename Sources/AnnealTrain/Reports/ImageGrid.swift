@@ -6,7 +6,7 @@ public enum ImageGrid {
     /// Tiles rows of [columns, C, H, W] images (C = 1 grey or 3 RGB), values clamped
     /// from [0, 1] to bytes and enlarged `zoom` times, with grey gutters of `gap` pixels
     /// and, when there are several rows, a wider one under the first.
-    public static func tile(_ batches: [Tensor], sampleShape: [Int], zoom: Int, gap: Int = 2) -> PNGImage {
+    public static func tile(_ batches: [Tensor], sampleShape: [Int], zoom: Int, gap: Int = 2) -> Bitmap {
         let (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
         let columns = batches[0].shape[0]
         let separator = batches.count > 1 ? gap + 4 : gap, cellW = width * zoom, cellH = height * zoom
@@ -29,6 +29,6 @@ public enum ImageGrid {
                 }
             }
         }
-        return PNGImage(width: totalW, height: totalH, channels: pixelChannels, pixels: pixels)
+        return Bitmap(width: totalW, height: totalH, channels: pixelChannels, pixels: pixels)
     }
 }

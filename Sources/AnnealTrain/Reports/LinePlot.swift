@@ -1,7 +1,7 @@
 import AnnealIO
 import Foundation
 
-/// A line chart rasterized into a `PNGImage`: axes, grid, tick marks with small
+/// A line chart rasterized into a `Bitmap`: axes, grid, tick marks with small
 /// numeric labels, one polyline per series, and optionally a title, a legend of
 /// the labelled series and an x-axis label. No fonts or plotting library: a tiny
 /// built-in 3×5 font (digits, capitals, a little punctuation) and a line
@@ -89,7 +89,7 @@ public struct LinePlot: Sendable {
         return Frame(left: left, top: top, plotWidth: width - left - right, plotHeight: height - top - bottom, xAxis: xAxis, yAxis: yAxis, logY: logY)
     }
 
-    public func render() -> PNGImage {
+    public func render() -> Bitmap {
         var canvas = Canvas(width: width, height: height)
         let legend = series.compactMap { s in s.label.map { ($0.uppercased(), s.color) } }
         let frame = self.frame()
@@ -144,7 +144,7 @@ public struct LinePlot: Sendable {
                 last = point
             }
         }
-        return PNGImage(width: width, height: height, channels: 3, pixels: canvas.pixels)
+        return Bitmap(width: width, height: height, channels: 3, pixels: canvas.pixels)
     }
 }
 

@@ -5,10 +5,10 @@ import Foundation
 /// plots drawn as tiny crosses, and log-x axes (x plotted as log10).
 public enum PlotHelpers {
     /// Panels of equal width stacked top to bottom into one image.
-    public static func stack(_ images: [PNGImage]) -> PNGImage {
+    public static func stack(_ images: [Bitmap]) -> Bitmap {
         precondition(!images.isEmpty && images.allSatisfy { $0.width == images[0].width && $0.channels == images[0].channels },
                      "PlotHelpers.stack: panels must share width and channels")
-        return PNGImage(width: images[0].width, height: images.reduce(0) { $0 + $1.height }, channels: images[0].channels,
+        return Bitmap(width: images[0].width, height: images.reduce(0) { $0 + $1.height }, channels: images[0].channels,
                         pixels: images.flatMap(\.pixels))
     }
 

@@ -29,9 +29,9 @@ public final class Run {
     /// The resolved configuration (what `run.json` holds).
     public let config: RunConfig
     public let directory: String
-    public let trainingSet: TensorDataset
+    public let trainingSet: any Dataset
     /// The test set, or the validation split.
-    public let evaluationSet: TensorDataset
+    public let evaluationSet: any Dataset
     public let preprocessing: Preprocessing
     public let augmentation: AugmentationSpec
     public let trainLoader: DataLoader
@@ -92,7 +92,7 @@ public final class Run {
         // A checkpoint holds every weight: the run does not need its --init-from file again.
         let run = try Run(resolved: config, directory: directory, callbacks: callbacks, loadsInitialWeights: newest == nil)
         if let (checkpoint, warnings) = newest {
-            run.warnings = warnings
+            run.warnings += warnings
             guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
                 throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
             }
@@ -122,13 +122,15 @@ public final class Run {
         self.config = config
         self.directory = directory
 
-        (trainingSet, evaluationSet) = try config.loadData()
+        let warnings: [String]
+        (trainingSet, evaluationSet, warnings) = try config.loadData()
+        self.warnings = warnings
         augmentation = try config.data.augmentation()
         preprocessing = try config.fitPreprocessing(on: trainingSet)
         trainLoader = config.makeTrainLoader(trainingSet, augmentation: augmentation)
         evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
 
-        let modelConfig = try config.modelConfig(inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
+        let modelConfig = try config.modelConfig(for: trainingSet, inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
         self.modelConfig = modelConfig
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
         model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }

@@ -10,28 +10,78 @@ extension RunConfig {
     /// test set, or with a validation split that fraction of the training images
     /// (split by the seed), in which case the test set is not read at all.
     /// `data.classes` keeps those classes only; `data.perClass` then draws a few-shot
-    /// subset; `data.trainSubset` takes the first N of what is left.
-    public func loadData() throws -> (train: TensorDataset, evaluation: TensorDataset) {
-        var train = try selectingClasses(FashionMNIST.load(.train, from: data.directory))
+    /// subset; `data.trainSubset` takes the first N of what is left. `warnings` name
+    /// images left out (`data.skipBadImages`).
+    public func loadData() throws -> (train: any Dataset, evaluation: any Dataset, warnings: [String]) {
+        let (full, warnings) = try load(data.dataset, test: false)
+        var train: any Dataset = try selectingClasses(full)
         if let n = data.perClass { train = try train.sampling(perClass: n, seed: seed) }
         if let subset = data.trainSubset { train = train.prefix(subset) }
         if data.validationSplit > 0 {
             let parts = train.split(validationFraction: data.validationSplit, seed: seed)
-            return (parts.train, parts.validation)
+            return (parts.train, parts.validation, warnings)
         }
-        return (train, try loadTestSet())
+        let (test, testWarnings) = try loadTestSetWithWarnings(matching: full)
+        return (train, test, warnings + testWarnings)
     }
 
     /// The test images (of `data.classes`, when given).
-    public func loadTestSet() throws -> TensorDataset { try selectingClasses(FashionMNIST.load(.test, from: data.directory)) }
+    public func loadTestSet() throws -> any Dataset {
+        try loadTestSetWithWarnings(matching: nil).dataset
+    }
 
-    private func selectingClasses(_ dataset: TensorDataset) throws -> TensorDataset {
+    private func loadTestSetWithWarnings(matching train: (any Dataset)?) throws -> (dataset: any Dataset, warnings: [String]) {
+        let (test, warnings): (any Dataset, [String])
+        if let source = data.testDataset {
+            (test, warnings) = try load(source, test: false, field: "data.testDataset")
+        } else {
+            (test, warnings) = try load(data.dataset, test: true)
+        }
+        if let train {
+            guard test.sampleShape == train.sampleShape else {
+                throw ConfigError(field: "data.testDataset", "the test images are \(test.sampleShape), the training images \(train.sampleShape)"
+                                  + (data.dataset.isImageFolder ? "; --image-size resizes both" : ""))
+            }
+            guard test.classCount == train.classCount, test.classNames == nil || train.classNames == nil || test.classNames == train.classNames else {
+                throw ConfigError(field: "data.testDataset", "the test images have classes \(test.classNames ?? (0..<test.classCount).map(String.init)), "
+                                  + "the training images \(train.classNames ?? (0..<train.classCount).map(String.init))")
+            }
+        }
+        return (try selectingClasses(test), warnings)
+    }
+
+    /// A source's training images, or with `test` its own test images.
+    private func load(_ source: DataSource, test: Bool, field: String = "data.dataset") throws -> (dataset: any Dataset, warnings: [String]) {
+        func noTestSplit() -> ConfigError {
+            ConfigError(field: "data.dataset", "\(source) has no test images; name them (--test-data SPEC) or hold out a validation split (--val-split F)")
+        }
+        switch source {
+        case .fashionMNIST:
+            return (try FashionMNIST.load(test ? .test : .train, from: data.directory), [])
+        case .cifar10(let directory):
+            return (try CIFAR10.load(train: !test, from: directory), [])
+        case .npy(let images, let labels, let layout):
+            guard !test else { throw noTestSplit() }
+            return (try ArrayDataset.loadNPY(images: images, labels: labels, layout: layout), [])
+        case .idx(let images, let labels):
+            guard !test else { throw noTestSplit() }
+            return (try ArrayDataset.loadIDX(images: images, labels: labels), [])
+        case .imageFolder(let path):
+            let layout = ImageFolder.layout(of: path)
+            guard let folder = test ? layout.test : layout.train else { throw noTestSplit() }
+            let (dataset, skipped) = try ImageFolder.load(folder, imageSize: data.imageSize, skipBadImages: data.skipBadImages)
+            guard let first = skipped.first else { return (dataset, []) }
+            return (dataset, ["warning: left out \(skipped.count) unreadable image\(skipped.count == 1 ? "" : "s") of \(folder) (the first, \(first.path): \(first.reason))"])
+        }
+    }
+
+    private func selectingClasses(_ dataset: any Dataset) throws -> any Dataset {
         guard let classes = data.classes else { return dataset }
         do { return try dataset.selectingClasses(classes) } catch { throw ConfigError(field: "data.classes", error.message) }
     }
 
     /// Normalization and whitening fitted on `train` (before augmentation: statistics of the real images).
-    public func fitPreprocessing(on train: TensorDataset) throws -> Preprocessing {
+    public func fitPreprocessing(on train: any Dataset) throws -> Preprocessing {
         do {
             return try Preprocessing.fit(on: train, normalize: data.normalize, whiten: data.whiten,
                                          components: data.pcaComponents, epsilon: data.whitenEpsilon)
@@ -43,22 +93,32 @@ extension RunConfig {
     /// The shuffled training loader over the augmented images. Shuffling,
     /// augmentation and mixing all draw from the seed, so a run reproduces
     /// exactly with any number of loader threads.
-    public func makeTrainLoader(_ train: TensorDataset, augmentation: AugmentationSpec) -> DataLoader {
+    public func makeTrainLoader(_ train: any Dataset, augmentation: AugmentationSpec) -> DataLoader {
         let dataset: any Dataset = augmentation.pipeline.isEmpty ? train : AugmentedDataset(train, pipeline: augmentation.pipeline, seed: seed)
         return DataLoader(dataset, batchSize: data.batchSize ?? recipe.batchSize, shuffle: true, seed: seed,
                           batchTransform: augmentation.batchTransform, workers: data.loaderThreads ?? 0)
     }
 
-    /// The model configuration for samples of `inputShape` as the model sees them
-    /// (`[1, 28, 28]`, or `[k]` after a PCA projection, which only the mlp takes).
-    public func modelConfig(inputShape: [Int]) throws -> ModelConfig {
+    /// The model configuration for the training images `train`, whose samples the
+    /// model sees with shape `inputShape` after preprocessing (`[C, H, W]`, or `[k]`
+    /// after a PCA projection, which only the mlp takes): input shape and classes
+    /// from the data.
+    public func modelConfig(for train: any Dataset, inputShape: [Int]) throws -> ModelConfig {
         var config = model
         if inputShape.count == 1 {
             guard model.name == .mlp else {
                 throw ConfigError(field: "data.whiten", "PCA gives flat [\(inputShape[0])] inputs, which only the mlp model takes; use zca for \(model.name.rawValue)")
             }
             config.inputs = inputShape[0]
+        } else {
+            config.inputShape = inputShape
+            if model.name == .mlp { config.inputs = inputShape.reduce(1, *) }
         }
+        if let classes = model.classes, classes < train.classCount {
+            throw ConfigError(field: "model.classes", "\(classes) outputs cannot tell apart the data's \(train.classCount) classes")
+        }
+        config.classes = model.classes ?? train.classCount
+        config.classNames = train.classNames
         try config.validate()
         return config
     }

@@ -6,7 +6,7 @@ import AnnealTensor
 /// named layer (or the head's input, the penultimate features), flattened to one
 /// row per image, in evaluation mode, after the weights file's preprocessing.
 public enum Features {
-    public static func extract(_ model: Module, layer: String?, from dataset: TensorDataset, preprocessing: Preprocessing,
+    public static func extract(_ model: Module, layer: String?, from dataset: any Dataset, preprocessing: Preprocessing,
                                batchSize: Int = 500) throws -> Tensor {
         let wasTraining = model.isTraining
         model.eval()

@@ -86,7 +86,7 @@ public final class TensorBoardEventFile {
         try write([Self.value(tag) { $0.histo = histogram }], step: step)
     }
 
-    public func image(_ tag: String, _ image: PNGImage, step: Int) throws {
+    public func image(_ tag: String, _ image: Bitmap, step: Int) throws {
         var picture = Tensorboard_Summary.Image()
         picture.height = Int32(image.height)
         picture.width = Int32(image.width)

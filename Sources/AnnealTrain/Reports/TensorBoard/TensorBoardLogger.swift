@@ -19,13 +19,13 @@ public final class TensorBoardLogger: TrainingCallback {
     let config: RunConfig
     let evaluationName: String
     let histogramsEvery: Int?
-    let preview: () -> PNGImage?
+    let preview: () -> Bitmap?
     let confusion: () -> ConfusionMatrix?
     private var stepsPerEpoch = 1
     private var gradientNorm = 0.0
 
     public init(directory: String, config: RunConfig, evaluationName: String, histogramsEvery: Int?,
-                preview: @escaping () -> PNGImage? = { nil }, confusion: @escaping () -> ConfusionMatrix? = { nil }) throws {
+                preview: @escaping () -> Bitmap? = { nil }, confusion: @escaping () -> ConfusionMatrix? = { nil }) throws {
         events = try TensorBoardEventFile(directory: directory)
         self.config = config
         self.evaluationName = evaluationName

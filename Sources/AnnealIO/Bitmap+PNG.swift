@@ -1,27 +1,8 @@
 import CPNG
 
-/// An 8-bit image for PNG files (augmentation previews, sample grids, test fixtures).
-///
-/// Uses libpng's simplified API (`png_image`), which reports failures through the
-/// struct's `message` instead of `longjmp`, so errors unwind through Swift safely.
-public struct PNGImage: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    /// 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
-    public let channels: Int
-    /// Row-major, channels interleaved: `pixels[(y * width + x) * channels + c]`.
-    public let pixels: [UInt8]
-
-    public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
-        precondition((1...4).contains(channels), "PNGImage: channels must be 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA), got \(channels)")
-        precondition(width > 0 && height > 0 && width <= Int(Int32.max) && height <= Int(Int32.max), "PNGImage: bad size \(width)×\(height)")
-        precondition(pixels.count == width * height * channels, "PNGImage: \(width)×\(height)×\(channels) needs \(width * height * channels) bytes, got \(pixels.count)")
-        self.width = width
-        self.height = height
-        self.channels = channels
-        self.pixels = pixels
-    }
-
+/// PNG files through libpng's simplified API (`png_image`), which reports failures
+/// through the struct's `message` instead of `longjmp`, so errors unwind through Swift safely.
+extension Bitmap {
     /// Encodes the image as PNG and writes it atomically.
     public func write(to path: String) throws {
         try AtomicFile.write(try encoded(path: path), to: path)
@@ -55,18 +36,9 @@ public struct PNGImage: Sendable, Equatable {
         return encoded
     }
 
-    /// Reads a PNG file, keeping its gray/RGB and alpha layout; palette images are
-    /// expanded and 16-bit images reduced to 8 bits.
-    public static func read(_ path: String) throws -> PNGImage {
-        try decode(FileBytes.read(path), path: path)
-    }
-
-    /// Deflate expands at most 1032:1; a header claiming more pixels than the
-    /// compressed data could hold is refused before anything is allocated.
-    static let maximumExpansion = 1100
-
-    /// Decodes the bytes of a PNG file; `path` names it in errors.
-    public static func decode(_ file: [UInt8], path: String) throws -> PNGImage {
+    /// Decodes the bytes of a PNG file, keeping its gray/RGB and alpha layout; palette
+    /// images are expanded and 16-bit images reduced to 8 bits. `path` names it in errors.
+    static func decodePNG(_ file: [UInt8], path: String) throws -> Bitmap {
         try file.withUnsafeBytes { source in
             var image = png_image()
             image.version = UInt32(PNG_IMAGE_VERSION)
@@ -77,10 +49,10 @@ public struct PNGImage: Sendable, Equatable {
             image.format &= alphaFlag | colorFlag
             let channels = Int(image.format & alphaFlag) + (image.format & colorFlag != 0 ? 3 : 1)
             let width = Int(image.width), height = Int(image.height)
-            let (size, overflow) = width.multipliedReportingOverflow(by: height * channels)
-            guard !overflow, width > 0, height > 0, size / maximumExpansion <= file.count else {
+            let size: Int
+            do { size = try checkSize(width: width, height: height, channels: channels, fileSize: file.count, format: "PNG", path: path) } catch {
                 png_image_free(&image)
-                throw AnnealIOError(path: path, "bad PNG: image size \(width)×\(height) is too large for a \(file.count)-byte file")
+                throw error
             }
             var pixels = [UInt8](repeating: 0, count: size)
             let ok = pixels.withUnsafeMutableBytes { target in
@@ -89,7 +61,7 @@ public struct PNGImage: Sendable, Equatable {
             guard ok != 0 else {
                 throw AnnealIOError(path: path, "corrupt PNG: \(message(of: image))")
             }
-            return PNGImage(width: width, height: height, channels: channels, pixels: pixels)
+            return Bitmap(width: width, height: height, channels: channels, pixels: pixels)
         }
     }
 
