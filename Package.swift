@@ -19,10 +19,11 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+        .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
         .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
 
         // File formats over plain arrays (IDX, NPY, safetensors, PNG, JPEG).
-        .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG", "CTurboJPEG"]),
+        .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG", "CTurboJPEG", "CDeflate"]),
         // Tensor, autodiff, kernels, RNG, threads.
         .target(name: "AnnealTensor", dependencies: ["CDNNL", "CLAPACK"]),
         // Modules, layers, activations, initializers, losses.

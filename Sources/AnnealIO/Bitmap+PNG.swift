@@ -39,6 +39,11 @@ extension Bitmap {
     /// Decodes the bytes of a PNG file, keeping its gray/RGB and alpha layout; palette
     /// images are expanded and 16-bit images reduced to 8 bits. `path` names it in errors.
     static func decodePNG(_ file: [UInt8], path: String) throws -> Bitmap {
+        if let common = try decodeCommonPNG(file, path: path) { return common }
+        return try decodePNGWithLibpng(file, path: path)
+    }
+
+    static func decodePNGWithLibpng(_ file: [UInt8], path: String) throws -> Bitmap {
         try file.withUnsafeBytes { source in
             var image = png_image()
             image.version = UInt32(PNG_IMAGE_VERSION)

@@ -37,6 +37,16 @@ import Testing
         expectIOError(path, "image size 100000×100000 is too large for a") { _ = try Bitmap.read(path) }
     }
 
+    @Test(arguments: 1...4)
+    func fastPNGPathMatchesLibpngAndStepsAsideForGamma(channels: Int) throws {
+        let image = Bitmap(width: 13, height: 9, channels: channels, pixels: (0..<(13 * 9 * channels)).map { UInt8(truncatingIfNeeded: $0 &* $0 &+ 7) })
+        let bytes = try image.encodedForTest()
+        #expect(try Bitmap.decodeCommonPNG(bytes, path: "x") == image)
+        // A gAMA chunk after IHDR changes colours: libpng's job.
+        let gamma: [UInt8] = [0, 0, 0, 4] + Array("gAMA".utf8) + [0, 0, 0xB1, 0x8F] + [0, 0, 0, 0]
+        #expect(try Bitmap.decodeCommonPNG(Array(bytes[..<33]) + gamma + Array(bytes[33...]), path: "x") == nil)
+    }
+
     @Test func truncatedPNG() throws {
         let path = dir.file("full.png")
         try Bitmap(width: 64, height: 64, channels: 3, pixels: (0..<(64 * 64 * 3)).map { UInt8(truncatingIfNeeded: $0 &* 7919) }).write(to: path)
@@ -100,6 +110,14 @@ struct BitmapInteropTests {
         let grey = try reference(name + "-grey.npy")
         let worst = zip(image.converted(toChannels: 1).pixels, grey.bytes).map { abs(Int($0) - Int($1)) }.max()!
         #expect(worst <= 1, "grey conversion off by \(worst)")
+    }
+
+    /// The fast PNG path (libdeflate) decodes what libpng decodes, every row filter included.
+    @Test(arguments: ["smooth.png", "noise.png"])
+    func fastPNGPathMatchesLibpng(_ name: String) throws {
+        let bytes = readBytes(dir.file(name))
+        let fast = try #require(try Bitmap.decodeCommonPNG(bytes, path: name))
+        #expect(fast == (try Bitmap.decodePNGWithLibpng(bytes, path: name)))
     }
 
     @Test func aTruncatedJPEGIsAnErrorNotAGreyTail() throws {
