@@ -175,6 +175,89 @@ else
     echo "cli-tests: (skipped the PyTorch state-dict check: set ANNEAL_PYTHON to a Python with safetensors and numpy)"
 fi
 
+echo "cli-tests: your own data: an image folder (PNG and JPEG, colour), CIFAR-10's binary format, NumPy arrays"
+py="${ANNEAL_PYTHON:-python3}"
+if "$py" -c 'import numpy, PIL' 2> /dev/null; then
+    "$py" scripts/make-image-folder.py "$work/folder" --classes 3 --train 100 --test 30 --size 32 > /dev/null
+    "$anneal" train --model cnn --data "imagefolder:$work/folder" --epochs 3 --normalize per-channel --augment flip,jitter:0.2 \
+        --out "$work/own" --no-progress > "$work/own.log"
+    grep -qx "data imagefolder:$work/folder: 300 training images of 3×32×32 in 3 classes; 90 test images" "$work/own.log" \
+        || { head -3 "$work/own.log"; fail "image folder summary"; }
+    grep -Eq '^test accuracy: (0\.[89]|1\.0)' "$work/own.log" || { tail -3 "$work/own.log"; fail "image folder: under 80% test accuracy"; }
+    "$anneal" evaluate --weights "$work/own/model.safetensors" --data "imagefolder:$work/folder" > "$work/own-eval.log"
+    grep -qx "$(grep '^test accuracy' "$work/own.log")" "$work/own-eval.log" || fail "evaluate on the image folder"
+    "$anneal" predict --weights "$work/own/model.safetensors" --input "$work/folder/test/class-2" "$work/folder/test/class-0/000001.jpg" \
+        --out "$work/own.npy" --csv "$work/own.csv" > /dev/null
+    [[ $(wc -l < "$work/own.csv") -eq 32 ]] || fail "predict --csv: one row per image"
+    grep -q "^$work/folder/test/class-0/000001.jpg,0,class-0," "$work/own.csv" || { tail -2 "$work/own.csv"; fail "predict on a JPEG file"; }
+    [[ $(grep -c ',2,class-2,' "$work/own.csv") -ge 25 ]] || fail "predict on a folder: class names"
+    "$anneal" augment-preview --data "imagefolder:$work/folder" --augment flip,jitter:0.4 --out "$work/own-preview.png" > /dev/null
+    [[ $(od -An -tu1 -j25 -N1 "$work/own-preview.png") -eq 2 ]] || fail "augmentation preview of colour images is not RGB"
+    "$anneal" train --model mlp --hidden 64 --data "imagefolder:$work/folder" --epochs 1 --whiten zca --out "$work/own-zca" --no-progress > /dev/null
+
+    # Bad data: one line naming the file; --skip-bad-images counts instead; nothing written.
+    cp -r "$work/folder" "$work/badfolder"
+    head -c 300 "$work/folder/train/class-1/000001.jpg" > "$work/badfolder/train/class-1/000001.jpg"
+    expect_error "^Error: $work/badfolder/train/class-1/000001.jpg: .* JPEG: .*(--skip-bad-images" \
+        "$anneal" train --model cnn --data "imagefolder:$work/badfolder" --epochs 1 --out "$work/bad"
+    "$anneal" train --model cnn --data "imagefolder:$work/badfolder" --skip-bad-images --epochs 1 --out "$work/skipped" --no-progress > "$work/skipped.log" 2>&1
+    grep -q "warning: left out 1 unreadable image of $work/badfolder/train" "$work/skipped.log" || fail "--skip-bad-images warning"
+    "$py" -c "from PIL import Image; Image.new('RGB', (28, 28)).save('$work/badfolder/train/class-0/odd.png')"
+    expect_error "odd.png: is 28×28 but .* is 32×32; give an image size" "$anneal" train --data "imagefolder:$work/badfolder" --skip-bad-images --out "$work/bad"
+    "$anneal" train --model mlp --hidden 32 --data "imagefolder:$work/badfolder" --skip-bad-images --image-size 16x16 --epochs 1 --out "$work/resized" \
+        --no-progress > "$work/resized.log" 2>&1
+    grep -q "300 training images of 3×16×16" "$work/resized.log" || fail "--image-size"
+    mkdir "$work/badfolder/train/class-9"
+    expect_error "class-9: empty class folder" "$anneal" train --data "imagefolder:$work/badfolder" --out "$work/bad"
+    expect_error "^Error: --data: 'png:x': unknown kind 'png'" "$anneal" train --data png:x --out "$work/bad"
+    [[ ! -e "$work/bad/model.safetensors" ]] || fail "a failed train on bad data wrote weights"
+
+    # CIFAR-10's binary format, written here: 32×32×3 images whose class sets their colour and bright quadrant.
+    "$py" - "$work/cifar" << 'PYTHON'
+import os, sys
+import numpy as np
+root = sys.argv[1]
+os.makedirs(root)
+rng = np.random.default_rng(0)
+def batch(name, n):
+    labels = rng.integers(0, 10, n)
+    images = rng.integers(0, 60, (n, 3, 32, 32))
+    for i, c in enumerate(labels):
+        y, x = (c % 4) // 2 * 16, (c % 2) * 16
+        images[i, c % 3, y:y + 16, x:x + 16] += 150 + 10 * (c // 3)
+    records = np.concatenate([labels[:, None], images.reshape(n, -1)], axis=1).astype(np.uint8)
+    records.tofile(os.path.join(root, name))
+for k in range(1, 6):
+    batch(f"data_batch_{k}.bin", 200)
+batch("test_batch.bin", 200)
+PYTHON
+    "$anneal" train --model resnet20 --data "cifar10:$work/cifar" --epochs 1 --normalize per-channel --out "$work/cifar-run" --no-progress > "$work/cifar.log"
+    grep -q "^data cifar10:$work/cifar: 1000 training images of 3×32×32 in 10 classes; 200 test images" "$work/cifar.log" || fail "cifar10 summary"
+    grep -q "^test accuracy" "$work/cifar.log" || fail "resnet20 on CIFAR-10 binaries"
+
+    # NumPy arrays (uint8, NHWC) with labels, test images from another pair of files.
+    "$py" - "$work" << 'PYTHON'
+import sys
+import numpy as np
+root = sys.argv[1]
+rng = np.random.default_rng(1)
+for split, n in (("train", 300), ("test", 60)):
+    labels = rng.integers(0, 3, n)
+    images = rng.integers(0, 80, (n, 12, 12, 3)).astype(np.uint8)
+    for i, c in enumerate(labels):
+        images[i, :, :, c] += 150
+    np.save(f"{root}/{split}-x.npy", images)
+    np.save(f"{root}/{split}-y.npy", labels)
+PYTHON
+    "$anneal" train --model cnn --data "npy:$work/train-x.npy,$work/train-y.npy" --test-data "npy:$work/test-x.npy,$work/test-y.npy" \
+        --epochs 2 --out "$work/npy-run" --no-progress > "$work/npy.log"
+    grep -q "^data npy:$work/train-x.npy,$work/train-y.npy: 300 training images of 3×12×12 in 3 classes; 60 test images from npy:" "$work/npy.log" \
+        || { head -3 "$work/npy.log"; fail "npy summary"; }
+    expect_error "has no test images; name them (--test-data SPEC)" "$anneal" train --data "npy:$work/train-x.npy,$work/train-y.npy" --out "$work/bad"
+else
+    echo "cli-tests: (skipped your-own-data checks: set ANNEAL_PYTHON to a Python with numpy and Pillow)"
+fi
+
 echo "cli-tests: error paths"
 expect_error "The value 'lion' is invalid for '--optimizer" "$anneal" train --optimizer lion --out "$work/bad"
 expect_error "The value 'vit' is invalid for '--model" "$anneal" train --model vit --out "$work/bad"

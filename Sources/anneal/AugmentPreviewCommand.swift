@@ -10,8 +10,7 @@ struct AugmentPreviewCommand: ParsableCommand {
         commandName: "augment-preview",
         abstract: "Write a PNG grid: original training images in the first row, augmented variants below.")
 
-    @Option(help: "Data set (only fashion-mnist for now).") var dataset = "fashion-mnist"
-    @Option(help: "Directory with the IDX files (default: /usr/share/datasets/fashion-mnist).") var dataDir: String?
+    @OptionGroup var data: DataOptions
     @Option(help: "Augmentation spec (as anneal train --augment).") var augment: String
     @Option(help: "Output PNG file.") var out = "augment-preview.png"
     @Option(help: "Images per row.") var columns = 8
@@ -21,7 +20,6 @@ struct AugmentPreviewCommand: ParsableCommand {
     @Option(help: "Screen pixels per image pixel.") var zoom = 3
 
     func validate() throws {
-        guard dataset == "fashion-mnist" else { throw ValidationError("unknown dataset '\(dataset)'; valid: fashion-mnist") }
         guard (1...64).contains(columns), (1...64).contains(rows) else { throw ValidationError("--columns and --rows must be in 1...64") }
         guard (1...16).contains(zoom) else { throw ValidationError("--zoom must be in 1...16") }
         guard first >= 0 else { throw ValidationError("--first must not be negative") }
@@ -30,7 +28,9 @@ struct AugmentPreviewCommand: ParsableCommand {
     func run() throws {
         let spec: AugmentationSpec
         do { spec = try AugmentationSpec.parse(augment) } catch { throw AugmentationSpecError("--augment: \(error.message)") }
-        let train = try FashionMNIST.load(.train, from: dataDir)
+        var config = RunConfig()
+        try data.apply(to: &config)
+        let train = try reportingConfigErrors { try config.loadTrainingSet() }.dataset
         guard first + columns <= train.count else { throw ValidationError("--first \(first) + --columns \(columns) exceeds the \(train.count) training images") }
         let image = AugmentationPreview.grid(train, spec: spec, seed: seed, first: first, columns: columns, rows: rows, zoom: zoom)
         try image.write(to: out)

@@ -39,8 +39,7 @@ struct DataBench: ParsableCommand {
         default:
             var config = RunConfig()
             config.data.dataset = source
-            config.data.validationSplit = 0.5   // no test images needed
-            base = try reportingConfigErrors { try config.loadData() }.train
+            base = try reportingConfigErrors { try config.loadTrainingSet() }.dataset
         }
         let images = self.images ?? (source.isImageFolder ? min(60_000, base.count) : 60_000)
         let dataset = AugmentedDataset(base.subset((0..<images).map { $0 % base.count }), pipeline: spec.pipeline, seed: 1)

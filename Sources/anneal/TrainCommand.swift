@@ -63,7 +63,6 @@ struct ResumeCommand: ParsableCommand {
         let run = try reportingConfigErrors {
             try Run.resume(directory: directory, callbacks: progressCallbacks(noProgress: noProgress))
         }
-        for line in run.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         try train(run)
     }
 }
@@ -74,6 +73,7 @@ func progressCallbacks(noProgress: Bool) -> [TrainingCallback] {
 
 /// Prints what the run will do, trains it, reads its curves and prints the final accuracy.
 func train(_ run: Run) throws {
+    for line in run.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     for line in run.summary { print(line) }
     fflush(nil)
     let outcome = try reportingConfigErrors { try run.fit() }

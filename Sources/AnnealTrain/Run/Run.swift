@@ -220,6 +220,9 @@ public final class Run {
             + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
             + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
             + "; \(c.epochs!) epochs of \(trainingSet.count) training images, batch \(c.data.batchSize!), \(Threads.count) threads",
+            "data \(c.data.dataset): \(trainingSet.count) training images of \(trainingSet.sampleShape.map(String.init).joined(separator: "×")) "
+                + "in \(trainingSet.classCount) classes; \(evaluationSet.count) \(evaluationName) images"
+                + (c.data.testDataset.map { " from \($0)" } ?? ""),
             "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
         if let decay = c.control.ema {
             lines.append("weight averaging: exponential moving average, decay \(decay)"

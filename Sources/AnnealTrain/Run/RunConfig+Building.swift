@@ -14,7 +14,7 @@ extension RunConfig {
     /// images left out (`data.skipBadImages`).
     public func loadData() throws -> (train: any Dataset, evaluation: any Dataset, warnings: [String]) {
         let (full, warnings) = try load(data.dataset, test: false)
-        var train: any Dataset = try selectingClasses(full)
+        var train = try selectingClasses(full)
         if let n = data.perClass { train = try train.sampling(perClass: n, seed: seed) }
         if let subset = data.trainSubset { train = train.prefix(subset) }
         if data.validationSplit > 0 {
@@ -23,6 +23,13 @@ extension RunConfig {
         }
         let (test, testWarnings) = try loadTestSetWithWarnings(matching: full)
         return (train, test, warnings + testWarnings)
+    }
+
+    /// All training images (of `data.classes`, when given), before few-shot subsets and
+    /// splits; `warnings` name images left out.
+    public func loadTrainingSet() throws -> (dataset: any Dataset, warnings: [String]) {
+        let (full, warnings) = try load(data.dataset, test: false)
+        return (try selectingClasses(full), warnings)
     }
 
     /// The test images (of `data.classes`, when given).
