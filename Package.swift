@@ -20,6 +20,7 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
 
         // File formats over plain arrays (IDX, NPY, safetensors, PNG, JPEG).
@@ -36,8 +37,10 @@ let package = Package(
         // transfer learning (linear heads by liblinear).
         .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear",
                                                     .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // Data-parallel and pipeline training over OpenMPI: AnnealTrain's ProcessGroup for mpirun jobs.
+        .target(name: "AnnealDistributed", dependencies: ["AnnealTrain", "CMPI"]),
         // One import for library users.
-        .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealTrain", "AnnealIO"]),
+        .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealTrain", "AnnealIO", "AnnealDistributed"]),
         // The command line.
         .executableTarget(name: "anneal", dependencies: [
             "Anneal",

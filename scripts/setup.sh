@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libdnnl-dev liblapack-dev liblinear-dev zlib1g-dev libpng-dev libturbojpeg0-dev libdeflate-dev dataset-fashion-mnist python3-venv)
+packages=(libdnnl-dev liblapack-dev liblinear-dev zlib1g-dev libpng-dev libturbojpeg0-dev libdeflate-dev libopenmpi-dev openmpi-bin dataset-fashion-mnist python3-venv)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -5,3 +5,4 @@
 @_exported import AnnealOptim
 @_exported import AnnealTensor
 @_exported import AnnealTrain
+@_exported import AnnealDistributed

@@ -23,9 +23,44 @@ public struct DataLoader: Sendable {
     public let workers: Int
     /// Batches built ahead of the one being consumed (with workers).
     public let prefetch: Int
+    /// Data parallelism: this rank's share of every epoch (nil: all samples).
+    public let shard: Shard?
+
+    /// Rank `rank` of `count` takes every `count`-th sample of the epoch's order,
+    /// starting at its own (PyTorch's `DistributedSampler`). With `padded`, the order
+    /// is first extended by its own start so every rank takes the same number of
+    /// steps; batch b of the ranks together is then batch b of one process with
+    /// `count` times the batch size. Without it (evaluation) nothing is counted twice.
+    public struct Shard: Sendable, Equatable {
+        public let rank: Int
+        public let count: Int
+        public let padded: Bool
+
+        public init(rank: Int, count: Int, padded: Bool) {
+            precondition(count >= 1 && rank >= 0 && rank < count, "DataLoader.Shard: rank \(rank) of \(count)")
+            self.rank = rank
+            self.count = count
+            self.padded = padded
+        }
+
+        /// This rank's part of `order`.
+        public func part(of order: [Int]) -> [Int] {
+            var all = order
+            if padded, !order.isEmpty, order.count % count != 0 {
+                let total = (order.count + count - 1) / count * count
+                for i in order.count..<total { all.append(order[(i - order.count) % order.count]) }
+            }
+            return Swift.stride(from: rank, to: all.count, by: count).map { all[$0] }
+        }
+
+        /// Samples this rank takes from a dataset of `n`.
+        public func size(of n: Int) -> Int {
+            padded ? (n + count - 1) / count : (n - rank + count - 1) / count
+        }
+    }
 
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
-                batchTransform: (any BatchTransform)? = nil, workers: Int = 0, prefetch: Int? = nil) {
+                batchTransform: (any BatchTransform)? = nil, workers: Int = 0, prefetch: Int? = nil, shard: Shard? = nil) {
         precondition(batchSize >= 1, "DataLoader: batchSize must be at least 1, got \(batchSize)")
         precondition(workers >= 0, "DataLoader: workers must not be negative, got \(workers)")
         self.dataset = dataset
@@ -36,20 +71,33 @@ public struct DataLoader: Sendable {
         self.batchTransform = batchTransform
         self.workers = workers
         self.prefetch = max(1, prefetch ?? 2 * workers)
+        self.shard = shard
     }
+
+    /// The same loader reading only rank `rank`'s share (see `Shard`).
+    public func sharded(rank: Int, of count: Int, padded: Bool) -> DataLoader {
+        DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed, batchTransform: batchTransform,
+                   workers: workers, prefetch: prefetch, shard: Shard(rank: rank, count: count, padded: padded))
+    }
+
+    /// Samples per epoch (this rank's, when sharded).
+    public var samplesPerEpoch: Int { shard?.size(of: dataset.count) ?? dataset.count }
 
     /// Batches per epoch.
     public var count: Int {
-        dropLast ? dataset.count / batchSize : (dataset.count + batchSize - 1) / batchSize
+        dropLast ? samplesPerEpoch / batchSize : (samplesPerEpoch + batchSize - 1) / batchSize
     }
 
     /// The order in which epoch `epoch` visits the samples: a permutation derived
     /// from (seed, epoch) when shuffling, else 0..<count.
     public func order(epoch: Int) -> [Int] {
         precondition(epoch >= 0, "DataLoader: negative epoch \(epoch)")
-        guard shuffle else { return Array(0..<dataset.count) }
-        var generator = RandomGenerator(seed: seed, stream: Self.shuffleStream).derived(stream: UInt64(epoch))
-        return generator.permutation(dataset.count)
+        var all = Array(0..<dataset.count)
+        if shuffle {
+            var generator = RandomGenerator(seed: seed, stream: Self.shuffleStream).derived(stream: UInt64(epoch))
+            all = generator.permutation(dataset.count)
+        }
+        return shard?.part(of: all) ?? all
     }
 
     /// The batches of epoch `epoch`, built lazily as they are read (ahead of

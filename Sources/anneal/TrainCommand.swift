@@ -15,17 +15,32 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
     @Option(help: "Output directory.") var out = "runs/latest"
     @Flag(help: "Start over in an output directory that holds an unfinished run (its checkpoint is discarded).") var overwrite = false
+    @Option(help: ArgumentHelp("Data parallelism on this machine: run N ranks under mpirun, each with the threads divided among them (--batch-size is per rank).",
+                               discussion: "On a cluster, start the command with mpirun or srun instead (see the README)."))
+    var ranks: Int?
+
+    func validate() throws {
+        if let ranks, !(1...256).contains(ranks) { throw ValidationError("--ranks must be in 1...256, got \(ranks)") }
+    }
 
     func run() throws {
+        if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
+            let threads = options.data.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranks)
+            let status = try runUnderMPI(ranks: ranks, threadsPerRank: threads)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
         options.data.applyThreads()
+        let group = try processGroup()
         let config = try options.resolvedConfig()
-        if let watcher = testSetWatcher(config) {
+        if let watcher = testSetWatcher(config), group.isWriter {
             // Choosing when to stop (or decay) by the test set makes its final accuracy optimistic.
             FileHandle.standardError.write(Data(("warning: \(watcher) watches the test set's \(config.schedule.monitor.rawValue); "
                 + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images.\n").utf8))
         }
         let run = try reportingConfigErrors {
-            try Run(config, directory: out, callbacks: progressCallbacks(noProgress: options.noProgress), overwrite: overwrite)
+            try Run(config, directory: out, callbacks: group.isWriter ? progressCallbacks(noProgress: options.noProgress) : [],
+                    overwrite: overwrite, group: group)
         }
         try train(run)
     }
@@ -60,8 +75,9 @@ struct ResumeCommand: ParsableCommand {
             print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)")
             return
         }
+        let group = try processGroup()
         let run = try reportingConfigErrors {
-            try Run.resume(directory: directory, callbacks: progressCallbacks(noProgress: noProgress))
+            try Run.resume(directory: directory, callbacks: group.isWriter ? progressCallbacks(noProgress: noProgress) : [], group: group)
         }
         try train(run)
     }
@@ -73,6 +89,11 @@ func progressCallbacks(noProgress: Bool) -> [TrainingCallback] {
 
 /// Prints what the run will do, trains it, reads its curves and prints the final accuracy.
 func train(_ run: Run) throws {
+    // Ranks other than 0 (data parallelism) compute and say nothing.
+    guard run.group.isWriter else {
+        try reportingConfigErrors { _ = try run.fit() }
+        return
+    }
     for line in run.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
     for line in run.summary { print(line) }
     fflush(nil)

@@ -12,7 +12,8 @@ import AnnealTensor
 /// the file is only written when the guard fires. Check the raw gradients by
 /// listing this callback before `GradientClipping`.
 public final class NaNGuard: StatefulCallback {
-    public let path: String
+    /// Where the last good weights go (nil: not written, e.g. on ranks other than 0).
+    public let path: String?
     public let snapshotEvery: Int
     /// Written into the file's metadata so `anneal evaluate` can rebuild the model.
     public let config: ModelConfig?
@@ -21,7 +22,7 @@ public final class NaNGuard: StatefulCallback {
     public private(set) var lastGoodStep: Int?
     private var lastGood: [String: Tensor]?
 
-    public init(savingTo path: String, snapshotEvery: Int = 1, config: ModelConfig? = nil) {
+    public init(savingTo path: String?, snapshotEvery: Int = 1, config: ModelConfig? = nil) {
         precondition(snapshotEvery >= 1, "NaNGuard: snapshotEvery must be ≥ 1, got \(snapshotEvery)")
         self.path = path
         self.snapshotEvery = snapshotEvery
@@ -49,7 +50,7 @@ public final class NaNGuard: StatefulCallback {
 
     private func fail(_ trainer: Trainer, epoch: Int, batch: Int, parameter: String?, value: Float) throws -> Never {
         var saved: String? = nil
-        if let lastGood {
+        if let lastGood, let path {
             try WeightsFile(state: lastGood, model: config, preprocessing: trainer.preprocessing).write(to: path)
             saved = path
         }

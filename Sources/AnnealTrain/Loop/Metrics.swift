@@ -34,3 +34,18 @@ public struct Metrics: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension Metrics {
+    /// The metrics of all ranks together (each rank passes its own; every rank gets the sum).
+    public func summed(over group: any ProcessGroup) throws -> Metrics {
+        guard group.isDistributed else { return self }
+        var sums = [Double(samples), lossSum, Double(correct), Double(topKCorrect)]
+        try group.allReduceSum(&sums)
+        var total = Metrics(k: k)
+        total.samples = Int(sums[0])
+        total.lossSum = sums[1]
+        total.correct = Int(sums[2])
+        total.topKCorrect = Int(sums[3])
+        return total
+    }
+}

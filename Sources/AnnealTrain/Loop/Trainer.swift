@@ -24,6 +24,9 @@ public final class Trainer {
     public private(set) var history: [EpochRecord] = []
     /// The epoch under way, updated after every step (nil between epochs).
     public private(set) var progress: EpochProgress?
+    /// Turns this process's epoch metrics (training and evaluation) into the run's:
+    /// with data parallelism, the sum over the ranks (`Metrics.summed(over:)`).
+    public var combineMetrics: (Metrics) throws -> Metrics = { $0 }
 
     public init(model: Module, optimizer: Optimizer, callbacks: [TrainingCallback] = [],
                 lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {
@@ -102,8 +105,8 @@ public final class Trainer {
         }
         let trainSeconds = earlierSeconds + (clock.now - started).seconds
         try emit(.stepsEnd(epoch: epoch))
-        let evaluated = evaluation.map { evaluator.evaluate(model, on: $0) }
-        return EpochRecord(epoch: epoch, train: metrics, evaluation: evaluated,
+        let evaluated = try evaluation.map { try combineMetrics(evaluator.evaluate(model, on: $0)) }
+        return EpochRecord(epoch: epoch, train: try combineMetrics(metrics), evaluation: evaluated,
                            learningRate: learningRate, seconds: trainSeconds)
     }
 

@@ -34,8 +34,16 @@ public final class Run {
     public let evaluationSet: any Dataset
     public let preprocessing: Preprocessing
     public let augmentation: AugmentationSpec
+    /// This rank's share of the training images (all of them in a single process).
     public let trainLoader: DataLoader
+    /// This rank's share of the evaluation images.
     public let evaluationLoader: DataLoader
+    /// All the evaluation images, whatever the rank.
+    let fullEvaluationLoader: DataLoader
+    /// The ranks the run is spread over (data parallelism); rank 0 writes the files.
+    public let group: any ProcessGroup
+    /// Averages the gradients over the ranks (nil in a single process).
+    public let gradientAllReduce: GradientAllReduce?
     /// The model's configuration as built (with the input width the data gives).
     public let modelConfig: ModelConfig
     public let model: Module
@@ -65,23 +73,32 @@ public final class Run {
     /// directory that holds an unfinished run unless `overwrite`. `callbacks` come
     /// after the run's own (progress bars, extra logging); they must not change
     /// what training computes.
-    public convenience init(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false) throws {
+    ///
+    /// With a `group` of several ranks (data parallelism) every rank builds the same
+    /// run; each trains on its share of every batch, gradients are averaged, and
+    /// rank 0 alone writes files.
+    public convenience init(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false,
+                            group: any ProcessGroup = SingleProcess()) throws {
         let resolved = try config.resolved()
-        try Directory.create(directory)
         if !overwrite, let (checkpoint, _) = try? Checkpoint.newest(in: directory) {
             let done = checkpoint.progress.history.count
             throw ConfigError("\(directory) holds an unfinished run (\(done) of its epochs done): resume it, or start over in it with overwrite")
         }
-        Checkpoint.removeFiles(in: directory)
-        // Event files of an earlier run in this directory would mix into this one's curves.
-        TensorBoardEventFile.removeFiles(in: directory)
-        try AtomicFile.write(try resolved.jsonData(), to: "\(directory)/\(Run.configFileName)")
-        try self.init(resolved: resolved, directory: directory, callbacks: callbacks)
+        // Every rank has looked before rank 0 clears the directory.
+        try group.barrier()
+        if group.isWriter {
+            try Directory.create(directory)
+            Checkpoint.removeFiles(in: directory)
+            // Event files of an earlier run in this directory would mix into this one's curves.
+            TensorBoardEventFile.removeFiles(in: directory)
+            try AtomicFile.write(try resolved.jsonData(), to: "\(directory)/\(Run.configFileName)")
+        }
+        try self.init(resolved: resolved, directory: directory, callbacks: callbacks, group: group)
     }
 
     /// Rebuilds the run saved in `directory` (its `run.json`) and restores its newest
     /// intact checkpoint, if any (without one it starts from the beginning).
-    public static func resume(directory: String, callbacks: [TrainingCallback] = []) throws -> Run {
+    public static func resume(directory: String, callbacks: [TrainingCallback] = [], group: any ProcessGroup = SingleProcess()) throws -> Run {
         let path = "\(directory)/\(configFileName)"
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
         let config = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).resolved()
@@ -90,7 +107,7 @@ public final class Run {
             throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
         }
         // A checkpoint holds every weight: the run does not need its --init-from file again.
-        let run = try Run(resolved: config, directory: directory, callbacks: callbacks, loadsInitialWeights: newest == nil)
+        let run = try Run(resolved: config, directory: directory, callbacks: callbacks, group: group, loadsInitialWeights: newest == nil)
         if let (checkpoint, warnings) = newest {
             run.warnings += warnings
             guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
@@ -118,17 +135,23 @@ public final class Run {
             && !Directory.fileExists("\(directory)/\(Checkpoint.previousFileName)")
     }
 
-    private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback], loadsInitialWeights: Bool = true) throws {
+    private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback], group: any ProcessGroup,
+                 loadsInitialWeights: Bool = true) throws {
         self.config = config
         self.directory = directory
+        self.group = group
+        let writer = group.isWriter
 
         let warnings: [String]
         (trainingSet, evaluationSet, warnings) = try config.loadData()
         self.warnings = warnings
         augmentation = try config.data.augmentation()
         preprocessing = try config.fitPreprocessing(on: trainingSet)
-        trainLoader = config.makeTrainLoader(trainingSet, augmentation: augmentation)
-        evaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
+        // Whole-set loaders for what every rank computes alike (batch-norm statistics, the confusion matrix).
+        let fullTrainLoader = config.makeTrainLoader(trainingSet, augmentation: augmentation)
+        fullEvaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
+        trainLoader = group.isDistributed ? fullTrainLoader.sharded(rank: group.rank, of: group.size, padded: true) : fullTrainLoader
+        evaluationLoader = group.isDistributed ? fullEvaluationLoader.sharded(rank: group.rank, of: group.size, padded: false) : fullEvaluationLoader
 
         let modelConfig = try config.modelConfig(for: trainingSet, inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
         self.modelConfig = modelConfig
@@ -138,13 +161,16 @@ public final class Run {
         // The optimizer holds every parameter; it skips frozen ones, so unfreezing needs no new optimizer.
         optimizer = try config.optimizer.makeOptimizer(for: model, backboneLearningRateScale: config.transfer.backboneLearningRateScale)
         try config.transfer.applyFreezing(to: model)
+        try GradientAllReduce.broadcastState(of: model, in: group)
         let schedule = try config.makeSchedule(stepsPerEpoch: trainLoader.count)
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
+        gradientAllReduce = group.isDistributed ? GradientAllReduce(group: group) : nil
+        if let gradientAllReduce { callbacks.append(gradientAllReduce) }
         if let every = config.transfer.unfreezeEvery { callbacks.append(GradualUnfreezing(every: every)) }
         if control.nanGuard {
-            callbacks.append(NaNGuard(savingTo: "\(directory)/last-good.safetensors", snapshotEvery: control.nanGuardEvery, config: modelConfig))
+            callbacks.append(NaNGuard(savingTo: writer ? "\(directory)/last-good.safetensors" : nil, snapshotEvery: control.nanGuardEvery, config: modelConfig))
         }
         if control.clipNorm != nil || control.clipValue != nil {
             callbacks.append(GradientClipping(maxNorm: control.clipNorm, maxValue: control.clipValue))
@@ -153,17 +179,17 @@ public final class Run {
             EarlyStopping(monitor: config.schedule.monitor, patience: $0, minDelta: control.earlyStopMinDelta)
         }
         if let earlyStopping { callbacks.append(earlyStopping) }
-        let (trainLoader, preprocessing, model) = (self.trainLoader, self.preprocessing, self.model)
+        let (preprocessing, model) = (self.preprocessing, self.model)
         weightAveraging = control.ema.map {
-            WeightAveraging(decay: $0, batchNormUpdate: control.emaBatchNormUpdate ? (trainLoader, preprocessing) : nil)
+            WeightAveraging(decay: $0, batchNormUpdate: control.emaBatchNormUpdate ? (fullTrainLoader, preprocessing) : nil)
         }
         if let weightAveraging { callbacks.append(weightAveraging) }
         if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
         swa = control.swaStartEpoch.map {
-            StochasticWeightAveraging(startEpoch: $0 - 1, statisticsLoader: trainLoader, preprocessing: preprocessing)
+            StochasticWeightAveraging(startEpoch: $0 - 1, statisticsLoader: fullTrainLoader, preprocessing: preprocessing)
         }
         if let swa { callbacks.append(swa) }
-        if control.snapshots != nil {
+        if control.snapshots != nil && writer {
             let steps = config.schedule.cycleEnds(epochs: config.epochs!, stepsPerEpoch: trainLoader.count)
             callbacks.append(SnapshotWriter(snapshotSteps: steps) { k in
                 try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing)
@@ -171,9 +197,9 @@ public final class Run {
             })
         }
         callbacks += extra
-        callbacks.append(MetricsCSVWriter(path: "\(directory)/metrics.csv"))
+        if writer { callbacks.append(MetricsCSVWriter(path: "\(directory)/metrics.csv")) }
         var evaluate: (() -> ConfusionMatrix?)?   // set once self is complete
-        if control.tensorboard {
+        if control.tensorboard && writer {
             let (trainingSet, augmentation, seed) = (trainingSet, augmentation, config.seed)
             callbacks.append(try TensorBoardLogger(
                 directory: directory, config: config, evaluationName: config.data.usesValidation ? "validation" : "test",
@@ -186,7 +212,8 @@ public final class Run {
         trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model))
         trainer.preprocessing = preprocessing
         trainer.testTimeAugmentation = control.tta
-        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
+        trainer.combineMetrics = { try $0.summed(over: group) }
+        if writer { trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() }) }
         evaluate = { [unowned self] in self.confusionMatrix() }
     }
 
@@ -198,7 +225,7 @@ public final class Run {
 
     /// The model's predictions on the evaluation set against its labels.
     public func confusionMatrix() -> ConfusionMatrix {
-        ConfusionMatrix(scores: trainer.evaluator.predict(model, on: evaluationLoader),
+        ConfusionMatrix(scores: trainer.evaluator.predict(model, on: fullEvaluationLoader),
                         labels: (0..<evaluationSet.count).map(evaluationSet.label(at:)))
     }
 
@@ -224,6 +251,10 @@ public final class Run {
                 + "in \(trainingSet.classCount) classes; \(evaluationSet.count) \(evaluationName) images"
                 + (c.data.testDataset.map { " from \($0)" } ?? ""),
             "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
+        if group.isDistributed {
+            lines.append("data parallel: \(group.size) ranks × batch \(c.data.batchSize!) = \(group.size * c.data.batchSize!) images per step, "
+                         + "\(trainLoader.samplesPerEpoch) training images per rank and epoch, gradients averaged")
+        }
         if let decay = c.control.ema {
             lines.append("weight averaging: exponential moving average, decay \(decay)"
                          + (c.control.emaBatchNormUpdate ? ", batch norm recomputed at the end" : ""))
@@ -260,11 +291,13 @@ public final class Run {
         let clock = ContinuousClock(), started = clock.now
         if !stopped { try trainer.fit(trainLoader, evaluation: evaluationLoader, epochs: config.epochs!) }
         let seconds = (clock.now - started).seconds
-        try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")
-        Checkpoint.removeFiles(in: directory)
+        if group.isWriter {
+            try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")
+            Checkpoint.removeFiles(in: directory)
+        }
         // After a restore of the best weights or weight averaging, the last epoch's figures describe other weights.
         let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true || weightAveraging?.updatedBatchNorm == true
-            ? trainer.evaluator.evaluate(model, on: evaluationLoader) : trainer.history.last?.evaluation
+            ? try trainer.combineMetrics(trainer.evaluator.evaluate(model, on: evaluationLoader)) : trainer.history.last?.evaluation
         return RunOutcome(model: model, history: trainer.history, evaluation: final, seconds: seconds)
     }
 }

@@ -1,0 +1,56 @@
+/// The processes (ranks) one training run is spread over, and the collectives
+/// data parallelism needs. `Run` and the trainer use only this protocol; the MPI
+/// implementation lives in AnnealDistributed, and `SingleProcess` is the group of
+/// one, so the same code path serves both.
+///
+/// Every rank must call the same collectives in the same order with the same sizes.
+/// Failures (a rank died, the network broke) throw `ProcessGroupError`.
+public protocol ProcessGroup: AnyObject, Sendable {
+    var rank: Int { get }
+    var size: Int { get }
+    /// Replaces `values` on every rank by their sum over the ranks.
+    func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws
+    /// The same for doubles (metrics: sums of losses and counts).
+    func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws
+    /// Replaces `values` on every rank by rank `root`'s.
+    func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) throws
+    /// Returns once every rank has called it.
+    func barrier() throws
+    /// Point to point, for pipeline stages: blocks until `to` receives (or buffers) it.
+    func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws
+    /// Blocks until a message with `tag` from `from` has filled `values`.
+    func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws
+}
+
+extension ProcessGroup {
+    public var isDistributed: Bool { size > 1 }
+    /// Rank 0 writes the run's files; the others only compute.
+    public var isWriter: Bool { rank == 0 }
+
+    public func allReduceSum(_ values: inout [Double]) throws {
+        try values.withUnsafeMutableBufferPointer { try allReduceSum($0) }
+    }
+}
+
+/// A collective that failed: the message names the operation and, when known, the rank.
+public struct ProcessGroupError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The group of one process: every collective is the identity.
+public final class SingleProcess: ProcessGroup {
+    public init() {}
+    public var rank: Int { 0 }
+    public var size: Int { 1 }
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
+    public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
+    public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) {}
+    public func barrier() {}
+    public func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws {
+        throw ProcessGroupError("send: a single process has no rank \(rank) to send to")
+    }
+    public func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws {
+        throw ProcessGroupError("receive: a single process has no rank \(rank) to receive from")
+    }
+}

@@ -1,0 +1,33 @@
+import Anneal
+import Foundation
+
+/// The process group this process belongs to: the `mpirun` job's when it was
+/// started by one, else a single process.
+func processGroup() throws -> any ProcessGroup {
+    try MPIProcessGroup.world() ?? SingleProcess()
+}
+
+/// `anneal train --ranks N …` on one machine: runs the same command line (without
+/// `--ranks`) under `mpirun -np N`, each rank with `threadsPerRank` threads, and
+/// returns mpirun's exit status. Root needs OpenMPI's permission, more ranks than
+/// cores `--oversubscribe`, and `--bind-to none` lets each rank's threads use any core.
+func runUnderMPI(ranks: Int, threadsPerRank: Int) throws -> Int32 {
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    if let i = arguments.firstIndex(of: "--ranks") { arguments.removeSubrange(i...min(i + 1, arguments.count - 1)) }
+    arguments.removeAll { $0.hasPrefix("--ranks=") }
+    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    var environment = ProcessInfo.processInfo.environment
+    environment["ANNEAL_NUM_THREADS"] = String(threadsPerRank)
+    environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
+    environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["mpirun", "-np", String(ranks), "--oversubscribe", "--bind-to", "none", "-x", "ANNEAL_NUM_THREADS",
+                         executable] + arguments
+    process.environment = environment
+    do { try process.run() } catch {
+        throw CommandError("--ranks: cannot start mpirun (apt-get install openmpi-bin): \(error.localizedDescription)")
+    }
+    process.waitUntilExit()
+    return process.terminationStatus
+}
