@@ -74,6 +74,7 @@ struct RunOptions: ParsableArguments {
     @OptionGroup(title: "Learning-rate schedule") var schedule: ScheduleOptions
     @OptionGroup(title: "Training control") var control: ControlOptions
     @OptionGroup(title: "Transfer learning") var transfer: TransferOptions
+    @OptionGroup(title: "Data parallelism (under mpirun, or train --ranks N)") var parallel: ParallelOptions
 
     /// The configuration these options describe: the `--config` file's, or a fresh
     /// one for the preset, with every option given applied on top (validation
@@ -111,6 +112,7 @@ struct RunOptions: ParsableArguments {
         try schedule.apply(to: &c)
         control.apply(to: &c)
         transfer.apply(to: &c)
+        parallel.apply(to: &c)
         return c
     }
 
@@ -280,6 +282,17 @@ struct ControlOptions: ParsableArguments {
         if emaBnUpdate { c.control.emaBatchNormUpdate = true }
         if let tensorboard { c.control.tensorboard = tensorboard }
         if let histogramsEvery { c.control.histogramsEvery = histogramsEvery == 0 ? nil : histogramsEvery }
+    }
+}
+
+/// How the ranks of a data-parallel run share their statistics and gradients.
+struct ParallelOptions: ParsableArguments {
+    @Flag(help: "Synchronized batch norm: batch statistics of all ranks' samples together, as with the global batch.") var syncBn = false
+    @Option(help: "Gradients are all-reduced in buckets of at most this many MiB (default 25).") var bucketMb: Double?
+
+    func apply(to c: inout RunConfig) {
+        if syncBn { c.parallel.syncBatchNorm = true }
+        if let bucketMb { c.parallel.bucketMegabytes = bucketMb }
     }
 }
 

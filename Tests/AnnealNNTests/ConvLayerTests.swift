@@ -23,6 +23,31 @@ import Testing
         #expect(bn1(randomTensor([4, 5], seed: 2)).shape == [4, 5])
     }
 
+    /// Synchronized batch norm's composite path, with a one-rank "sum", computes what
+    /// the fused kernel does: outputs, running statistics and every gradient.
+    @Test func synchronizedPathMatchesTheKernel() {
+        let x = randomTensor([16, 3, 7, 6], seed: 7, low: 0.4, high: 0.6).requiringGrad()
+        let upstream = randomTensor([16, 3, 7, 6], seed: 8)
+        func run(synchronized: Bool) -> (out: [Float], dx: [Float], dw: [Float], db: [Float], mean: [Float], variance: [Float]) {
+            let bn = BatchNorm2d(3)
+            bn.weight.assign(Tensor([0.5, 1.5, -2], shape: [3]))
+            bn.bias.assign(Tensor([0.1, -0.2, 0.3], shape: [3]))
+            if synchronized { bn.crossReplicaSum = { $0 } }
+            x.zeroGrad()
+            let y = bn(x)
+            (y * upstream).sum().backward()
+            return (y.scalars, x.grad!.scalars, bn.weight.grad!.scalars, bn.bias.grad!.scalars,
+                    bn.runningMean.value.scalars, bn.runningVar.value.scalars)
+        }
+        let fused = run(synchronized: false), composite = run(synchronized: true)
+        expectClose(composite.out, fused.out, tolerance: 1e-5)
+        expectClose(composite.dx, fused.dx, tolerance: 1e-4)
+        expectClose(composite.dw, fused.dw, tolerance: 1e-4)
+        expectClose(composite.db, fused.db, tolerance: 1e-4)
+        expectClose(composite.mean, fused.mean, tolerance: 1e-6)
+        expectClose(composite.variance, fused.variance, tolerance: 1e-6)
+    }
+
     @Test func zeroInitResidualBlockIsIdentityAtInit() {
         GlobalRandom.seed(3)
         let block = BasicBlock(8, 8, zeroInitResidual: true)

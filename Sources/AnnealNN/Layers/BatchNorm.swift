@@ -15,6 +15,10 @@ public class BatchNorm: Module {
     /// nil: cumulative average (used to recompute statistics after weight averaging).
     public var momentum: Float?
     public let epsilon: Float
+    /// Synchronized batch norm (data parallelism): sums a per-channel tensor over
+    /// the ranks, differentiably, so the batch statistics are the global batch's.
+    /// nil: each process normalizes with its own batch.
+    public var crossReplicaSum: ((Tensor) -> Tensor)?
 
     public init(_ features: Int, momentum: Float? = 0.1, epsilon: Float = 1e-5, initialScale: Float = 1) {
         weight = Parameter(.full(initialScale, shape: [features]))
@@ -34,8 +38,9 @@ public class BatchNorm: Module {
             return Tensor.batchNorm(input, scale: weight.value, shift: bias.value, mean: runningMean.value,
                                     variance: runningVar.value, epsilon: epsilon)
         }
-        let (output, mean, variance) = Tensor.batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
-        let n = Float(input.count / input.shape[1])
+        let (output, mean, variance, n) = crossReplicaSum.map { synchronizedStatistics(input, sum: $0) }
+            ?? { let r = Tensor.batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
+                 return (r.output, r.mean, r.variance, Float(input.count / input.shape[1])) }()
         withoutGrad {
             let momentum = self.momentum ?? 1 / (numBatchesTracked.value.item() + 1)
             runningMean.value = runningMean.value * (1 - momentum) + mean * momentum
@@ -43,6 +48,24 @@ public class BatchNorm: Module {
             numBatchesTracked.value = numBatchesTracked.value + 1
         }
         return output
+    }
+
+    /// Normalization with the statistics of every rank's batch together (two passes:
+    /// the global mean, then the global mean squared deviation), built from
+    /// differentiable ops so the gradient also flows through the other ranks' statistics.
+    private func synchronizedStatistics(_ input: Tensor, sum: (Tensor) -> Tensor) -> (Tensor, Tensor, Tensor, Float) {
+        let channels = input.shape[1]
+        let axes = [0] + Array(2..<input.rank)
+        var shape = [Int](repeating: 1, count: input.rank)
+        shape[1] = channels
+        let localCount = Tensor.full(Float(input.count / channels), shape: [1])
+        let count = withoutGrad { sum(localCount) }.item()
+        let mean = sum(input.sum(axes: axes)) / count
+        let centered = input - mean.reshape(shape)
+        let variance = sum((centered * centered).sum(axes: axes)) / count
+        let normalized = centered * rsqrt(variance + epsilon).reshape(shape)
+        let output = normalized * weight.value.reshape(shape) + bias.value.reshape(shape)
+        return (output, mean.detached(), variance.detached(), count)
     }
 
     /// Forgets the running statistics (mean 0, variance 1, no batches seen).

@@ -126,3 +126,12 @@ extension GradNode {
         return order
     }
 }
+
+extension Tensor {
+    /// Records a differentiable op defined outside this module (e.g. a sum over the
+    /// ranks of a data-parallel job): `self` holds its value, computed from `inputs`,
+    /// and `backward` maps the result's gradient to one gradient per input.
+    public func recorded(as op: String, from inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor]) -> Tensor {
+        recorded(op, inputs) { gradient, _ in backward(gradient).map { Optional($0) } }
+    }
+}

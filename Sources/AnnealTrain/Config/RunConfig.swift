@@ -15,6 +15,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var regularization = RegularizationConfig()
     public var control = ControlConfig()
     public var transfer = TransferConfig()
+    public var parallel = ParallelConfig()
     /// nil: the preset's.
     public var epochs: Int? = nil
     /// Weights, shuffling, dropout, augmentation and the validation split all derive from it.
@@ -71,6 +72,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         try regularization.validate()
         try control.validate()
         try transfer.validate()
+        try parallel.validate()
         if let classes = model.classes, let known = data.classes?.count ?? data.dataset.knownClassCount, classes < known {
             throw ConfigError(field: "model.classes", "\(classes) outputs cannot tell apart the data's \(known) classes")
         }

@@ -1,3 +1,5 @@
+import AnnealTensor
+
 /// The processes (ranks) one training run is spread over, and the collectives
 /// data parallelism needs. `Run` and the trainer use only this protocol; the MPI
 /// implementation lives in AnnealDistributed, and `SingleProcess` is the group of
@@ -52,5 +54,21 @@ public final class SingleProcess: ProcessGroup {
     }
     public func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws {
         throw ProcessGroupError("receive: a single process has no rank \(rank) to receive from")
+    }
+}
+
+extension ProcessGroup {
+    /// `values` summed over the ranks as a differentiable op (synchronized batch
+    /// norm): its gradient on each rank is the sum of every rank's upstream gradient.
+    /// A failed collective here ends the process with its message (a forward pass cannot throw).
+    public func differentiableSum(_ values: Tensor) -> Tensor {
+        func summed(_ tensor: Tensor) -> Tensor {
+            var scalars = tensor.scalars
+            do { try scalars.withUnsafeMutableBufferPointer { try allReduceSum($0) } } catch {
+                fatalError("synchronized batch norm: \(error)")
+            }
+            return Tensor(scalars, shape: tensor.shape)
+        }
+        return summed(values).recorded(as: "crossReplicaSum", from: [values]) { gradient in [summed(gradient)] }
     }
 }

@@ -166,7 +166,11 @@ public final class Run {
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
-        gradientAllReduce = group.isDistributed ? GradientAllReduce(group: group) : nil
+        gradientAllReduce = group.isDistributed
+            ? GradientAllReduce(group: group, bucketBytes: Int(config.parallel.bucketMegabytes * 1_048_576)) : nil
+        if group.isDistributed && config.parallel.syncBatchNorm {
+            for case let norm as BatchNorm in model.namedModules().map(\.module) { norm.crossReplicaSum = { [group] in group.differentiableSum($0) } }
+        }
         if let gradientAllReduce { callbacks.append(gradientAllReduce) }
         if let every = config.transfer.unfreezeEvery { callbacks.append(GradualUnfreezing(every: every)) }
         if control.nanGuard {
