@@ -258,6 +258,57 @@ else
     echo "cli-tests: (skipped your-own-data checks: set ANNEAL_PYTHON to a Python with numpy and Pillow)"
 fi
 
+echo "cli-tests: data parallelism over OpenMPI: 2 ranks × batch 64 train as 1 process × batch 128; a killed rank ends the job"
+"$anneal" train --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 128 --threads 1 --out "$work/dp1" --no-progress > /dev/null
+"$anneal" train --ranks 2 --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 64 --threads 1 --out "$work/dp2" --no-progress > "$work/dp2.log"
+grep -q "^data parallel: 2 ranks × batch 64 = 128 images per step, 3200 training images per rank and epoch" "$work/dp2.log" \
+    || { head -5 "$work/dp2.log"; fail "data-parallel summary"; }
+diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dp2/metrics.csv") > /dev/null || fail "2 ranks: other metrics than 1 process"
+if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
+    "$ANNEAL_PYTHON" - "$work/dp1/model.safetensors" "$work/dp2/model.safetensors" << 'PYTHON' || fail "2 ranks: other weights than 1 process"
+import sys
+import numpy as np
+from safetensors.numpy import load_file
+a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
+worst = max(float(np.abs(a[k] - b[k]).max() / (np.abs(a[k]).max() + 1e-12)) for k in a)
+print(f"cli-tests: 50 steps, 2 ranks against 1 process: largest relative weight difference {worst:.2e}")
+sys.exit(0 if worst <= 1e-4 else 1)
+PYTHON
+fi
+# SIGKILL one rank mid-epoch: mpirun must end the job, non-zero, within 30 s.
+(status=0; "$anneal" train --ranks 2 --model mlp --epochs 3 --batch-size 64 --threads 1 --out "$work/dpkill" --no-progress > "$work/dpkill.log" 2>&1 || status=$?
+ echo "$status" > "$work/dpkill.status") &
+for _ in $(seq 100); do
+    launcher=$(pgrep -f "mpirun -np 2 .*$work/dpkill" || true)
+    [[ -n "$launcher" ]] && [[ $(pgrep -P "$launcher" | wc -l) -ge 2 ]] && break
+    sleep 0.2
+done
+sleep 3
+victim=$(pgrep -P "$launcher" | tail -1)
+kill -9 "$victim"
+killed_at=$(date +%s)
+while [[ ! -e "$work/dpkill.status" ]] && (( $(date +%s) - killed_at < 40 )); do sleep 0.2; done
+[[ -e "$work/dpkill.status" ]] || fail "the job did not end within 40 s of a rank's SIGKILL"
+(( $(date +%s) - killed_at <= 30 )) || fail "the job took over 30 s to end after a rank's SIGKILL"
+[[ $(cat "$work/dpkill.status") -ne 0 ]] || fail "a job with a killed rank exited 0"
+grep -q "exited on signal 9" "$work/dpkill.log" || { cat "$work/dpkill.log"; fail "no line naming the killed rank"; }
+[[ ! -e "$work/dpkill/model.safetensors" ]] || fail "a killed job wrote final weights"
+# A rank that stops answering (SIGSTOP): the watchdog of the others ends the job.
+(status=0; ANNEAL_COLLECTIVE_TIMEOUT=5 "$anneal" train --ranks 2 --model mlp --epochs 3 --batch-size 64 --threads 1 --out "$work/dphang" \
+    --no-progress > "$work/dphang.log" 2>&1 || status=$?
+ echo "$status" > "$work/dphang.status") &
+for _ in $(seq 100); do
+    launcher=$(pgrep -f "mpirun -np 2 .*$work/dphang" || true)
+    [[ -n "$launcher" ]] && [[ $(pgrep -P "$launcher" | wc -l) -ge 2 ]] && break
+    sleep 0.2
+done
+sleep 3
+kill -STOP "$(pgrep -P "$launcher" | tail -1)"
+stopped_at=$(date +%s)
+while [[ ! -e "$work/dphang.status" ]] && (( $(date +%s) - stopped_at < 40 )); do sleep 0.2; done
+[[ -e "$work/dphang.status" && $(cat "$work/dphang.status") -ne 0 ]] || fail "a hanging rank did not end the job"
+grep -q "^anneal: rank 0 of 2: the other ranks did not answer for 5.0 s in " "$work/dphang.log" || { cat "$work/dphang.log"; fail "watchdog message"; }
+
 echo "cli-tests: error paths"
 expect_error "The value 'lion' is invalid for '--optimizer" "$anneal" train --optimizer lion --out "$work/bad"
 expect_error "The value 'vit' is invalid for '--model" "$anneal" train --model vit --out "$work/bad"

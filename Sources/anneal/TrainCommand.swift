@@ -27,7 +27,10 @@ struct TrainCommand: ParsableCommand {
         if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
             let threads = options.data.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranks)
             let status = try runUnderMPI(ranks: ranks, threadsPerRank: threads)
-            if status != 0 { throw ExitCode(status) }
+            if status != 0 {
+                FileHandle.standardError.write(Data("anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank\n".utf8))
+                throw ExitCode(status)
+            }
             return
         }
         options.data.applyThreads()
