@@ -4,6 +4,8 @@ import AnnealOptim
 /// The optimizers a configuration can name.
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
     case sgd, adam, adamw, rmsprop, adagrad
+    /// Large batches: layer-wise trust ratios (You et al. 2017, 2019).
+    case lars, lamb
 
     /// The usual peak learning rate (SGD's is the preset's).
     public var defaultLearningRate: Float {
@@ -11,11 +13,14 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
         case .sgd: 0.05
         case .adam, .adamw, .rmsprop: 1e-3
         case .adagrad: 1e-2
+        // LARS's local rate is η = 0.001 times ‖p‖/‖g‖, so its global rate is large.
+        case .lars: 1
+        case .lamb: 5e-3
         }
     }
 
     /// Whether the optimizer has a momentum term.
-    public var usesMomentum: Bool { self == .sgd || self == .rmsprop }
+    public var usesMomentum: Bool { self == .sgd || self == .rmsprop || self == .lars }
 }
 
 /// An optimizer with its settings. Weight decay skips biases and normalization
@@ -49,7 +54,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
             throw ConfigError(field: "optimizer.learningRate", "must be positive, got \(lr)")
         }
         if let momentum {
-            guard name.usesMomentum else { throw ConfigError(field: "optimizer.momentum", "does not apply to \(name.rawValue) (only sgd and rmsprop)") }
+            guard name.usesMomentum else { throw ConfigError(field: "optimizer.momentum", "does not apply to \(name.rawValue) (only sgd, rmsprop and lars)") }
             guard momentum >= 0 && momentum < 1 else { throw ConfigError(field: "optimizer.momentum", "\(momentum) is not in [0, 1)") }
         }
         if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
@@ -82,6 +87,8 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         case .adamw: return AdamW(groups, learningRate: lr, weightDecay: weightDecay)
         case .rmsprop: return RMSProp(groups, learningRate: lr, weightDecay: weightDecay, momentum: momentum ?? 0.9)
         case .adagrad: return Adagrad(groups, learningRate: lr, weightDecay: weightDecay)
+        case .lars: return LARS(groups, learningRate: lr, momentum: momentum ?? 0.9, weightDecay: weightDecay)
+        case .lamb: return LAMB(groups, learningRate: lr, weightDecay: weightDecay)
         }
     }
 }

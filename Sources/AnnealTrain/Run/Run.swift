@@ -162,7 +162,7 @@ public final class Run {
         optimizer = try config.optimizer.makeOptimizer(for: model, backboneLearningRateScale: config.transfer.backboneLearningRateScale)
         try config.transfer.applyFreezing(to: model)
         try GradientAllReduce.broadcastState(of: model, in: group)
-        let schedule = try config.makeSchedule(stepsPerEpoch: trainLoader.count)
+        let schedule = try config.makeSchedule(stepsPerEpoch: trainLoader.count, ranks: group.size)
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]

@@ -133,10 +133,12 @@ extension RunConfig {
     /// The learning-rate schedule for `stepsPerEpoch` steps per epoch (resolved
     /// configuration): the schedule, and with SWA and its own rate, that rate constant
     /// from the averaging phase on.
-    public func makeSchedule(stepsPerEpoch: Int) throws -> any LearningRateSchedule {
+    /// With data parallelism over `ranks`, the batch the linear scaling rule sees is
+    /// the global one (ranks × batch).
+    public func makeSchedule(stepsPerEpoch: Int, ranks: Int = 1) throws -> any LearningRateSchedule {
         let schedule = try self.schedule.makeSchedule(baseLR: optimizer.learningRate ?? optimizer.name.defaultLearningRate,
                                                       epochs: epochs ?? recipe.epochs, stepsPerEpoch: stepsPerEpoch,
-                                                      batchSize: data.batchSize ?? recipe.batchSize)
+                                                      batchSize: (data.batchSize ?? recipe.batchSize) * ranks)
         guard let rate = control.swaLearningRate, let start = control.swaStartEpoch else { return schedule }
         let switchStep = (start - 1) * stepsPerEpoch
         return switchStep == 0 ? ConstantSchedule(rate) : ScheduleSequence([schedule, ConstantSchedule(rate)], milestones: [switchStep])
