@@ -49,31 +49,50 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Model: \(BenchModel.allCases.map(\.rawValue).joined(separator: ", ")).") var model: BenchModel = .mlpS
     @Option(help: "Batch size.") var batchSize = 128
     @Option(help: "Timed steps (after warm-up).") var steps = 50
+    @Option(help: "Data parallelism: N ranks under mpirun on this machine, each with --threads threads (default 1) and --batch-size images per step.")
+    var ranks: Int?
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        for threads in try threadOptions.counts() {
+        let group = try processGroup()
+        if let ranks, ranks > 1, !group.isDistributed {
+            let status = try runUnderMPI(ranks: ranks, threadsPerRank: try threadOptions.counts().first ?? 1)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        let allReduce = GradientAllReduce(group: group)
+        for threads in group.isDistributed ? [Threads.count] : try threadOptions.counts() {
             Threads.count = threads
             let network = try GlobalRandom.withSeed(0) { try model.config.makeModel() }
             let optimizer = try OptimizerConfig(name: .sgd, learningRate: 0.01, momentum: 0.9, weightDecay: 5e-4).makeOptimizer(for: network)
             var generator = RandomGenerator(seed: 1)
             let inputs = Tensor.uniform([batchSize, 1, 28, 28], using: &generator)
             let labels = (0..<batchSize).map { $0 % 10 }
+            var communication: Double = 0, total: Double = 0
             func trainStep() {
+                let stepStarted = ContinuousClock.now
+                defer { total += (ContinuousClock.now - stepStarted).seconds }
                 let loss = crossEntropy(network(inputs), labels: labels)
                 optimizer.zeroGrad()
                 loss.backward()
+                // Gradients averaged over the ranks; the time includes waiting for the slowest.
+                let started = ContinuousClock.now
+                try! allReduce.reduce(network.trainableParameters)
+                communication += (ContinuousClock.now - started).seconds
                 optimizer.step()
             }
             let trainSeconds = medianSeconds(repeats: 5, warmup: 1) { for _ in 0..<steps { trainStep() } } / Double(steps)
+            let communicationShare = communication / total
             network.eval()
             let evalSeconds = medianSeconds(repeats: 5, warmup: 1) {
                 withoutGrad { for _ in 0..<steps { _ = network(inputs) } }
             } / Double(steps)
-            let trainRate = Double(batchSize) / trainSeconds
+            let trainRate = Double(batchSize * group.size) / trainSeconds
+            guard group.isWriter else { continue }
             // Forward, weight gradients, and input gradients for every layer but the first.
             let trainFLOPs = 2 * model.forwardMACs * 3 - 2 * model.firstLayerMACs
-            printJSON(["framework": "anneal", "model": model.rawValue, "batch": batchSize, "threads": threads,
+            printJSON(["framework": "anneal", "model": model.rawValue, "batch": batchSize, "ranks": group.size, "threads": threads,
+                       "allreduce_percent": communicationShare * 100,
                        "train_images_per_s": trainRate, "eval_images_per_s": Double(batchSize) / evalSeconds,
                        "gflops": trainFLOPs * trainRate / 1e9, "peak_rss_mb": peakResidentMegabytes()])
         }

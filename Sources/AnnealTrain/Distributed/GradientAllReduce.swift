@@ -36,6 +36,7 @@ public final class GradientAllReduce: TrainingCallback {
 
     /// Averages the gradients of `parameters` (the same list, in the same order, on every rank).
     public func reduce(_ parameters: [Parameter]) throws {
+        guard group.isDistributed else { return }
         // Which parameters got a gradient on any rank (stochastic depth may skip one on some).
         var present = parameters.map { $0.grad == nil ? 0.0 : 1.0 }
         try group.allReduceSum(&present)
@@ -49,24 +50,21 @@ public final class GradientAllReduce: TrainingCallback {
                 end += 1
             }
             var bucket = [Float](repeating: 0, count: floats)
-            var offset = 0
-            for p in parameters[start..<end] {
-                if let grad = p.grad {
-                    grad.withUnsafeBufferPointer { source in
-                        bucket.withUnsafeMutableBufferPointer { target in
-                            (target.baseAddress! + offset).update(from: source.baseAddress!, count: source.count)
-                        }
-                    }
+            bucket.withUnsafeMutableBufferPointer { target in
+                var offset = 0
+                for p in parameters[start..<end] {
+                    p.grad?.withUnsafeBufferPointer { (target.baseAddress! + offset).update(from: $0.baseAddress!, count: $0.count) }
+                    offset += p.value.count
                 }
-                offset += p.value.count
             }
-            try bucket.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
-            offset = 0
+            try bucket.withUnsafeMutableBufferPointer { buffer in
+                try group.allReduceSum(buffer)
+                for i in buffer.indices { buffer[i] *= scale }
+            }
+            var offset = 0
             for (i, p) in zip(start..<end, parameters[start..<end]) {
                 let n = p.value.count
-                if present[i] > 0 {
-                    p.value.grad = Tensor(bucket[offset..<(offset + n)].map { $0 * scale }, shape: p.shape)
-                }
+                if present[i] > 0 { p.value.grad = Tensor(Array(bucket[offset..<(offset + n)]), shape: p.shape) }
                 offset += n
             }
             start = end
