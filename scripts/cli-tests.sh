@@ -264,6 +264,11 @@ echo "cli-tests: data parallelism over OpenMPI: 2 ranks × batch 64 train as 1 p
 grep -q "^data parallel: 2 ranks × batch 64 = 128 images per step, 3200 training images per rank and epoch" "$work/dp2.log" \
     || { head -5 "$work/dp2.log"; fail "data-parallel summary"; }
 diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dp2/metrics.csv") > /dev/null || fail "2 ranks: other metrics than 1 process"
+# Gradient accumulation: 2 batches of 64 per step are one batch of 128, also over 2 ranks × 2 batches of 32.
+"$anneal" train --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 64 --accumulate 2 --threads 1 --out "$work/dpacc" --no-progress > /dev/null
+diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dpacc/metrics.csv") > /dev/null || fail "--accumulate 2: other metrics than one batch of 128"
+"$anneal" train --ranks 2 --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 32 --accumulate 2 --threads 1 --out "$work/dpacc2" --no-progress > /dev/null
+diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dpacc2/metrics.csv") > /dev/null || fail "2 ranks × --accumulate 2: other metrics"
 if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
     "$ANNEAL_PYTHON" - "$work/dp1/model.safetensors" "$work/dp2/model.safetensors" << 'PYTHON' || fail "2 ranks: other weights than 1 process"
 import sys

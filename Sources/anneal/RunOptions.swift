@@ -289,8 +289,10 @@ struct ControlOptions: ParsableArguments {
 struct ParallelOptions: ParsableArguments {
     @Flag(help: "Synchronized batch norm: batch statistics of all ranks' samples together, as with the global batch.") var syncBn = false
     @Option(help: "Gradients are all-reduced in buckets of at most this many MiB (default 25).") var bucketMb: Double?
+    @Option(help: "Gradient accumulation: one optimizer step (and one all-reduce) per K batches, a K times larger batch.") var accumulate: Int?
 
     func apply(to c: inout RunConfig) {
+        if let accumulate { c.parallel.accumulate = accumulate }
         if syncBn { c.parallel.syncBatchNorm = true }
         if let bucketMb { c.parallel.bucketMegabytes = bucketMb }
     }

@@ -1,6 +1,9 @@
-/// How a data-parallel run (several ranks under `mpirun`) exchanges what it must.
-/// In a single process these change nothing.
+/// Large batches: how a data-parallel run (several ranks under `mpirun`) exchanges
+/// what it must, and gradient accumulation (which also serves a single process).
 public struct ParallelConfig: Codable, Sendable, Equatable {
+    /// One optimizer step per this many batches (gradient accumulation): the step's
+    /// batch is accumulate × batch (× ranks); gradients are exchanged once per step.
+    public var accumulate: Int = 1
     /// Batch norm with the statistics of the global batch (all ranks' samples) instead of each rank's.
     public var syncBatchNorm: Bool = false
     /// Gradients are summed over the ranks in buckets of at most this many MiB.
@@ -9,6 +12,9 @@ public struct ParallelConfig: Codable, Sendable, Equatable {
     public init() {}
 
     public func validate() throws {
+        guard (1...1024).contains(accumulate) else {
+            throw ConfigError(field: "parallel.accumulate", "must be in 1...1024 batches per step, got \(accumulate)")
+        }
         guard bucketMegabytes > 0 && bucketMegabytes <= 4096 else {
             throw ConfigError(field: "parallel.bucketMegabytes", "must be in (0, 4096] MiB, got \(bucketMegabytes)")
         }

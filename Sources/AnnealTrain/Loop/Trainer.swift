@@ -27,6 +27,14 @@ public final class Trainer {
     /// Turns this process's epoch metrics (training and evaluation) into the run's:
     /// with data parallelism, the sum over the ranks (`Metrics.summed(over:)`).
     public var combineMetrics: (Metrics) throws -> Metrics = { $0 }
+    /// Gradient accumulation: one optimizer step per this many loader batches, on the
+    /// mean loss over all their samples (the batches' gradients add up before the step).
+    public var accumulationSteps = 1 {
+        didSet { precondition(accumulationSteps >= 1, "Trainer: accumulationSteps must be ≥ 1, got \(accumulationSteps)") }
+    }
+
+    /// Optimizer steps in an epoch of `loader`.
+    public func stepsPerEpoch(_ loader: DataLoader) -> Int { (loader.count + accumulationSteps - 1) / accumulationSteps }
 
     public init(model: Module, optimizer: Optimizer, callbacks: [TrainingCallback] = [],
                 lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {
@@ -62,7 +70,7 @@ public final class Trainer {
         stopRequested = false
         let start = history.count
         try emit(.fitBegin(FitPlan(epochs: epochs, startEpoch: start, startStep: progress?.stepsDone ?? 0,
-                                   stepsPerEpoch: train.count, trainingSamples: train.dataset.count)))
+                                   stepsPerEpoch: stepsPerEpoch(train), trainingSamples: train.dataset.count)))
         for epoch in start..<epochs where !stopRequested {
             let record = try trainEpoch(train, epoch: epoch, evaluation: evaluation)
             history.append(record)
@@ -82,21 +90,32 @@ public final class Trainer {
         let learningRate = resumed?.learningRate ?? optimizer.learningRate
         let earlierSeconds = resumed?.seconds ?? 0
         var step = resumed?.stepsDone ?? 0
-        var batches = loader.batches(epoch: epoch).makeIterator(from: step)
-        while let batch = batches.next() {
+        let k = accumulationSteps, steps = stepsPerEpoch(loader)
+        var batches = loader.batches(epoch: epoch).makeIterator(from: Swift.min(step * k, loader.count))
+        while true {
+            var group: [Batch] = []
+            while group.count < k, let batch = batches.next() { group.append(batch) }
+            guard !group.isEmpty else { break }
             try emit(.batchBegin(epoch: epoch, step: step))
-            let logits = model(preprocessing.apply(batch.inputs))
-            let loss = lossFunction(logits, batch)
-            let lossValue = loss.item()
             optimizer.zeroGrad()
-            loss.backward()
+            let total = Float(group.reduce(0) { $0 + $1.count })
+            var lossValue: Float = 0
+            for batch in group {
+                let logits = model(preprocessing.apply(batch.inputs))
+                let loss = lossFunction(logits, batch)
+                let value = loss.item()
+                // The step's loss is the mean over all its samples: each batch weighs its share.
+                let share = Float(batch.count) / total
+                (group.count == 1 ? loss : loss * share).backward()
+                lossValue += value * share
+                metrics.add(meanLoss: value, logits: logits.detached(), labels: batch.labels)
+            }
             try emit(.afterBackward(epoch: epoch, step: step, loss: lossValue))
             optimizer.step()
-            metrics.add(meanLoss: lossValue, logits: logits.detached(), labels: batch.labels)
             let elapsed = (clock.now - started).seconds
             progress = EpochProgress(epoch: epoch, stepsDone: step + 1, metrics: metrics, learningRate: learningRate,
                                      seconds: earlierSeconds + elapsed)
-            try emit(.batchEnd(BatchReport(epoch: epoch, step: step, stepsPerEpoch: loader.count, loss: lossValue,
+            try emit(.batchEnd(BatchReport(epoch: epoch, step: step, stepsPerEpoch: steps, loss: lossValue,
                                            running: metrics, learningRate: optimizer.learningRate,
                                            imagesPerSecond: Double(metrics.samples - (resumed?.metrics.samples ?? 0)) / max(elapsed, 1e-9),
                                            epochSeconds: earlierSeconds + elapsed)))

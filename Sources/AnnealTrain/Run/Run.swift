@@ -114,7 +114,7 @@ public final class Run {
                 throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
             }
             let done = checkpoint.progress.history.count, steps = checkpoint.progress.epochProgress?.stepsDone ?? 0
-            guard done <= config.epochs!, steps < run.trainLoader.count else {
+            guard done <= config.epochs!, steps < run.trainer.stepsPerEpoch(run.trainLoader) else {
                 throw CheckpointError("\(directory): the checkpoint's position (\(done) epochs and \(steps) steps) lies outside the run")
             }
             try checkpoint.restore(into: run.trainer)
@@ -162,7 +162,8 @@ public final class Run {
         optimizer = try config.optimizer.makeOptimizer(for: model, backboneLearningRateScale: config.transfer.backboneLearningRateScale)
         try config.transfer.applyFreezing(to: model)
         try GradientAllReduce.broadcastState(of: model, in: group)
-        let schedule = try config.makeSchedule(stepsPerEpoch: trainLoader.count, ranks: group.size)
+        let stepsPerEpoch = (trainLoader.count + config.parallel.accumulate - 1) / config.parallel.accumulate
+        let schedule = try config.makeSchedule(stepsPerEpoch: stepsPerEpoch, ranks: group.size)
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
@@ -194,7 +195,7 @@ public final class Run {
         }
         if let swa { callbacks.append(swa) }
         if control.snapshots != nil && writer {
-            let steps = config.schedule.cycleEnds(epochs: config.epochs!, stepsPerEpoch: trainLoader.count)
+            let steps = config.schedule.cycleEnds(epochs: config.epochs!, stepsPerEpoch: stepsPerEpoch)
             callbacks.append(SnapshotWriter(snapshotSteps: steps) { k in
                 try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing)
                     .write(to: "\(directory)/\(Run.snapshotFileName(k))")
@@ -217,6 +218,7 @@ public final class Run {
         trainer.preprocessing = preprocessing
         trainer.testTimeAugmentation = control.tta
         trainer.combineMetrics = { try $0.summed(over: group) }
+        trainer.accumulationSteps = config.parallel.accumulate
         if writer { trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() }) }
         evaluate = { [unowned self] in self.confusionMatrix() }
     }
@@ -258,6 +260,10 @@ public final class Run {
         if group.isDistributed {
             lines.append("data parallel: \(group.size) ranks × batch \(c.data.batchSize!) = \(group.size * c.data.batchSize!) images per step, "
                          + "\(trainLoader.samplesPerEpoch) training images per rank and epoch, gradients averaged")
+        }
+        if c.parallel.accumulate > 1 {
+            lines.append("gradient accumulation: \(c.parallel.accumulate) batches per optimizer step "
+                         + "(\(c.parallel.accumulate * c.data.batchSize! * group.size) images per step)")
         }
         if let decay = c.control.ema {
             lines.append("weight averaging: exponential moving average, decay \(decay)"

@@ -134,11 +134,11 @@ extension RunConfig {
     /// configuration): the schedule, and with SWA and its own rate, that rate constant
     /// from the averaging phase on.
     /// With data parallelism over `ranks`, the batch the linear scaling rule sees is
-    /// the global one (ranks × batch).
+    /// the global one (ranks × batch × accumulated batches).
     public func makeSchedule(stepsPerEpoch: Int, ranks: Int = 1) throws -> any LearningRateSchedule {
         let schedule = try self.schedule.makeSchedule(baseLR: optimizer.learningRate ?? optimizer.name.defaultLearningRate,
                                                       epochs: epochs ?? recipe.epochs, stepsPerEpoch: stepsPerEpoch,
-                                                      batchSize: (data.batchSize ?? recipe.batchSize) * ranks)
+                                                      batchSize: (data.batchSize ?? recipe.batchSize) * ranks * parallel.accumulate)
         guard let rate = control.swaLearningRate, let start = control.swaStartEpoch else { return schedule }
         let switchStep = (start - 1) * stepsPerEpoch
         return switchStep == 0 ? ConstantSchedule(rate) : ScheduleSequence([schedule, ConstantSchedule(rate)], milestones: [switchStep])
