@@ -48,6 +48,28 @@ import Testing
         expectClose(composite.variance, fused.variance, tolerance: 1e-6)
     }
 
+    /// The same on a convolution's output (oneDNN's blocked layout), as in a network.
+    @Test func synchronizedPathMatchesTheKernelAfterAConvolution() {
+        GlobalRandom.seed(11)
+        let conv = Conv2d(3, 32, kernelSize: 3, padding: 1, bias: false)
+        let x = randomTensor([16, 3, 8, 8], seed: 12)
+        let upstream = randomTensor([16, 32, 8, 8], seed: 13)
+        func run(synchronized: Bool) -> (out: [Float], dw: [Float], db: [Float], dconv: [Float]) {
+            let bn = BatchNorm2d(32)
+            if synchronized { bn.crossReplicaSum = { $0 } }
+            conv.zeroGrad()
+            let y = bn(conv(x))
+            (y * upstream).sum().backward()
+            return (y.scalars, bn.weight.grad!.scalars, bn.bias.grad!.scalars, conv.weight.grad!.scalars)
+        }
+        let fused = run(synchronized: false), composite = run(synchronized: true)
+        func worst(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).map { abs($0 - $1) }.max()! / b.map(abs).max()! }
+        #expect(worst(composite.out, fused.out) < 1e-5)
+        #expect(worst(composite.dw, fused.dw) < 1e-5)
+        #expect(worst(composite.db, fused.db) < 1e-5)
+        #expect(worst(composite.dconv, fused.dconv) < 1e-4)
+    }
+
     @Test func zeroInitResidualBlockIsIdentityAtInit() {
         GlobalRandom.seed(3)
         let block = BasicBlock(8, 8, zeroInitResidual: true)

@@ -60,12 +60,35 @@ public class BatchNorm: Module {
         shape[1] = channels
         let localCount = Tensor.full(Float(input.count / channels), shape: [1])
         let count = withoutGrad { sum(localCount) }.item()
-        let mean = sum(input.sum(axes: axes)) / count
+        let mean = sum(Self.channelSums(input)) / count
         let centered = input - mean.reshape(shape)
-        let variance = sum((centered * centered).sum(axes: axes)) / count
+        let variance = sum(Self.channelSums(centered * centered)) / count
         let normalized = centered * rsqrt(variance + epsilon).reshape(shape)
         let output = normalized * weight.value.reshape(shape) + bias.value.reshape(shape)
         return (output, mean.detached(), variance.detached(), count)
+    }
+
+    /// Per-channel sums of `x` ([N, C, …] → [C]) accumulated in Double, as precise as
+    /// the fused kernel's statistics (a Float running sum over 10⁵ values drifts by 10⁻⁵).
+    static func channelSums(_ x: Tensor) -> Tensor {
+        let n = x.shape[0], channels = x.shape[1], plane = x.count / max(1, n * channels)
+        var sums = [Double](repeating: 0, count: channels)
+        x.withUnsafeBufferPointer { values in
+            for sample in 0..<n {
+                for c in 0..<channels {
+                    let base = (sample * channels + c) * plane
+                    var s: Double = 0
+                    for i in base..<(base + plane) { s += Double(values[i]) }
+                    sums[c] += s
+                }
+            }
+        }
+        var shape = [Int](repeating: 1, count: x.rank)
+        shape[1] = channels
+        let inputShape = x.shape
+        return Tensor(sums.map { Float($0) }, shape: [channels]).recorded(as: "channelSums", from: [x]) { gradient in
+            [withoutGrad { Tensor.zeros(inputShape) + gradient.reshape(shape) }]
+        }
     }
 
     /// Forgets the running statistics (mean 0, variance 1, no batches seen).
