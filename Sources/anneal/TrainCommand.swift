@@ -70,15 +70,22 @@ struct ResumeCommand: ParsableCommand {
     @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores; use the run's own for identical results).")
     var threads: Int?
     @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
+    @Option(help: "Continue a data-parallel run on N ranks under mpirun (as many as it was started with, for identical results).")
+    var ranks: Int?
 
     func run() throws {
-        if let threads { Threads.count = threads }
-        if Run.isComplete(directory: directory) {
-            // Resuming is idempotent: a job script may always call it.
-            print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)")
+        if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
+            let status = try runUnderMPI(ranks: ranks, threadsPerRank: threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranks))
+            if status != 0 { throw ExitCode(status) }
             return
         }
+        if let threads { Threads.count = threads }
         let group = try processGroup()
+        if Run.isComplete(directory: directory) {
+            // Resuming is idempotent: a job script may always call it.
+            if group.isWriter { print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)") }
+            return
+        }
         let run = try reportingConfigErrors {
             try Run.resume(directory: directory, callbacks: group.isWriter ? progressCallbacks(noProgress: noProgress) : [], group: group)
         }

@@ -48,7 +48,10 @@ public struct Checkpoint {
     public var callbackStates: [String: String]
 
     /// The state of `trainer` now (between steps or after an epoch).
-    public static func capture(_ trainer: Trainer, config: RunConfig, threads: Int, stopped: Bool) throws -> Checkpoint {
+    /// `epochMetrics` replaces the running metrics of the epoch under way (data
+    /// parallelism: the sums over all ranks, not rank 0's share).
+    public static func capture(_ trainer: Trainer, config: RunConfig, threads: Int, stopped: Bool,
+                               epochMetrics: Metrics? = nil) throws -> Checkpoint {
         var tensors = trainer.model.stateDict().prefixed("model")
         tensors.merge(trainer.optimizer.stateDict().prefixed("optimizer")) { a, _ in a }
         var states: [String: String] = [:]
@@ -61,7 +64,10 @@ public struct Checkpoint {
         }
         let configJSON = String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self)
         let progress = Progress(version: formatVersion, config: configJSON, threads: threads, history: trainer.history,
-                                epochProgress: trainer.progress, stopped: stopped, randomStreams: trainer.model.randomStreams(),
+                                epochProgress: trainer.progress.map { p in
+                                    EpochProgress(epoch: p.epoch, stepsDone: p.stepsDone, metrics: epochMetrics ?? p.metrics,
+                                                  learningRate: p.learningRate, seconds: p.seconds)
+                                }, stopped: stopped, randomStreams: trainer.model.randomStreams(),
                                 step: trainer.optimizer.stepCount)
         return Checkpoint(progress: progress, tensors: tensors, callbackStates: states)
     }

@@ -118,6 +118,12 @@ public final class Run {
                 throw CheckpointError("\(directory): the checkpoint's position (\(done) epochs and \(steps) steps) lies outside the run")
             }
             try checkpoint.restore(into: run.trainer)
+            // The checkpoint holds the whole run's running metrics: rank 0 continues them, the others start at zero.
+            if !group.isWriter, let partial = checkpoint.progress.epochProgress {
+                run.trainer.restore(history: checkpoint.progress.history,
+                                    progress: EpochProgress(epoch: partial.epoch, stepsDone: partial.stepsDone, metrics: Metrics(k: partial.metrics.k),
+                                                            learningRate: partial.learningRate, seconds: partial.seconds))
+            }
             run.resumedFrom = checkpoint.progress
             run.stopped = checkpoint.progress.stopped
             if checkpoint.progress.threads != Threads.count {
@@ -219,13 +225,16 @@ public final class Run {
         trainer.testTimeAugmentation = control.tta
         trainer.combineMetrics = { try $0.summed(over: group) }
         trainer.accumulationSteps = config.parallel.accumulate
-        if writer { trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() }) }
+        // Every rank takes part (the running metrics are summed over the ranks); rank 0 writes.
+        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
         evaluate = { [unowned self] in self.confusionMatrix() }
     }
 
     /// Writes the run's state now (the `CheckpointWriter` calls this).
     public func saveCheckpoint() throws {
-        try Checkpoint.capture(trainer, config: config, threads: Threads.count, stopped: trainer.stopRequested)
+        let metrics = try trainer.progress.map { try $0.metrics.summed(over: group) }
+        guard group.isWriter else { return }
+        try Checkpoint.capture(trainer, config: config, threads: Threads.count, stopped: trainer.stopRequested, epochMetrics: metrics)
             .write(toDirectory: directory)
     }
 
