@@ -280,6 +280,15 @@ print(f"cli-tests: 50 steps, 2 ranks against 1 process: largest relative weight 
 sys.exit(0 if worst <= 1e-4 else 1)
 PYTHON
 fi
+# Exact resume on 2 ranks: killed at its 7th checkpoint write (mid-epoch 2), resumed, it ends as an uninterrupted run.
+"$anneal" train --ranks 2 --model mlp --hidden 64 --epochs 2 --train-subset 6400 --batch-size 64 --threads 1 --checkpoint-every 10 \
+    --out "$work/dprun" --no-progress > /dev/null
+if ANNEAL_KILL_AT=checkpoint-write:7 "$anneal" train --ranks 2 --model mlp --hidden 64 --epochs 2 --train-subset 6400 --batch-size 64 \
+    --threads 1 --checkpoint-every 10 --out "$work/dpresume" --no-progress > /dev/null 2>&1; then fail "the injected kill did not happen"; fi
+"$anneal" resume --ranks 2 --threads 1 "$work/dpresume" --no-progress > "$work/dpresume.log"
+grep -q "resumed in epoch 2 of 2 after step 10" "$work/dpresume.log" || { cat "$work/dpresume.log"; fail "2-rank resume position"; }
+diff <(cut -d, -f1-6 "$work/dprun/metrics.csv") <(cut -d, -f1-6 "$work/dpresume/metrics.csv") > /dev/null || fail "2-rank resume: other metrics"
+cmp -s "$work/dprun/model.safetensors" "$work/dpresume/model.safetensors" || fail "2-rank resume: other weights"
 # SIGKILL one rank mid-epoch: mpirun must end the job, non-zero, within 30 s.
 (status=0; "$anneal" train --ranks 2 --model mlp --epochs 3 --batch-size 64 --threads 1 --out "$work/dpkill" --no-progress > "$work/dpkill.log" 2>&1 || status=$?
  echo "$status" > "$work/dpkill.status") &
