@@ -9,8 +9,10 @@ func processGroup() throws -> any ProcessGroup {
 
 /// `anneal train --ranks N …` on one machine: runs the same command line (without
 /// `--ranks`) under `mpirun -np N`, each rank with `threadsPerRank` threads, and
-/// returns mpirun's exit status. Root needs OpenMPI's permission, more ranks than
-/// cores `--oversubscribe`, and `--bind-to none` lets each rank's threads use any core.
+/// returns mpirun's exit status. Root needs OpenMPI's permission and more ranks than
+/// cores `--oversubscribe`; ranks of one thread are bound to a core each (their caches
+/// stay warm), ranks of several threads are not bound (`--bind-to none`), so their
+/// threads may use every core.
 func runUnderMPI(ranks: Int, threadsPerRank: Int) throws -> Int32 {
     var arguments = Array(CommandLine.arguments.dropFirst())
     if let i = arguments.firstIndex(of: "--ranks") { arguments.removeSubrange(i...min(i + 1, arguments.count - 1)) }
@@ -22,7 +24,8 @@ func runUnderMPI(ranks: Int, threadsPerRank: Int) throws -> Int32 {
     environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["mpirun", "-np", String(ranks), "--oversubscribe", "--bind-to", "none", "-x", "ANNEAL_NUM_THREADS",
+    let binding = threadsPerRank == 1 && ranks <= ProcessInfo.processInfo.activeProcessorCount ? "core" : "none"
+    process.arguments = ["mpirun", "-np", String(ranks), "--oversubscribe", "--bind-to", binding, "-x", "ANNEAL_NUM_THREADS",
                          executable] + arguments
     process.environment = environment
     do { try process.run() } catch {
