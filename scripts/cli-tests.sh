@@ -289,15 +289,21 @@ if ANNEAL_KILL_AT=checkpoint-write:7 "$anneal" train --ranks 2 --model mlp --hid
 grep -q "resumed in epoch 2 of 2 after step 10" "$work/dpresume.log" || { cat "$work/dpresume.log"; fail "2-rank resume position"; }
 diff <(cut -d, -f1-6 "$work/dprun/metrics.csv") <(cut -d, -f1-6 "$work/dpresume/metrics.csv") > /dev/null || fail "2-rank resume: other metrics"
 cmp -s "$work/dprun/model.safetensors" "$work/dpresume/model.safetensors" || fail "2-rank resume: other weights"
+# The mpirun process of the --ranks 2 job writing DIR, once both ranks run (and 3 s into training).
+mpirun_with_two_ranks() {
+    local launcher=""
+    for _ in $(seq 100); do
+        launcher=$(pgrep -f "mpirun -np 2 .*$1" || true)
+        [[ -n "$launcher" ]] && [[ $(pgrep -P "$launcher" | wc -l) -ge 2 ]] && break
+        sleep 0.2
+    done
+    sleep 3
+    echo "$launcher"
+}
 # SIGKILL one rank mid-epoch: mpirun must end the job, non-zero, within 30 s.
 (status=0; "$anneal" train --ranks 2 --model mlp --epochs 3 --batch-size 64 --threads 1 --out "$work/dpkill" --no-progress > "$work/dpkill.log" 2>&1 || status=$?
  echo "$status" > "$work/dpkill.status") &
-for _ in $(seq 100); do
-    launcher=$(pgrep -f "mpirun -np 2 .*$work/dpkill" || true)
-    [[ -n "$launcher" ]] && [[ $(pgrep -P "$launcher" | wc -l) -ge 2 ]] && break
-    sleep 0.2
-done
-sleep 3
+launcher=$(mpirun_with_two_ranks "$work/dpkill")
 victim=$(pgrep -P "$launcher" | tail -1)
 kill -9 "$victim"
 killed_at=$(date +%s)
@@ -311,12 +317,7 @@ grep -q "exited on signal 9" "$work/dpkill.log" || { cat "$work/dpkill.log"; fai
 (status=0; ANNEAL_COLLECTIVE_TIMEOUT=5 "$anneal" train --ranks 2 --model mlp --epochs 3 --batch-size 64 --threads 1 --out "$work/dphang" \
     --no-progress > "$work/dphang.log" 2>&1 || status=$?
  echo "$status" > "$work/dphang.status") &
-for _ in $(seq 100); do
-    launcher=$(pgrep -f "mpirun -np 2 .*$work/dphang" || true)
-    [[ -n "$launcher" ]] && [[ $(pgrep -P "$launcher" | wc -l) -ge 2 ]] && break
-    sleep 0.2
-done
-sleep 3
+launcher=$(mpirun_with_two_ranks "$work/dphang")
 kill -STOP "$(pgrep -P "$launcher" | tail -1)"
 stopped_at=$(date +%s)
 while [[ ! -e "$work/dphang.status" ]] && (( $(date +%s) - stopped_at < 40 )); do sleep 0.2; done

@@ -36,10 +36,7 @@ public enum ImageFiles {
                     for i in range {
                         do {
                             let image = try Bitmap.read(paths[i]).resized(width: width, height: height).converted(toChannels: channels)
-                            let plane = height * width
-                            for p in 0..<plane {
-                                for c in 0..<channels { target[i * size + c * plane + p] = Float(image.pixels[p * channels + c]) / 255 }
-                            }
+                            ImageFolder.writeSample(image, into: target.baseAddress! + i * size)
                         } catch let error as AnnealIOError {
                             failures[i] = error
                         } catch {

@@ -182,7 +182,11 @@ public struct ImageFolder: Dataset {
         do { bitmap = try Bitmap.read(files[index]) } catch { fatalError("\(error) (the image changed after the folder was loaded)") }
         let sized = bitmap.width == sampleShape[2] && bitmap.height == sampleShape[1]
             ? bitmap : bitmap.resized(width: sampleShape[2], height: sampleShape[1])
-        let image = sized.converted(toChannels: sampleShape[0])
+        Self.writeSample(sized.converted(toChannels: sampleShape[0]), into: destination.baseAddress!)
+    }
+
+    /// An interleaved 8-bit image as a CHW sample in [0, 1] (division, so 255 maps to exactly 1).
+    static func writeSample(_ image: Bitmap, into destination: UnsafeMutablePointer<Float>) {
         let plane = image.width * image.height, channels = image.channels
         image.pixels.withUnsafeBufferPointer { source in
             for p in 0..<plane { for c in 0..<channels { destination[c * plane + p] = Float(source[p * channels + c]) / 255 } }

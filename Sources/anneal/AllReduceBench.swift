@@ -15,9 +15,7 @@ struct AllReduceBench: ParsableCommand {
 
     func run() throws {
         guard let group = try MPIProcessGroup.world() else {
-            let status = try runUnderMPI(ranks: ranks ?? 2, threadsPerRank: 1)
-            if status != 0 { throw ExitCode(status) }
-            return
+            return try runUnderMPI(ranks: ranks ?? 2, threadsPerRank: 1)
         }
         let sizes = try parseSizes(self.sizes, option: "--sizes")
         for bytes in sizes {

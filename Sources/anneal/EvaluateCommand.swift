@@ -17,8 +17,7 @@ func namingModelOption<T>(_ body: () throws -> T) throws -> T {
 /// One weights file's model and preprocessing, or for several comma-separated files
 /// their ensemble (which applies each member's preprocessing itself).
 func loadModels(_ weights: [String], preset: ModelPreset?, combine: Ensemble.Combination) throws -> (model: Module, preprocessing: Preprocessing, members: Int) {
-    let paths = weights.flatMap { $0.split(separator: ",") }.map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    guard !paths.isEmpty else { throw CommandError("--weights: no file given") }
+    let paths = try weightsPaths(weights)
     if paths.count == 1 {
         let (model, _, preprocessing) = try loadModel(paths[0], preset: preset)
         return (model, preprocessing, 1)
@@ -100,7 +99,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
-        let first = try WeightsFile.read(firstWeightsFile(weights)).model
+        let first = try WeightsFile.read(weightsPaths(weights)[0]).model
         let (images, names) = try loadImages(input, sampleShape: first?.inputShape ?? FashionMNIST.sampleShape)
         let scores = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
             .predict(network, on: DataLoader(images, batchSize: batchSize))
@@ -127,10 +126,9 @@ func csvField(_ text: String) -> String {
     text.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
 }
 
-/// The first weights file of `--weights` (which may list several).
-func firstWeightsFile(_ weights: [String]) throws -> String {
-    guard let first = weights.flatMap({ $0.split(separator: ",") }).map({ String($0).trimmingCharacters(in: .whitespaces) }).first(where: { !$0.isEmpty }) else {
-        throw CommandError("--weights: no file given")
-    }
-    return first
+/// The files `--weights` lists (separated by spaces or commas); at least one.
+func weightsPaths(_ weights: [String]) throws -> [String] {
+    let paths = weights.flatMap { $0.split(separator: ",") }.map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    guard !paths.isEmpty else { throw CommandError("--weights: no file given") }
+    return paths
 }

@@ -1,4 +1,5 @@
 import Anneal
+import ArgumentParser
 import Foundation
 
 /// The process group this process belongs to: the `mpirun` job's when it was
@@ -8,12 +9,14 @@ func processGroup() throws -> any ProcessGroup {
 }
 
 /// `anneal train --ranks N …` on one machine: runs the same command line (without
-/// `--ranks`) under `mpirun -np N`, each rank with `threadsPerRank` threads, and
-/// returns mpirun's exit status. Root needs OpenMPI's permission and more ranks than
+/// `--ranks`) under `mpirun -np N`, each rank with `threadsPerRank` threads (default:
+/// the cores divided among the ranks); a failed job exits with mpirun's status after
+/// one line of its own. Root needs OpenMPI's permission and more ranks than
 /// cores `--oversubscribe`; ranks of one thread are bound to a core each (their caches
 /// stay warm), ranks of several threads are not bound (`--bind-to none`), so their
 /// threads may use every core.
-func runUnderMPI(ranks: Int, threadsPerRank: Int) throws -> Int32 {
+func runUnderMPI(ranks: Int, threadsPerRank: Int? = nil) throws {
+    let threadsPerRank = threadsPerRank ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranks)
     var arguments = Array(CommandLine.arguments.dropFirst())
     if let i = arguments.firstIndex(of: "--ranks") { arguments.removeSubrange(i...min(i + 1, arguments.count - 1)) }
     arguments.removeAll { $0.hasPrefix("--ranks=") }
@@ -32,5 +35,9 @@ func runUnderMPI(ranks: Int, threadsPerRank: Int) throws -> Int32 {
         throw CommandError("--ranks: cannot start mpirun (apt-get install openmpi-bin): \(error.localizedDescription)")
     }
     process.waitUntilExit()
-    return process.terminationStatus
+    let status = process.terminationStatus
+    guard status == 0 else {
+        FileHandle.standardError.write(Data("anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank\n".utf8))
+        throw ExitCode(status)
+    }
 }

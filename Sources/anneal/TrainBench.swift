@@ -56,9 +56,7 @@ struct TrainBench: ParsableCommand {
     func run() throws {
         let group = try processGroup()
         if let ranks, ranks > 1, !group.isDistributed {
-            let status = try runUnderMPI(ranks: ranks, threadsPerRank: try threadOptions.counts().first ?? 1)
-            if status != 0 { throw ExitCode(status) }
-            return
+            return try runUnderMPI(ranks: ranks, threadsPerRank: try threadOptions.counts().first ?? 1)
         }
         let allReduce = GradientAllReduce(group: group)
         for threads in group.isDistributed ? [Threads.count] : try threadOptions.counts() {

@@ -25,13 +25,7 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
-            let threads = options.data.threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranks)
-            let status = try runUnderMPI(ranks: ranks, threadsPerRank: threads)
-            if status != 0 {
-                FileHandle.standardError.write(Data("anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank\n".utf8))
-                throw ExitCode(status)
-            }
-            return
+            return try runUnderMPI(ranks: ranks, threadsPerRank: options.data.threads)
         }
         options.data.applyThreads()
         let group = try processGroup()
@@ -75,9 +69,7 @@ struct ResumeCommand: ParsableCommand {
 
     func run() throws {
         if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
-            let status = try runUnderMPI(ranks: ranks, threadsPerRank: threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / ranks))
-            if status != 0 { throw ExitCode(status) }
-            return
+            return try runUnderMPI(ranks: ranks, threadsPerRank: threads)
         }
         if let threads { Threads.count = threads }
         let group = try processGroup()
