@@ -107,6 +107,28 @@ import Testing
         #expect(throws: (any Error).self) { try Run.resume(directory: dir.path) }
     }
 
+    /// A checkpoint from an earlier Anneal (its configuration lacks fields added since)
+    /// still resumes; one written by a different configuration is refused.
+    @Test func aCheckpointIsMatchedToItsConfigurationByMeaning() throws {
+        let dir = TemporaryDirectory()
+        #expect(throws: Crash.Crashed.self) { try Run(Self.config, directory: dir.path, callbacks: [Crash(afterStep: 10)]).fit() }
+        let path = dir.file(Checkpoint.fileName)
+        var checkpoint = try Checkpoint.read(path)
+        let intact = checkpoint
+        var object = try JSONSerialization.jsonObject(with: Data(checkpoint.progress.config.utf8)) as! [String: Any]
+        object.removeValue(forKey: "parallel")
+        checkpoint.progress.config = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        try checkpoint.write(toDirectory: dir.path)
+        #expect(try Run.resume(directory: dir.path).resumedFrom != nil)
+
+        var other = Self.config
+        other.seed = 12
+        checkpoint = intact
+        checkpoint.progress.config = String(decoding: try JSONEncoder().encode(try other.resolved()), as: UTF8.self)
+        try checkpoint.write(toDirectory: dir.path)
+        #expect(throws: CheckpointError.self) { try Run.resume(directory: dir.path) }
+    }
+
     @Test func anUnfinishedRunIsNotOverwrittenByAccident() throws {
         let dir = TemporaryDirectory()
         #expect(throws: Crash.Crashed.self) { try Run(Self.config, directory: dir.path, callbacks: [Crash(afterStep: 4)]).fit() }

@@ -110,7 +110,9 @@ public final class Run {
         let run = try Run(resolved: config, directory: directory, callbacks: callbacks, group: group, loadsInitialWeights: newest == nil)
         if let (checkpoint, warnings) = newest {
             run.warnings += warnings
-            guard checkpoint.progress.config == String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self) else {
+            // Compared decoded, so a checkpoint written before a field was added still matches.
+            let saved = try? RunConfig.decode(Data(checkpoint.progress.config.utf8), source: "checkpoint").resolved()
+            guard saved == config else {
                 throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
             }
             let done = checkpoint.progress.history.count, steps = checkpoint.progress.epochProgress?.stepsDone ?? 0
