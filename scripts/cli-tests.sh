@@ -324,6 +324,57 @@ while [[ ! -e "$work/dphang.status" ]] && (( $(date +%s) - stopped_at < 40 )); d
 [[ -e "$work/dphang.status" && $(cat "$work/dphang.status") -ne 0 ]] || fail "a hanging rank did not end the job"
 grep -q "^anneal: rank 0 of 2: the other ranks did not answer for 5.0 s in " "$work/dphang.log" || { cat "$work/dphang.log"; fail "watchdog message"; }
 
+echo "cli-tests: pipeline parallelism: 2 stages × 4 micro-batches train as 1 process; a killed stage ends the job"
+"$anneal" train --ranks 2 --pipeline-stages 2 --micro-batches 4 --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 128 \
+    --threads 1 --out "$work/pp" --no-progress > "$work/pp.log"
+grep -q "^pipeline: 2 stages × 4 micro-batches per batch of 128, gpipe schedule; stage 1 links 1–[0-9] (" "$work/pp.log" \
+    || { head -5 "$work/pp.log"; fail "pipeline summary"; }
+diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/pp/metrics.csv") > /dev/null || fail "pipeline: other metrics than 1 process"
+"$anneal" train --ranks 2 --pipeline-stages 2 --micro-batches 4 --pipeline-schedule 1f1b --model mlp --hidden 128 --epochs 1 \
+    --train-subset 6400 --batch-size 128 --threads 1 --out "$work/pp1f1b" --no-progress > /dev/null
+cmp -s "$work/pp/model.safetensors" "$work/pp1f1b/model.safetensors" || fail "1f1b: other weights than gpipe"
+if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
+    "$ANNEAL_PYTHON" - "$work/dp1/model.safetensors" "$work/pp/model.safetensors" << 'PYTHON' || fail "pipeline: other weights than 1 process"
+import sys
+import numpy as np
+from safetensors.numpy import load_file
+a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
+worst = max(float(np.abs(a[k] - b[k]).max() / (np.abs(a[k]).max() + 1e-12)) for k in a)
+print(f"cli-tests: mlp, 50 steps, 2 stages × 4 micro-batches against 1 process × batch 128: largest relative weight difference {worst:.2e}")
+sys.exit(0 if worst <= 1e-5 else 1)
+PYTHON
+fi
+# cnn without batch norm: the same sums as one process accumulating 4 batches of 32, to the bit.
+"$anneal" train --model cnn --batchnorm-off --dropout 0 --epochs 1 --train-subset 2560 --batch-size 32 --accumulate 4 --threads 1 \
+    --out "$work/ppacc" --no-progress > /dev/null
+"$anneal" train --ranks 2 --pipeline-stages 2 --micro-batches 4 --model cnn --batchnorm-off --dropout 0 --epochs 1 --train-subset 2560 \
+    --batch-size 128 --threads 1 --out "$work/ppcnn" --no-progress > /dev/null
+cmp -s "$work/ppacc/model.safetensors" "$work/ppcnn/model.safetensors" || fail "cnn pipeline: other weights than 1 process accumulating"
+# Killed at its second checkpoint (end of epoch 2) and resumed, it ends as an uninterrupted run.
+"$anneal" train --ranks 2 --pipeline-stages 2 --model mlp --hidden 64 --epochs 3 --train-subset 1280 --batch-size 128 --threads 1 \
+    --out "$work/pprun" --no-progress > /dev/null
+if ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" train --ranks 2 --pipeline-stages 2 --model mlp --hidden 64 --epochs 3 --train-subset 1280 \
+    --batch-size 128 --threads 1 --out "$work/ppresume" --no-progress > /dev/null 2>&1; then fail "the injected kill did not happen"; fi
+"$anneal" resume --ranks 2 --threads 1 "$work/ppresume" --no-progress > "$work/ppresume.log"
+grep -q "resumed after epoch 1 of 3" "$work/ppresume.log" || { cat "$work/ppresume.log"; fail "pipeline resume position"; }
+cmp -s "$work/pprun/model.safetensors" "$work/ppresume/model.safetensors" || fail "pipeline resume: other weights"
+(status=0; "$anneal" train --ranks 2 --pipeline-stages 2 --model mlp --epochs 3 --batch-size 64 --threads 1 --out "$work/ppkill" \
+    --no-progress > "$work/ppkill.log" 2>&1 || status=$?
+ echo "$status" > "$work/ppkill.status") &
+launcher=$(mpirun_with_two_ranks "$work/ppkill")
+kill -9 "$(pgrep -P "$launcher" | tail -1)"
+killed_at=$(date +%s)
+while [[ ! -e "$work/ppkill.status" ]] && (( $(date +%s) - killed_at < 40 )); do sleep 0.2; done
+[[ -e "$work/ppkill.status" ]] && (( $(date +%s) - killed_at <= 30 )) || fail "the pipeline did not end within 30 s of a stage's SIGKILL"
+[[ $(cat "$work/ppkill.status") -ne 0 ]] && grep -q "exited on signal 9" "$work/ppkill.log" || { cat "$work/ppkill.log"; fail "killed stage"; }
+"$anneal" bench pipeline --micro-batches 1,4 --schedules gpipe,1f1b --steps 2 --batch-size 64 > "$work/ppbench.json"
+[[ $(grep -c '"stages":2,"micro_batches":[14],"schedule":"\(gpipe\|1f1b\)".*"idle_fraction":0\.[0-9]*,"gpipe_bubble"' "$work/ppbench.json") -eq 4 ]] \
+    || { cat "$work/ppbench.json"; fail "bench pipeline JSON"; }
+expect_error "^Error: --pipeline-stages: 2 stages need 2 ranks (--ranks 2, or mpirun -np 2); this job has 1" \
+    "$anneal" train --pipeline-stages 2 --out "$work/bad"
+expect_error "^Error: --ema: weight averaging (EMA) does not work with pipeline stages" \
+    "$anneal" train --ranks 2 --pipeline-stages 2 --ema 0.99 --out "$work/bad"
+
 echo "cli-tests: error paths"
 expect_error "The value 'lion' is invalid for '--optimizer" "$anneal" train --optimizer lion --out "$work/bad"
 expect_error "The value 'vit' is invalid for '--model" "$anneal" train --model vit --out "$work/bad"

@@ -23,6 +23,8 @@ public final class MPIProcessGroup: ProcessGroup {
     private let pendingName = Mutex<String>("")
 
     nonisolated(unsafe) private static var shared: MPIProcessGroup?
+    /// Sends under way, with the copies they send from (only the training thread touches this).
+    nonisolated(unsafe) private var pendingSends: [(request: MPI_Request?, buffer: UnsafeMutableBufferPointer<Float>, destination: Int)] = []
 
     /// The world group when this process was started by an MPI launcher (OpenMPI's
     /// `mpirun` or Slurm with PMIx), else nil: a plain run is a single process.
@@ -66,7 +68,36 @@ public final class MPIProcessGroup: ProcessGroup {
     }
 
     public func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws {
-        try collective("send to rank \(rank)") { anneal_mpi_send_float(values.baseAddress, Int32(values.count), Int32(rank), Int32(tag)) }
+        try completeSends(waiting: false)
+        // A copy of our own, so the caller's buffer is free at once and the send proceeds while we compute.
+        let copy = UnsafeMutableBufferPointer<Float>.allocate(capacity: values.count)
+        _ = copy.initialize(from: values)
+        var request: MPI_Request?
+        try collective("send to rank \(rank)") { anneal_mpi_isend_float(copy.baseAddress, Int32(values.count), Int32(rank), Int32(tag), &request) }
+        pendingSends.append((request, copy, rank))
+    }
+
+    public func completeSends() throws { try completeSends(waiting: true) }
+
+    /// Frees the sends that are done; with `waiting`, waits for all of them.
+    private func completeSends(waiting: Bool) throws {
+        var index = 0
+        while index < pendingSends.count {
+            var done: Int32 = 0
+            let destination = pendingSends[index].destination
+            if waiting {
+                try collective("send to rank \(destination)") { anneal_mpi_wait(&pendingSends[index].request) }
+                done = 1
+            } else {
+                try collective("send to rank \(destination)") { anneal_mpi_test(&pendingSends[index].request, &done) }
+            }
+            if done != 0 {
+                pendingSends[index].buffer.deallocate()
+                pendingSends.remove(at: index)
+            } else {
+                index += 1
+            }
+        }
     }
 
     public func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws {

@@ -18,17 +18,20 @@ extension Optimizer {
         return state
     }
 
+    /// The state slots of each parameter, numbered as in `stateDict()`.
+    public var slotNamesByParameter: [[String]] {
+        parameterGroups.flatMap { group in
+            Array(repeating: slotNames(for: group.hyperparameters(defaults: defaults)), count: group.parameters.count)
+        }
+    }
+
     /// Replaces all state with `state` (from `stateDict()` of an optimizer of the
     /// same kind over parameters of the same shapes, in the same order). A
     /// parameter without entries starts fresh. Throws, changing nothing, on an
     /// unknown key or slot, a missing slot, a shape mismatch or a bad count.
     public func loadStateDict(_ state: [String: Tensor]) throws {
         let parameters = self.parameters
-        var slotsOf: [[String]] = []
-        for group in parameterGroups {
-            let names = slotNames(for: group.hyperparameters(defaults: defaults))
-            slotsOf += Array(repeating: names, count: group.parameters.count)
-        }
+        let slotsOf = slotNamesByParameter
         var mismatch = OptimizerStateMismatch()
         func count(_ key: String) -> Int? {
             guard let tensor = state[key] else { mismatch.missing.append(key); return nil }

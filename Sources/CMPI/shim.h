@@ -24,9 +24,11 @@ static inline int anneal_mpi_broadcast_float(float *values, int count, int root)
     return MPI_Bcast(values, count, MPI_FLOAT, root, MPI_COMM_WORLD);
 }
 static inline int anneal_mpi_barrier(void) { return MPI_Barrier(MPI_COMM_WORLD); }
-static inline int anneal_mpi_send_float(const float *values, int count, int destination, int tag) {
-    return MPI_Send(values, count, MPI_FLOAT, destination, tag, MPI_COMM_WORLD);
+static inline int anneal_mpi_isend_float(const float *values, int count, int destination, int tag, MPI_Request *request) {
+    return MPI_Isend(values, count, MPI_FLOAT, destination, tag, MPI_COMM_WORLD, request);
 }
+static inline int anneal_mpi_test(MPI_Request *request, int *done) { return MPI_Test(request, done, MPI_STATUS_IGNORE); }
+static inline int anneal_mpi_wait(MPI_Request *request) { return MPI_Wait(request, MPI_STATUS_IGNORE); }
 static inline int anneal_mpi_receive_float(float *values, int count, int source, int tag) {
     return MPI_Recv(values, count, MPI_FLOAT, source, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
 }

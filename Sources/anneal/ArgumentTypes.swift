@@ -5,6 +5,7 @@ import ArgumentParser
 extension ModelPreset: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
+extension PipelineSchedule: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
 extension InitializerChoice: ExpressibleByArgument {}
 extension Preprocessing.Normalization: ExpressibleByArgument {}

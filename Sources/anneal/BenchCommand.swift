@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Micro-benchmarks (release build); each prints one JSON line per measurement.",
-        subcommands: [GEMMBench.self, ElementwiseBench.self, TrainBench.self, DataBench.self, AllReduceBench.self])
+        subcommands: [GEMMBench.self, ElementwiseBench.self, TrainBench.self, DataBench.self, AllReduceBench.self, PipelineBench.self])
 }
 
 /// Median seconds of `repeats` timed runs of `body` after `warmup` untimed ones.
@@ -22,11 +22,15 @@ func medianSeconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double 
 }
 
 /// Prints one JSON object on one line with keys in the given order.
+/// One decimal, or three below 10 (fractions, seconds).
+private func rounded(_ d: Double) -> Double { abs(d) < 10 ? (d * 1000).rounded() / 1000 : (d * 10).rounded() / 10 }
+
 func printJSON(_ fields: KeyValuePairs<String, Any>) {
     let body = fields.map { key, value -> String in
         switch value {
         case let s as String: return "\"\(key)\":\"\(s)\""
-        case let d as Double: return "\"\(key)\":\((d * 10).rounded() / 10)"
+        case let d as Double: return "\"\(key)\":\(rounded(d))"
+        case let ds as [Double]: return "\"\(key)\":[\(ds.map { "\(rounded($0))" }.joined(separator: ","))]"
         default: return "\"\(key)\":\(value)"
         }
     }

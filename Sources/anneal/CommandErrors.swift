@@ -30,7 +30,7 @@ let optionForField: [String: String] = [
     "data.loaderThreads": "--loader-threads", "data.classes": "--classes", "data.perClass": "--per-class",
     "model.classes": "--num-classes", "transfer.initFrom": "--init-from", "transfer.allowPartial": "--allow-partial", "transfer.resetHead": "--reset-head",
     "transfer.freeze": "--freeze", "transfer.freezeUntil": "--freeze-until", "transfer.backboneLearningRateScale": "--backbone-lr-scale",
-    "transfer.unfreezeEvery": "--unfreeze-every", "parallel.syncBatchNorm": "--sync-bn", "parallel.bucketMegabytes": "--bucket-mb", "parallel.accumulate": "--accumulate",
+    "transfer.unfreezeEvery": "--unfreeze-every", "parallel.syncBatchNorm": "--sync-bn", "parallel.bucketMegabytes": "--bucket-mb", "parallel.accumulate": "--accumulate", "parallel.pipelineStages": "--pipeline-stages", "parallel.microBatches": "--micro-batches", "parallel.pipelineSchedule": "--pipeline-schedule",
     "regularization.l1": "--l1", "regularization.l2": "--l2", "regularization.labelSmoothing": "--label-smoothing",
     "regularization.maxNorm": "--max-norm",
     "control.earlyStopPatience": "--early-stop", "control.earlyStopMinDelta": "--min-delta", "control.clipNorm": "--clip-norm",

@@ -285,13 +285,20 @@ struct ControlOptions: ParsableArguments {
     }
 }
 
-/// How the ranks of a data-parallel run share their statistics and gradients.
+/// How the ranks of a data-parallel or pipeline run share their work.
 struct ParallelOptions: ParsableArguments {
     @Flag(help: "Synchronized batch norm: batch statistics of all ranks' samples together, as with the global batch.") var syncBn = false
     @Option(help: "Gradients are all-reduced in buckets of at most this many MiB (default 25).") var bucketMb: Double?
     @Option(help: "Gradient accumulation: one optimizer step (and one all-reduce) per K batches, a K times larger batch.") var accumulate: Int?
+    @Option(help: "Pipeline parallelism: cut the model into S stages, one per rank (with --ranks S or under mpirun -np S).") var pipelineStages: Int?
+    @Option(help: "Pipeline: micro-batches per batch (default 4); more shrink the idle bubble, (S−1)/(M+S−1).") var microBatches: Int?
+    @Option(help: "Pipeline: gpipe (all forwards, then all backwards) or 1f1b (one forward, one backward: less activation memory).")
+    var pipelineSchedule: PipelineSchedule?
 
     func apply(to c: inout RunConfig) {
+        if let pipelineStages { c.parallel.pipelineStages = pipelineStages }
+        if let microBatches { c.parallel.microBatches = microBatches }
+        if let pipelineSchedule { c.parallel.pipelineSchedule = pipelineSchedule }
         if let accumulate { c.parallel.accumulate = accumulate }
         if syncBn { c.parallel.syncBatchNorm = true }
         if let bucketMb { c.parallel.bucketMegabytes = bucketMb }

@@ -55,7 +55,6 @@ public class BatchNorm: Module {
     /// differentiable ops so the gradient also flows through the other ranks' statistics.
     private func synchronizedStatistics(_ input: Tensor, sum: (Tensor) -> Tensor) -> (Tensor, Tensor, Tensor, Float) {
         let channels = input.shape[1]
-        let axes = [0] + Array(2..<input.rank)
         var shape = [Int](repeating: 1, count: input.rank)
         shape[1] = channels
         let localCount = Tensor.full(Float(input.count / channels), shape: [1])

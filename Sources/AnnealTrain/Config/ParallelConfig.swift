@@ -8,6 +8,11 @@ public struct ParallelConfig: Codable, Sendable, Equatable {
     public var syncBatchNorm: Bool = false
     /// Gradients are summed over the ranks in buckets of at most this many MiB.
     public var bucketMegabytes: Double = 25
+    /// Pipeline (model) parallelism: the model cut into this many stages, one per rank (1: none).
+    public var pipelineStages: Int = 1
+    /// Pipeline: each step's batch is split into this many micro-batches.
+    public var microBatches: Int = 4
+    public var pipelineSchedule: PipelineSchedule = .gpipe
 
     public init() {}
 
@@ -17,6 +22,12 @@ public struct ParallelConfig: Codable, Sendable, Equatable {
         }
         guard bucketMegabytes > 0 && bucketMegabytes <= 4096 else {
             throw ConfigError(field: "parallel.bucketMegabytes", "must be in (0, 4096] MiB, got \(bucketMegabytes)")
+        }
+        guard (1...64).contains(pipelineStages) else {
+            throw ConfigError(field: "parallel.pipelineStages", "must be in 1...64, got \(pipelineStages)")
+        }
+        guard (1...4096).contains(microBatches) else {
+            throw ConfigError(field: "parallel.microBatches", "must be in 1...4096, got \(microBatches)")
         }
     }
 }

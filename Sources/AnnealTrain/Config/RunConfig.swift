@@ -73,8 +73,26 @@ public struct RunConfig: Codable, Sendable, Equatable {
         try control.validate()
         try transfer.validate()
         try parallel.validate()
+        if parallel.pipelineStages > 1 { try validatePipeline() }
         if let classes = model.classes, let known = data.classes?.count ?? data.dataset.knownClassCount, classes < known {
             throw ConfigError(field: "model.classes", "\(classes) outputs cannot tell apart the data's \(known) classes")
+        }
+    }
+
+    /// What a pipeline cannot do: each stage sees only its own weights until the
+    /// epoch ends, so whatever needs all of them at every step is refused.
+    private func validatePipeline() throws {
+        let refused: [(Bool, String, String)] = [
+            (parallel.syncBatchNorm, "parallel.syncBatchNorm", "synchronized batch norm (a pipeline is not data-parallel)"),
+            (control.ema != nil, "control.ema", "weight averaging (EMA)"),
+            (control.swaStartEpoch != nil, "control.swaStartEpoch", "stochastic weight averaging"),
+            (control.snapshots != nil, "control.snapshots", "snapshot ensembles"),
+            (control.clipNorm != nil || control.clipValue != nil, "control.clipNorm", "gradient clipping"),
+            (regularization.l1 > 0 || regularization.l2 > 0, "regularization.l2", "L1/L2 penalties in the loss (use weight decay)"),
+            (control.checkpointEvery != nil, "control.checkpointEvery", "checkpoints within an epoch (a pipeline checkpoints at epoch ends)"),
+        ]
+        for (on, field, what) in refused where on {
+            throw ConfigError(field: field, "\(what) does not work with pipeline stages")
         }
     }
 

@@ -18,8 +18,11 @@ public protocol ProcessGroup: AnyObject, Sendable {
     func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) throws
     /// Returns once every rank has called it.
     func barrier() throws
-    /// Point to point, for pipeline stages: blocks until `to` receives (or buffers) it.
+    /// Point to point, for pipeline stages: returns at once (the values are copied)
+    /// while the message travels; messages to one rank with one tag arrive in order.
     func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws
+    /// Returns once every message this rank sent has been received.
+    func completeSends() throws
     /// Blocks until a message with `tag` from `from` has filled `values`.
     func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws
 }
@@ -55,6 +58,7 @@ public final class SingleProcess: ProcessGroup {
     public func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws {
         throw ProcessGroupError("receive: a single process has no rank \(rank) to receive from")
     }
+    public func completeSends() {}
 }
 
 extension ProcessGroup {

@@ -33,6 +33,12 @@ public final class Trainer {
         didSet { precondition(accumulationSteps >= 1, "Trainer: accumulationSteps must be ≥ 1, got \(accumulationSteps)") }
     }
 
+    /// Forward and backward of one batch whose loss weighs `share` of the step's:
+    /// returns the batch's mean loss and its logits, or nil where this process does
+    /// not compute the loss (a pipeline stage before the last). nil: the whole
+    /// model here (`forwardBackwardHere`); pipeline parallelism replaces it.
+    public var forwardBackward: ((Batch, Float) throws -> (loss: Float, logits: Tensor)?)?
+
     /// Optimizer steps in an epoch of `loader`.
     public func stepsPerEpoch(_ loader: DataLoader) -> Int { (loader.count + accumulationSteps - 1) / accumulationSteps }
 
@@ -101,12 +107,10 @@ public final class Trainer {
             let total = Float(group.reduce(0) { $0 + $1.count })
             var lossValue: Float = 0
             for batch in group {
-                let logits = model(preprocessing.apply(batch.inputs))
-                let loss = lossFunction(logits, batch)
-                let value = loss.item()
                 // The step's loss is the mean over all its samples: each batch weighs its share.
-                let share = Float(batch.count) / total
-                (group.count == 1 ? loss : loss * share).backward()
+                let share = group.count == 1 ? 1 : Float(batch.count) / total
+                let result = try forwardBackward.map { try $0(batch, share) } ?? forwardBackwardHere(batch, share: share)
+                guard let (value, logits) = result else { continue }
                 lossValue += value * share
                 metrics.add(meanLoss: value, logits: logits.detached(), labels: batch.labels)
             }
@@ -127,6 +131,15 @@ public final class Trainer {
         let evaluated = try evaluation.map { try combineMetrics(evaluator.evaluate(model, on: $0)) }
         return EpochRecord(epoch: epoch, train: try combineMetrics(metrics), evaluation: evaluated,
                            learningRate: learningRate, seconds: trainSeconds)
+    }
+
+    /// The plain step: the whole model, forward and backward, in this process.
+    public func forwardBackwardHere(_ batch: Batch, share: Float) -> (loss: Float, logits: Tensor) {
+        let logits = model(preprocessing.apply(batch.inputs))
+        let loss = lossFunction(logits, batch)
+        let value = loss.item()
+        (share == 1 ? loss : loss * share).backward()
+        return (value, logits)
     }
 
     private func emit(_ event: TrainingEvent) throws {

@@ -42,8 +42,10 @@ public final class Run {
     let fullEvaluationLoader: DataLoader
     /// The ranks the run is spread over (data parallelism); rank 0 writes the files.
     public let group: any ProcessGroup
-    /// Averages the gradients over the ranks (nil in a single process).
+    /// Averages the gradients over the ranks (nil in a single process and in a pipeline).
     public let gradientAllReduce: GradientAllReduce?
+    /// This rank's pipeline stage (nil unless `parallel.pipelineStages` > 1).
+    public let pipeline: PipelineStage?
     /// The model's configuration as built (with the input width the data gives).
     public let modelConfig: ModelConfig
     public let model: Module
@@ -80,6 +82,7 @@ public final class Run {
     public convenience init(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false,
                             group: any ProcessGroup = SingleProcess()) throws {
         let resolved = try config.resolved()
+        try Self.checkRanks(resolved, group)
         if !overwrite, let (checkpoint, _) = try? Checkpoint.newest(in: directory) {
             let done = checkpoint.progress.history.count
             throw ConfigError("\(directory) holds an unfinished run (\(done) of its epochs done): resume it, or start over in it with overwrite")
@@ -136,6 +139,15 @@ public final class Run {
         return run
     }
 
+    /// A pipeline takes one rank per stage.
+    private static func checkRanks(_ config: RunConfig, _ group: any ProcessGroup) throws {
+        let stages = config.parallel.pipelineStages
+        guard stages == 1 || stages == group.size else {
+            throw ConfigError(field: "parallel.pipelineStages",
+                              "\(stages) stages need \(stages) ranks (--ranks \(stages), or mpirun -np \(stages)); this job has \(group.size)")
+        }
+    }
+
     /// Whether the run in `directory` finished: its weights are written and no checkpoint is left.
     public static func isComplete(directory: String) -> Bool {
         Directory.fileExists("\(directory)/\(weightsFileName)")
@@ -149,6 +161,10 @@ public final class Run {
         self.directory = directory
         self.group = group
         let writer = group.isWriter
+        let stages = config.parallel.pipelineStages
+        try Self.checkRanks(config, group)
+        // Data parallelism shards the batches; pipeline stages all see the same ones.
+        let dataParallel = group.isDistributed && stages == 1
 
         let warnings: [String]
         (trainingSet, evaluationSet, warnings) = try config.loadData()
@@ -158,7 +174,7 @@ public final class Run {
         // Whole-set loaders for what every rank computes alike (batch-norm statistics, the confusion matrix).
         let fullTrainLoader = config.makeTrainLoader(trainingSet, augmentation: augmentation)
         fullEvaluationLoader = DataLoader(evaluationSet, batchSize: 1000)
-        trainLoader = group.isDistributed ? fullTrainLoader.sharded(rank: group.rank, of: group.size, padded: true) : fullTrainLoader
+        trainLoader = dataParallel ? fullTrainLoader.sharded(rank: group.rank, of: group.size, padded: true) : fullTrainLoader
         evaluationLoader = group.isDistributed ? fullEvaluationLoader.sharded(rank: group.rank, of: group.size, padded: false) : fullEvaluationLoader
 
         let modelConfig = try config.modelConfig(for: trainingSet, inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
@@ -171,19 +187,29 @@ public final class Run {
         try config.transfer.applyFreezing(to: model)
         try GradientAllReduce.broadcastState(of: model, in: group)
         let stepsPerEpoch = (trainLoader.count + config.parallel.accumulate - 1) / config.parallel.accumulate
-        let schedule = try config.makeSchedule(stepsPerEpoch: stepsPerEpoch, ranks: group.size)
+        let schedule = try config.makeSchedule(stepsPerEpoch: stepsPerEpoch, ranks: dataParallel ? group.size : 1)
+        if stages > 1 {
+            var batches = DataLoader(trainingSet, batchSize: min(config.data.batchSize!, trainingSet.count)).batches(epoch: 0).makeIterator()
+            let sample = batches.next()!
+            pipeline = try PipelineStage(model: model, group: group, microBatches: config.parallel.microBatches,
+                                         schedule: config.parallel.pipelineSchedule, sample: preprocessing.apply(sample.inputs))
+        } else {
+            pipeline = nil
+        }
 
         let control = config.control
         var callbacks: [TrainingCallback] = [LearningRateScheduler(schedule, monitor: config.schedule.monitor)]
-        gradientAllReduce = group.isDistributed
+        gradientAllReduce = dataParallel
             ? GradientAllReduce(group: group, bucketBytes: Int(config.parallel.bucketMegabytes * 1_048_576)) : nil
         if group.isDistributed && config.parallel.syncBatchNorm {
             for case let norm as BatchNorm in model.namedModules().map(\.module) { norm.crossReplicaSum = { [group] in group.differentiableSum($0) } }
         }
         if let gradientAllReduce { callbacks.append(gradientAllReduce) }
+        // A pipeline's rank 0 holds the other stages' weights only from the end of an epoch.
+        if let pipeline { callbacks.append(pipeline) }
         if let every = config.transfer.unfreezeEvery { callbacks.append(GradualUnfreezing(every: every)) }
         if control.nanGuard {
-            callbacks.append(NaNGuard(savingTo: writer ? "\(directory)/last-good.safetensors" : nil, snapshotEvery: control.nanGuardEvery, config: modelConfig))
+            callbacks.append(NaNGuard(savingTo: writer && pipeline == nil ? "\(directory)/last-good.safetensors" : nil, snapshotEvery: control.nanGuardEvery, config: modelConfig))
         }
         if control.clipNorm != nil || control.clipValue != nil {
             callbacks.append(GradientClipping(maxNorm: control.clipNorm, maxValue: control.clipValue))
@@ -227,6 +253,9 @@ public final class Run {
         trainer.testTimeAugmentation = control.tta
         trainer.combineMetrics = { try $0.summed(over: group) }
         trainer.accumulationSteps = config.parallel.accumulate
+        if let pipeline {
+            trainer.forwardBackward = { [unowned trainer] in try pipeline.forwardBackward($0, share: $1, trainer: trainer) }
+        }
         // Every rank takes part (the running metrics are summed over the ranks); rank 0 writes.
         trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
         evaluate = { [unowned self] in self.confusionMatrix() }
@@ -268,13 +297,21 @@ public final class Run {
                 + "in \(trainingSet.classCount) classes; \(evaluationSet.count) \(evaluationName) images"
                 + (c.data.testDataset.map { " from \($0)" } ?? ""),
             "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
-        if group.isDistributed {
+        if let pipeline {
+            let total = pipeline.linkSeconds.reduce(0, +)
+            let stages = pipeline.partition.enumerated().map { s, links in
+                let share = pipeline.linkSeconds[links].reduce(0, +) / max(total, 1e-12)
+                return "stage \(s + 1) links \(links.lowerBound + 1)–\(links.upperBound) (\(Int((share * 100).rounded())) % of the time)"
+            }
+            lines.append("pipeline: \(pipeline.stages) stages × \(pipeline.microBatches) micro-batches per batch of \(c.data.batchSize!), "
+                         + "\(c.parallel.pipelineSchedule.rawValue) schedule; " + stages.joined(separator: ", "))
+        } else if group.isDistributed {
             lines.append("data parallel: \(group.size) ranks × batch \(c.data.batchSize!) = \(group.size * c.data.batchSize!) images per step, "
                          + "\(trainLoader.samplesPerEpoch) training images per rank and epoch, gradients averaged")
         }
         if c.parallel.accumulate > 1 {
             lines.append("gradient accumulation: \(c.parallel.accumulate) batches per optimizer step "
-                         + "(\(c.parallel.accumulate * c.data.batchSize! * group.size) images per step)")
+                         + "(\(c.parallel.accumulate * c.data.batchSize! * (pipeline == nil ? group.size : 1)) images per step)")
         }
         if let decay = c.control.ema {
             lines.append("weight averaging: exponential moving average, decay \(decay)"
