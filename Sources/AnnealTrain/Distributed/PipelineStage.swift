@@ -57,8 +57,8 @@ public final class PipelineStage: TrainingCallback {
 
     private static let activationTag = 1, gradientTag = 2
 
-    /// Cuts `model` into `group.size` stages. `sample` is a batch of model inputs
-    /// (preprocessed): the links are timed on it, and rank 0's times decide.
+    /// Cuts `model` into `group.size` stages. `sample` is one micro-batch of model
+    /// inputs (preprocessed): the links are timed on it, and rank 0's times decide.
     public init(model: Module, group: any ProcessGroup, microBatches: Int, schedule: PipelineSchedule, sample: Tensor) throws {
         guard let chain = model as? any LayerChain else {
             throw ConfigError(field: "parallel.pipelineStages", "\(type(of: model)) is not a chain of layers, so it cannot be cut into stages")
@@ -116,22 +116,36 @@ public final class PipelineStage: TrainingCallback {
         return ranges
     }
 
-    /// Forward and backward seconds of each link on `sample` (the fastest of five),
-    /// in evaluation mode so no running statistic or random stream moves.
+    /// Forward and backward seconds of each link on `sample` (the fastest of at least
+    /// five runs and 20 ms) in training mode, as training runs them (batch norm's
+    /// statistics cost time); the running statistics and random streams are put back
+    /// afterwards. The last link's time includes the loss, which its stage computes too.
     static func time(_ links: [ChainLink], model: Module, on sample: Tensor) -> [Float] {
         let wasTraining = model.isTraining
-        model.eval()
-        defer { model.train(wasTraining); model.zeroGrad() }
+        let streams = model.randomStreams(), buffers = model.namedBuffers().map { ($0.buffer, $0.buffer.value) }
+        model.train()
+        defer {
+            try! model.restoreRandomStreams(streams)
+            for (buffer, value) in buffers { buffer.value = value }
+            model.train(wasTraining)
+            model.zeroGrad()
+        }
         var input = sample, seconds: [Float] = []
         let clock = ContinuousClock()
         for (i, link) in links.enumerated() {
-            var fastest = Double.infinity, output = input
-            for _ in 0..<5 {
+            var fastest = Double.infinity, output = input, runs = 0
+            let begun = clock.now
+            while runs < 5 || (clock.now - begun).seconds < 0.02 {
                 let started = clock.now
                 // The model's input needs no gradient (the first link's backward is cheaper).
                 output = link.apply(i == 0 ? input.detached() : input.detached().requiringGrad())
-                if output.requiresGrad { output.backward(.full(1, shape: output.shape)) }
+                if i == links.count - 1 && output.rank == 2 {
+                    crossEntropy(output, labels: Array(repeating: 0, count: output.shape[0])).backward()
+                } else if output.requiresGrad {
+                    output.backward(.full(1, shape: output.shape))
+                }
                 fastest = min(fastest, (clock.now - started).seconds)
+                runs += 1
             }
             seconds.append(Float(fastest))
             input = output.detached()

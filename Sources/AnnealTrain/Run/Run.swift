@@ -189,7 +189,8 @@ public final class Run {
         let stepsPerEpoch = (trainLoader.count + config.parallel.accumulate - 1) / config.parallel.accumulate
         let schedule = try config.makeSchedule(stepsPerEpoch: stepsPerEpoch, ranks: dataParallel ? group.size : 1)
         if stages > 1 {
-            var batches = DataLoader(trainingSet, batchSize: min(config.data.batchSize!, trainingSet.count)).batches(epoch: 0).makeIterator()
+            let microBatch = max(1, config.data.batchSize! / config.parallel.microBatches)
+            var batches = DataLoader(trainingSet, batchSize: min(microBatch, trainingSet.count)).batches(epoch: 0).makeIterator()
             let sample = batches.next()!
             pipeline = try PipelineStage(model: model, group: group, microBatches: config.parallel.microBatches,
                                          schedule: config.parallel.pipelineSchedule, sample: preprocessing.apply(sample.inputs))
