@@ -55,6 +55,40 @@ public final class MPIProcessGroup: ProcessGroup {
         try collective("all-reduce") { anneal_mpi_allreduce_float_sum(values.baseAddress, Int32(values.count)) }
     }
 
+    public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws -> any PendingCollective {
+        var request: MPI_Request?
+        try collective("all-reduce") { anneal_mpi_iallreduce_float_sum(values.baseAddress, Int32(values.count), &request) }
+        return Request(request, group: self, name: "all-reduce")
+    }
+
+    /// One non-blocking operation's request; waiting runs under the watchdog.
+    final class Request: PendingCollective {
+        var request: MPI_Request?
+        let group: MPIProcessGroup
+        let name: String
+        var done = false
+
+        init(_ request: MPI_Request?, group: MPIProcessGroup, name: String) {
+            self.request = request
+            self.group = group
+            self.name = name
+        }
+
+        func test() throws -> Bool {
+            guard !done else { return true }
+            var flag: Int32 = 0
+            try group.collective(name) { anneal_mpi_test(&request, &flag) }
+            done = flag != 0
+            return done
+        }
+
+        func wait() throws {
+            guard !done else { return }
+            try group.collective(name) { anneal_mpi_wait(&request) }
+            done = true
+        }
+    }
+
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws {
         try collective("all-reduce") { anneal_mpi_allreduce_double_sum(values.baseAddress, Int32(values.count)) }
     }
@@ -105,7 +139,7 @@ public final class MPIProcessGroup: ProcessGroup {
     }
 
     /// Runs one MPI call under the watchdog.
-    private func collective(_ name: String, _ call: () -> Int32) throws {
+    fileprivate func collective(_ name: String, _ call: () -> Int32) throws {
         pendingName.withLock { $0 = name }
         pendingSince.store(Self.now(), ordering: .releasing)
         let code = call()

@@ -17,6 +17,9 @@ static inline int anneal_mpi_error_string(int code, char *text, int *length) { r
 static inline int anneal_mpi_allreduce_float_sum(float *values, int count) {
     return MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
 }
+static inline int anneal_mpi_iallreduce_float_sum(float *values, int count, MPI_Request *request) {
+    return MPI_Iallreduce(MPI_IN_PLACE, values, count, MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD, request);
+}
 static inline int anneal_mpi_allreduce_double_sum(double *values, int count) {
     return MPI_Allreduce(MPI_IN_PLACE, values, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD);
 }

@@ -51,6 +51,8 @@ struct TrainBench: ParsableCommand {
     @Option(help: "Timed steps (after warm-up).") var steps = 50
     @Option(help: "Data parallelism: N ranks under mpirun on this machine, each with --threads threads (default 1) and --batch-size images per step.")
     var ranks: Int?
+    @Option(help: "Data parallelism: gradients are all-reduced in buckets of at most this many MiB, each started as soon as backward completes it.")
+    var bucketMb: Double = 25
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
@@ -58,7 +60,7 @@ struct TrainBench: ParsableCommand {
         if let ranks, ranks > 1, !group.isDistributed {
             return try runUnderMPI(ranks: ranks, threadsPerRank: try threadOptions.counts().first ?? 1)
         }
-        let allReduce = GradientAllReduce(group: group)
+        let allReduce = GradientAllReduce(group: group, bucketBytes: Int(bucketMb * 1_048_576))
         for threads in group.isDistributed ? [Threads.count] : try threadOptions.counts() {
             Threads.count = threads
             let network = try GlobalRandom.withSeed(0) { try model.config.makeModel() }
@@ -66,16 +68,17 @@ struct TrainBench: ParsableCommand {
             var generator = RandomGenerator(seed: 1)
             let inputs = Tensor.uniform([batchSize, 1, 28, 28], using: &generator)
             let labels = (0..<batchSize).map { $0 % 10 }
-            var communication: Double = 0, total: Double = 0
+            var communication: Double = 0, total: Double = 0, stepsTaken = 0
             func trainStep() {
+                stepsTaken += 1
                 let stepStarted = ContinuousClock.now
                 defer { total += (ContinuousClock.now - stepStarted).seconds }
-                let loss = crossEntropy(network(inputs), labels: labels)
                 optimizer.zeroGrad()
-                loss.backward()
-                // Gradients averaged over the ranks; the time includes waiting for the slowest.
+                // Buckets start during backward; what remains after it is the communication not hidden.
+                allReduce.beginStep(network.trainableParameters)
+                crossEntropy(network(inputs), labels: labels).backward()
                 let started = ContinuousClock.now
-                try! allReduce.reduce(network.trainableParameters)
+                try! allReduce.finishStep()
                 communication += (ContinuousClock.now - started).seconds
                 optimizer.step()
             }
@@ -90,7 +93,8 @@ struct TrainBench: ParsableCommand {
             // Forward, weight gradients, and input gradients for every layer but the first.
             let trainFLOPs = 2 * model.forwardMACs * 3 - 2 * model.firstLayerMACs
             printJSON(["framework": "anneal", "model": model.rawValue, "batch": batchSize, "ranks": group.size, "threads": threads,
-                       "allreduce_percent": communicationShare * 100,
+                       "allreduce_percent": communicationShare * 100, "buckets": allReduce.bucketsStarted / max(1, stepsTaken),
+                       "buckets_started_during_backward_percent": Double(allReduce.bucketsOverlapped) / Double(max(1, allReduce.bucketsStarted)) * 100,
                        "train_images_per_s": trainRate, "eval_images_per_s": Double(batchSize) / evalSeconds,
                        "gflops": trainFLOPs * trainRate / 1e9, "peak_rss_mb": peakResidentMegabytes()])
         }

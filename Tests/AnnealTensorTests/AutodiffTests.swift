@@ -66,4 +66,22 @@ import AnnealTestSupport
         #expect(!(x * 2).requiresGrad)
         #expect(!x.requiresGrad)
     }
+
+    /// Data parallelism sends a gradient as soon as it is complete: the callback
+    /// comes once per backward, after every use of the leaf has added its part, and
+    /// before backward reaches leaves used earlier in the forward pass.
+    @Test func aLeafIsToldWhenItsGradientIsComplete() {
+        let early = Tensor([1, 2]).requiringGrad(), late = Tensor([3, 4]).requiringGrad()
+        var seen: [String] = []
+        early.whenGradientComplete { seen.append("early \(early.grad!.scalars)") }
+        late.whenGradientComplete { seen.append("late \(late.grad!.scalars)") }
+        let hidden = (early * 2) * early
+        ((hidden * late) + late * late).sum().backward()
+        #expect(seen.count == 2 && seen[0] == "late \((hidden + late * 2).scalars)")
+        #expect(seen[1].hasPrefix("early"))
+        late.whenGradientComplete(nil)
+        early.whenGradientComplete(nil)
+        (early * late).sum().backward()
+        #expect(seen.count == 2)
+    }
 }

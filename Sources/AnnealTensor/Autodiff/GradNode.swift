@@ -6,6 +6,8 @@ final class GradNode {
     /// Maps the upstream gradient to one gradient per input (nil where not needed).
     var backward: ((Tensor, [Bool]) -> [Tensor?])?
     var grad: Tensor?
+    /// Leaves: called during `backward` once this leaf's gradient is complete.
+    var onGradientComplete: (() -> Void)?
 
     var isLeaf: Bool { backward == nil && inputs.isEmpty }
 
@@ -52,6 +54,13 @@ extension Tensor {
     /// The same values, cut from the graph.
     public func detached() -> Tensor { Tensor(shape: shape, representation: representation) }
 
+    /// Calls `callback` (nil: nothing) during each `backward()` that reaches this
+    /// leaf, as soon as its gradient is complete, while backward goes on to earlier
+    /// layers (data parallelism starts sending gradients then).
+    public func whenGradientComplete(_ callback: (() -> Void)?) {
+        node?.onGradientComplete = callback
+    }
+
     /// The gradient accumulated into this leaf by `backward()`.
     public var grad: Tensor? {
         get { node?.grad }
@@ -89,7 +98,8 @@ extension Tensor {
             let order = GradNode.topologicalOrder(from: root)
             root.accumulate(seed)
             for node in order.reversed() {
-                guard let backward = node.backward else { continue }
+                // Every consumer of a leaf comes before it in this order: its gradient is complete.
+                guard let backward = node.backward else { node.onGradientComplete?(); continue }
                 if let grad = node.grad {
                     let needs = node.inputs.map { $0 != nil }
                     let grads = backward(grad, needs)

@@ -1,17 +1,48 @@
 import AnnealNN
 import AnnealTensor
 
-/// Data parallelism's one exchange per step: after backward, every trainable
-/// parameter's gradient is summed over the ranks in buckets of at most
-/// `bucketBytes` and divided by the number of ranks, so the optimizer on every rank
-/// sees the gradient of the mean loss over the global batch, as one process with
-/// the ranks' batches together would. First among the callbacks that read
-/// gradients (the NaN guard, clipping), so they all see the same values on every rank.
+/// Data parallelism's one exchange per step: every trainable parameter's gradient
+/// is summed over the ranks and divided by their number, so the optimizer on every
+/// rank sees the gradient of the mean loss over the global batch, as one process
+/// with the ranks' batches together would.
+///
+/// Gradients travel in buckets of at most `bucketBytes`, filled from the last layer
+/// back (the order backward completes them). A bucket's non-blocking all-reduce
+/// starts as soon as backward has completed all its gradients, while backward goes
+/// on to earlier layers (PyTorch DDP's overlap); what is left starts when backward
+/// ends. Buckets start in the same order on every rank, and each carries a flag per
+/// parameter: a parameter that got no gradient on some rank (a residual branch
+/// dropped by stochastic depth) counts as zero there, and stays without gradient
+/// where no rank has one. First among the callbacks that read gradients
+/// (the NaN guard, clipping), so they all see the same values on every rank.
 public final class GradientAllReduce: TrainingCallback {
     public let group: any ProcessGroup
     public let bucketBytes: Int
-    /// Seconds spent in all-reduce (after backward, waiting for the other ranks included).
+    /// Seconds from the end of backward until the averaged gradients are in place
+    /// (waiting for the other ranks included): the communication not hidden.
     public private(set) var communicationSeconds: Double = 0
+    /// Buckets whose all-reduce started while backward was running, and all buckets.
+    public private(set) var bucketsOverlapped = 0, bucketsStarted = 0
+
+    private var buckets: [Bucket] = []
+    private var bucketedParameters: [ObjectIdentifier] = []
+    private var nextToStart = 0
+    private var failure: (any Error)?
+
+    /// Parameters (in the order backward completes them) and their gradients, then one presence flag each.
+    final class Bucket {
+        let parameters: [Parameter]
+        let buffer: UnsafeMutableBufferPointer<Float>
+        var ready = 0
+        var pending: (any PendingCollective)?
+
+        init(_ parameters: [Parameter]) {
+            self.parameters = parameters
+            buffer = .allocate(capacity: parameters.reduce(parameters.count) { $0 + $1.value.count })
+        }
+
+        deinit { buffer.deallocate() }
+    }
 
     public init(group: any ProcessGroup, bucketBytes: Int = 25 << 20) {
         precondition(bucketBytes >= 4, "GradientAllReduce: bucket of \(bucketBytes) bytes")
@@ -22,10 +53,11 @@ public final class GradientAllReduce: TrainingCallback {
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         guard group.isDistributed else { return }
         switch event {
+        case .batchBegin:
+            // With accumulation the gradients are complete only after the last batch's backward.
+            beginStep(trainer.model.trainableParameters, overlapping: trainer.accumulationSteps == 1)
         case .afterBackward:
-            let clock = ContinuousClock(), started = clock.now
-            try reduce(trainer.model.trainableParameters)
-            communicationSeconds += (clock.now - started).seconds
+            try finishStep()
         case .stepsEnd:
             // Batch norm's running statistics differ by rank; evaluate and save rank 0's (as PyTorch's DDP).
             try Self.broadcastBuffers(of: trainer.model, in: group)
@@ -34,41 +66,111 @@ public final class GradientAllReduce: TrainingCallback {
         }
     }
 
-    /// Averages the gradients of `parameters` (the same list, in the same order, on every rank).
+    /// Averages the gradients of `parameters` now (the same list, in the same order, on every rank).
     public func reduce(_ parameters: [Parameter]) throws {
+        beginStep(parameters, overlapping: false)
+        try finishStep()
+    }
+
+    /// Before backward: `parameters` (the same list on every rank) will be averaged;
+    /// with `overlapping`, each bucket starts as soon as backward completes it.
+    public func beginStep(_ parameters: [Parameter], overlapping: Bool = true) {
         guard group.isDistributed else { return }
-        // Which parameters got a gradient on any rank (stochastic depth may skip one on some).
-        var present = parameters.map { $0.grad == nil ? 0.0 : 1.0 }
-        try group.allReduceSum(&present)
+        let identities = parameters.map(ObjectIdentifier.init)
+        if identities != bucketedParameters {
+            buckets = Self.buckets(of: parameters.reversed(), bytes: bucketBytes)
+            bucketedParameters = identities
+        }
+        nextToStart = 0
+        for bucket in buckets {
+            bucket.ready = 0
+            bucket.pending = nil
+            for parameter in bucket.parameters {
+                parameter.value.whenGradientComplete(!overlapping ? nil : { [unowned self, unowned bucket] in
+                    bucket.ready += 1
+                    self.startReadyBuckets()
+                })
+            }
+        }
+    }
+
+    /// After backward: starts the buckets still waiting, waits for all, and puts the averages in place.
+    public func finishStep() throws {
+        guard group.isDistributed else { return }
+        let clock = ContinuousClock(), started = clock.now
+        for bucket in buckets { for parameter in bucket.parameters { parameter.value.whenGradientComplete(nil) } }
+        if let failure {
+            self.failure = nil
+            throw failure
+        }
+        while nextToStart < buckets.count { try start(buckets[nextToStart]) }
         let scale = 1 / Float(group.size)
-        var start = 0
-        while start < parameters.count {
-            // A bucket: parameters from `start` while they fit (at least one).
-            var end = start, floats = 0
-            while end < parameters.count && (end == start || (floats + parameters[end].value.count) * 4 <= bucketBytes) {
-                floats += parameters[end].value.count
-                end += 1
-            }
-            var bucket = [Float](repeating: 0, count: floats)
-            bucket.withUnsafeMutableBufferPointer { target in
-                var offset = 0
-                for p in parameters[start..<end] {
-                    p.grad?.withUnsafeBufferPointer { (target.baseAddress! + offset).update(from: $0.baseAddress!, count: $0.count) }
-                    offset += p.value.count
-                }
-            }
-            try bucket.withUnsafeMutableBufferPointer { buffer in
-                try group.allReduceSum(buffer)
-                for i in buffer.indices { buffer[i] *= scale }
-            }
+        for bucket in buckets {
+            try bucket.pending!.wait()
             var offset = 0
-            for (i, p) in zip(start..<end, parameters[start..<end]) {
-                let n = p.value.count
-                if present[i] > 0 { p.value.grad = Tensor(Array(bucket[offset..<(offset + n)]), shape: p.shape) }
+            let flags = bucket.buffer.count - bucket.parameters.count
+            for (i, parameter) in bucket.parameters.enumerated() {
+                let n = parameter.value.count
+                if bucket.buffer[flags + i] > 0 {
+                    let sum = UnsafeBufferPointer(rebasing: bucket.buffer[offset..<(offset + n)])
+                    parameter.value.grad = Tensor(sum.map { $0 * scale }, shape: parameter.shape)
+                }
                 offset += n
             }
-            start = end
         }
+        communicationSeconds += (clock.now - started).seconds
+    }
+
+    /// During backward: starts, in order, every bucket whose gradients are complete,
+    /// and lets the earlier ones progress.
+    private func startReadyBuckets() {
+        do {
+            while nextToStart < buckets.count && buckets[nextToStart].ready == buckets[nextToStart].parameters.count {
+                bucketsOverlapped += 1
+                try start(buckets[nextToStart])
+            }
+            if let oldest = buckets[..<nextToStart].first(where: { $0.pending != nil }) { _ = try oldest.pending!.test() }
+        } catch {
+            // Backward cannot throw: the error ends the step in finishStep.
+            failure = failure ?? error
+        }
+    }
+
+    private func start(_ bucket: Bucket) throws {
+        var offset = 0
+        let flags = bucket.buffer.count - bucket.parameters.count
+        for (i, parameter) in bucket.parameters.enumerated() {
+            let n = parameter.value.count
+            if let gradient = parameter.grad {
+                gradient.withUnsafeBufferPointer { (bucket.buffer.baseAddress! + offset).update(from: $0.baseAddress!, count: n) }
+                bucket.buffer[flags + i] = 1
+            } else {
+                (bucket.buffer.baseAddress! + offset).update(repeating: 0, count: n)
+                bucket.buffer[flags + i] = 0
+            }
+            offset += n
+        }
+        bucket.pending = try group.startAllReduceSum(bucket.buffer)
+        nextToStart += 1
+        bucketsStarted += 1
+    }
+
+    /// Consecutive runs of `parameters` of at most `bytes` each (at least one
+    /// parameter); the first at most 1 MiB, as PyTorch's DDP, so it starts early in backward.
+    static func buckets(of parameters: [Parameter], bytes: Int) -> [Bucket] {
+        var result: [Bucket] = [], current: [Parameter] = [], floats = 0
+        for parameter in parameters {
+            let limit = result.isEmpty ? min(bytes, 1 << 20) : bytes
+            if !current.isEmpty && (floats + parameter.value.count) * 4 > limit {
+                result.append(Bucket(current))
+                current = []
+                floats = 0
+            }
+            current.append(parameter)
+            floats += parameter.value.count
+        }
+        if !current.isEmpty { result.append(Bucket(current)) }
+        return result
     }
 
     /// Makes every rank's parameters and buffers (batch-norm statistics) rank 0's.

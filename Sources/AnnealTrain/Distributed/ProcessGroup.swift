@@ -12,6 +12,10 @@ public protocol ProcessGroup: AnyObject, Sendable {
     var size: Int { get }
     /// Replaces `values` on every rank by their sum over the ranks.
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws
+    /// Starts `allReduceSum` and returns at once (gradients sent while backward goes
+    /// on): `values` must stay alive and untouched until the operation completes.
+    /// Every rank starts its non-blocking collectives in the same order.
+    func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws -> any PendingCollective
     /// The same for doubles (metrics: sums of losses and counts).
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws
     /// Replaces `values` on every rank by rank `root`'s.
@@ -37,6 +41,20 @@ extension ProcessGroup {
     }
 }
 
+/// A non-blocking collective under way.
+public protocol PendingCollective: AnyObject {
+    /// Whether it has completed (lets it progress meanwhile).
+    func test() throws -> Bool
+    /// Returns once it has completed.
+    func wait() throws
+}
+
+/// What a single process starts: already complete.
+final class CompletedCollective: PendingCollective {
+    func test() -> Bool { true }
+    func wait() {}
+}
+
 /// A collective that failed: the message names the operation and, when known, the rank.
 public struct ProcessGroupError: Error, CustomStringConvertible {
     public let description: String
@@ -50,6 +68,7 @@ public final class SingleProcess: ProcessGroup {
     public var size: Int { 1 }
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
+    public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) -> any PendingCollective { CompletedCollective() }
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) {}
     public func barrier() {}
     public func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws {
