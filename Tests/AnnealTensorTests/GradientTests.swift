@@ -69,6 +69,21 @@ import AnnealTestSupport
         }
     }
 
+    /// The fused GEMM + ReLU post-op gives relu(linear(…))'s values and gradients exactly.
+    @Test func linearReLUIsReLUOfLinear() {
+        let x = randomTensor([6, 4], seed: 34), w = randomTensor([5, 4], seed: 35), bias = randomTensor([5], seed: 36)
+        let up = randomTensor([6, 5], seed: 37)
+        func run(_ f: (Tensor, Tensor, Tensor) -> Tensor) -> [[Float]] {
+            let (xl, wl, bl) = (x.requiringGrad(), w.requiringGrad(), bias.requiringGrad())
+            let y = f(xl, wl, bl)
+            y.backward(up)
+            return [y.scalars, xl.grad!.scalars, wl.grad!.scalars, bl.grad!.scalars]
+        }
+        let fused = run { Tensor.linearReLU($0, weight: $1, bias: $2) }
+        #expect(fused == run { relu(Tensor.linear($0, weight: $1, bias: $2)) })
+        #expect(fused[0].contains(0) && fused[0].contains { $0 > 0 })
+    }
+
     @Test func softmaxFamily() {
         let x = randomTensor([3, 4], seed: 32, low: -3, high: 3)
         for axis in [0, 1] {

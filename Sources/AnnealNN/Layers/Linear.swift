@@ -44,6 +44,14 @@ public final class Linear: Module, StochasticLayer {
                      "Linear(\(inFeatures), \(outFeatures)): input of shape \(input.shape) does not end in \(inFeatures)")
         return Tensor.linear(input, weight: effectiveWeight(), bias: bias?.value)
     }
+
+    /// relu(forward(input)) in one pass (`Sequential` fuses a Linear and the ReLU after it).
+    public func forwardReLU(_ input: Tensor) -> Tensor {
+        guard let bias else { return relu(forward(input)) }
+        precondition(input.shape.last == inFeatures,
+                     "Linear(\(inFeatures), \(outFeatures)): input of shape \(input.shape) does not end in \(inFeatures)")
+        return Tensor.linearReLU(input, weight: effectiveWeight(), bias: bias.value)
+    }
 }
 
 /// DropConnect's shared pieces for Linear and Conv2d.

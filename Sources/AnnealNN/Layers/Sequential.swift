@@ -15,6 +15,18 @@ public final class Sequential: Module {
     public override func stateName(forProperty name: String) -> String { name == "layers" ? "" : super.stateName(forProperty: name) }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { $1($0) }
+        var x = input, i = 0
+        while i < layers.count {
+            // A Linear and the ReLU after it run as one GEMM pass, unless a hook reads the pre-activation.
+            if i + 1 < layers.count, let linear = layers[i] as? Linear, let activation = layers[i + 1] as? ReLU,
+               linear.forwardHook == nil && activation.forwardHook == nil {
+                x = linear.forwardReLU(x)
+                i += 2
+            } else {
+                x = layers[i](x)
+                i += 1
+            }
+        }
+        return x
     }
 }

@@ -5,17 +5,19 @@ import CDNNL
 /// operands at training shapes, and Debian's OpenBLAS picks slow kernels on
 /// recent CPUs unless told otherwise). op(A) is m×k, op(B) is k×n; transposed
 /// operands are described by strides and read in place, never copied.
-/// With `bias` (n values), computes op(A)·op(B) + bias in the same pass.
+/// With `bias` (n values), computes op(A)·op(B) + bias in the same pass, and with
+/// `relu` max(·, 0) of it.
 func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-          a: UnsafePointer<Float>, b: UnsafePointer<Float>, bias: UnsafePointer<Float>? = nil, c: UnsafeMutablePointer<Float>) {
+          a: UnsafePointer<Float>, b: UnsafePointer<Float>, bias: UnsafePointer<Float>? = nil, relu: Bool = false,
+          c: UnsafeMutablePointer<Float>) {
     if m == 0 || n == 0 { return }
     if k == 0 {
         c.update(repeating: 0, count: m * n)
         return
     }
     DNNL.lock.withLock {
-        let kernel = MatmulKernel.cache.kernel("\(m)x\(n)x\(k)|\(transposeA)|\(transposeB)|\(bias != nil)") {
-            MatmulKernel(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, bias: bias != nil)
+        let kernel = MatmulKernel.cache.kernel("\(m)x\(n)x\(k)|\(transposeA)|\(transposeB)|\(bias != nil)|\(relu)") {
+            MatmulKernel(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, bias: bias != nil, relu: relu)
         }
         var args: [(Int32, DNNLLayout, UnsafeMutableRawPointer)] = [
             (DNNL_ARG_SRC, kernel.a, UnsafeMutableRawPointer(mutating: a)),
@@ -33,7 +35,7 @@ final class MatmulKernel {
     let a, b, c: DNNLLayout
     let bias: DNNLLayout?
 
-    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, bias hasBias: Bool = false) {
+    init(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool, bias hasBias: Bool = false, relu: Bool = false) {
         a = DNNLLayout(MatmulKernel.strided([m, k], strides: transposeA ? [1, m] : [k, 1]))
         b = DNNLLayout(MatmulKernel.strided([k, n], strides: transposeB ? [1, k] : [n, 1]))
         c = .plain([m, n])
@@ -44,7 +46,7 @@ final class MatmulKernel {
         withUnsafePointer(to: &biasDescriptor) { biasPointer in
             DNNL.check(dnnl_matmul_desc_init(&descriptor, &ad, &bd, hasBias ? biasPointer : nil, &cd), "matmul \(m)×\(k)·\(k)×\(n)")
         }
-        primitive = DNNLPrimitive(&descriptor, what: "matmul")
+        primitive = DNNLPrimitive(&descriptor, postReLU: relu, what: "matmul")
     }
 
     static func strided(_ shape: [Int], strides: [Int]) -> dnnl_memory_desc_t {

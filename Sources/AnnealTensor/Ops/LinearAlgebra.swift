@@ -62,6 +62,16 @@ extension Tensor {
     /// x·Wᵀ + b for a fully connected layer: x [..., in], weight [out, in],
     /// bias [out]; the bias is added inside the GEMM (one pass over the output).
     public static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+        linear(input, weight: weight, bias: bias, relu: false)
+    }
+
+    /// relu(x·Wᵀ + b) in one GEMM pass (ReLU as the GEMM's post-op); the same values
+    /// and gradients as `relu(linear(…))`, one memory pass fewer.
+    public static func linearReLU(_ input: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
+        linear(input, weight: weight, bias: bias, relu: true)
+    }
+
+    private static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
         require(input.rank >= 1 && weight.rank == 2 && input.shape.last == weight.shape[1],
                 "linear: input \(input.shape) does not end in \(weight.rank == 2 ? weight.shape[1] : -1) (weight \(weight.shape))")
         guard let bias else { return input.matmul(weight, transposeB: true) }
@@ -70,8 +80,10 @@ extension Tensor {
         let m = input.count / Swift.max(k, 1)
         let result = Tensor(uninitialized: Array(input.shape.dropLast()) + [n])
         gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: input.storage.pointer, b: weight.storage.pointer,
-             bias: bias.storage.pointer, c: result.storage.pointer)
-        return result.recorded("linear", [input, weight, bias]) { g, needs in
+             bias: bias.storage.pointer, relu: relu, c: result.storage.pointer)
+        return result.recorded(relu ? "linearReLU" : "linear", [input, weight, bias]) { upstream, needs in
+            // ReLU's gradient passes where the output is positive (exactly where the pre-activation is).
+            let g = relu ? mapBinary(upstream, result, ReLUBackward(), op: "relu") : upstream
             let g2 = g.reshape([m, n])
             return [needs[0] ? g2.matmul(weight).reshape(input.shape) : nil,
                     needs[1] ? g2.matmul(input.reshape([m, k]), transposeA: true) : nil,

@@ -92,11 +92,19 @@ final class DNNLPrimitive {
     /// Bytes of scratch memory each execution needs.
     let scratchpadBytes: Int
 
-    /// Creates from an op descriptor (a `dnnl_*_desc_t` initialized by the caller).
-    init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, what: String) {
+    /// Creates from an op descriptor (a `dnnl_*_desc_t` initialized by the caller);
+    /// `postReLU` applies max(·, 0) to the result in the same pass (a oneDNN post-op).
+    init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, postReLU: Bool = false, what: String) {
         DNNL.useThreads(threads)
         let attributes = DNNLPrimitive.userScratchpadAttributes()
         defer { dnnl_primitive_attr_destroy(attributes) }
+        if postReLU {
+            var postOps: dnnl_post_ops_t?
+            DNNL.check(dnnl_post_ops_create(&postOps), "post_ops_create")
+            defer { dnnl_post_ops_destroy(postOps) }
+            DNNL.check(dnnl_post_ops_append_eltwise(postOps, 1, dnnl_eltwise_relu, 0, 0), "post_ops_append_eltwise")
+            DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "primitive_attr_set_post_ops")
+        }
         var pd: dnnl_primitive_desc_t?
         withUnsafePointer(to: &op) { pointer in
             DNNL.check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes, DNNL.context.engine, hint?.descriptor),
