@@ -15,12 +15,15 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "Range test: first learning rate.") var rangeStart = 1e-6
     @Option(help: "Range test: last learning rate.") var rangeEnd = 10.0
     @Option(help: "Range test: steps.") var rangeSteps = 200
+    @Option(help: "Then train this many epochs at each of 5 rates around the range test's loss minimum, and suggest the one with the lowest validation loss (0: the range test's suggestion only).")
+    var validateEpochs = 1
     @Option(help: "Directory for the range-test PNG.") var out = "runs/doctor"
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard overfitSamples > 0, overfitSteps > 0, rangeSteps >= 20 else { throw ValidationError("--overfit-samples/--overfit-steps must be positive and --range-steps ≥ 20") }
         guard rangeStart > 0, rangeEnd > rangeStart else { throw ValidationError("--range-start must be positive and below --range-end") }
+        guard validateEpochs >= 0 else { throw ValidationError("--validate-epochs must be 0 or more, got \(validateEpochs)") }
     }
 
     func run() throws {
@@ -44,9 +47,19 @@ struct DoctorCommand: ParsableCommand {
         try Directory.create(out)
         let pngPath = "\(out)/lr-range.png"
         try range.plot(to: pngPath)
-        say("3. learning-rate range test (\(range.learningRates.count) steps): suggested lr \(range.suggestedLR.map { String(format: "%.3g", $0) } ?? "none")")
+        say("3. learning-rate range test (\(range.learningRates.count) steps): range-test lr \(range.suggestedLR.map { String(format: "%.3g", $0) } ?? "none")")
         for f in range.findings { say("   " + f) }
         say("   wrote \(pngPath) (x: log10 lr; blue raw loss, orange smoothed, green the suggestion)")
+        if validateEpochs > 0 && range.minimumLR != nil {
+            say("   short runs of \(validateEpochs) epoch\(validateEpochs == 1 ? "" : "s") at 5 rates around the loss minimum:")
+        }
+        let validation = try doctor.validateRates(after: range, epochs: validateEpochs) { trial in
+            let result = trial.validationLoss.map { String(format: "validation loss %.4f, accuracy %.2f %%", $0, 100 * (trial.validationAccuracy ?? .nan)) }
+                ?? "failed: \(trial.failure ?? "no result")"
+            say(String(format: "     lr %-9.3g ", trial.learningRate) + result + String(format: "  (%.0f s)", trial.seconds))
+        }
+        for f in validation?.findings ?? [] { say("   " + f) }
+        let suggested = validation?.bestLR ?? range.suggestedLR
 
         let stats = try doctor.layerStatistics()
         say("4. per-layer statistics at initialization:")
@@ -62,7 +75,7 @@ struct DoctorCommand: ParsableCommand {
         }
         for f in stats.findings { say("   " + f) }
 
-        let findings = initial.findings + overfit.findings + range.findings + stats.findings
+        let findings = initial.findings + overfit.findings + range.findings + (validation?.findings ?? []) + stats.findings
         if json {
             var object: [String: Any] = [
                 "model": doctor.config.model.name.rawValue,
@@ -71,7 +84,11 @@ struct DoctorCommand: ParsableCommand {
                 "regularization_raises_loss": initial.regularizationRaisesLoss ?? NSNull(),
                 "overfit_passed": overfit.passed, "overfit_steps": overfit.steps, "overfit_samples": overfit.samples,
                 "overfit_symptom": overfit.symptom?.rawValue ?? NSNull(),
-                "suggested_lr": num(range.suggestedLR), "steepest_lr": num(range.steepestLR),
+                "suggested_lr": num(suggested), "range_test_lr": num(range.suggestedLR), "steepest_lr": num(range.steepestLR),
+                "lr_trials": (validation?.trials ?? []).map { t -> [String: Any] in
+                    ["lr": t.learningRate, "validation_loss": num(t.validationLoss), "validation_accuracy": num(t.validationAccuracy),
+                     "failure": t.failure ?? NSNull()]
+                },
                 "loss_minimum_lr": num(range.minimumLR), "lr_range_png": pngPath,
                 "findings": findings,
             ]

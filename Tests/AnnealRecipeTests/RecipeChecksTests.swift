@@ -161,3 +161,25 @@ private final class Cut: Module {
         #expect(ok.findings.contains { $0.contains("balanced") }, "\(ok.findings)")
     }
 }
+
+/// The doctor's rate is the candidate whose short run ends with the lowest
+/// validation loss; a rate that diverges is reported, not thrown.
+@Suite struct LearningRateValidationTests {
+    @Test func theLowestValidationLossWinsAndDivergenceIsReported() throws {
+        var config = RunConfig(model: .mlp)
+        config.model.hidden = [16]
+        config.data.trainSubset = 600
+        config.data.validationSplit = 0.2
+        config.epochs = 4
+        config.schedule.warmupEpochs = 2
+        let resolved = try config.resolved()
+        let validation = try LearningRateValidation.run(resolved, candidates: [1e-4, 0.05, 1e6], epochs: 2)
+        #expect(validation.trials.count == 3)
+        let (slow, good, huge) = (validation.trials[0], validation.trials[1], validation.trials[2])
+        #expect(huge.validationLoss == nil && huge.failure != nil)
+        #expect(slow.validationLoss! > good.validationLoss!)
+        #expect(validation.bestLR == 0.05)
+        #expect(validation.findings.first!.contains("lowest validation loss at lr 0.05"))
+        #expect(LearningRateValidation.candidates(aroundLossMinimum: 0.03).map { ($0 * 1e6).rounded() / 1e6 } == [0.003, 0.01, 0.03, 0.09, 0.3])
+    }
+}

@@ -7,7 +7,8 @@ import AnnealTensor
 /// images only (a validation split is held out and the test set never read):
 /// 1. the initial loss is ln(classes), and regularization raises it;
 /// 2. a small sample can be overfit with regularization off;
-/// 3. a learning-rate range test over the training data, regularization as configured;
+/// 3. a learning-rate range test over the training data, regularization as configured,
+///    then short runs of the configuration at rates around the test's loss minimum;
 /// 4. per-layer activation and gradient statistics at initialization.
 /// Each check builds a fresh model from the configuration's seed.
 public struct Doctor {
@@ -61,6 +62,15 @@ public struct Doctor {
         let model = try freshModel(regularized: true)
         return try LearningRateRangeTest.run(model: model, optimizer: try optimizer(for: model, weightDecay: config.optimizer.weightDecay ?? 0),
                                              loader: loader, settings: settings, preprocessing: apply)
+    }
+
+    /// 3b. Short runs of the whole configuration at rates around the range test's loss
+    /// minimum; the lowest validation loss is the suggestion.
+    public func validateRates(after range: LearningRateRangeTest, epochs: Int,
+                              progress: (LearningRateValidation.Trial) -> Void = { _ in }) throws -> LearningRateValidation? {
+        guard let minimum = range.minimumLR, epochs > 0 else { return nil }
+        return try LearningRateValidation.run(config, candidates: LearningRateValidation.candidates(aroundLossMinimum: minimum),
+                                              epochs: epochs, progress: progress)
     }
 
     /// 4. Per-layer statistics at initialization on up to 256 images.
