@@ -36,7 +36,7 @@ let optionForField: [String: String] = [
     "control.earlyStopPatience": "--early-stop", "control.earlyStopMinDelta": "--min-delta", "control.clipNorm": "--clip-norm",
     "control.clipValue": "--clip-value", "control.nanGuard": "--no-nan-guard", "control.nanGuardEvery": "--nan-guard-every",
     "control.ema": "--ema", "control.tta": "--tta", "control.checkpointEvery": "--checkpoint-every",
-    "control.snapshots": "--snapshots", "control.swaStartEpoch": "--swa-start", "control.swaLearningRate": "--swa-lr", "control.emaBatchNormUpdate": "--ema-bn-update", "control.tensorboard": "--no-tensorboard", "control.histogramsEvery": "--histograms-every", "schedule.cycles": "--schedule cosine-restarts cycles",
+    "control.snapshots": "--snapshots", "control.swaStartEpoch": "--swa-start", "control.swaLearningRate": "--swa-lr", "control.swaEvery": "--swa-every", "control.emaBatchNormUpdate": "--ema-bn-update", "control.tensorboard": "--no-tensorboard", "control.histogramsEvery": "--histograms-every", "schedule.cycles": "--schedule cosine-restarts cycles",
 ]
 
 /// Runs `body`, turning configuration errors into one line that names the option

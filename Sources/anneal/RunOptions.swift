@@ -261,6 +261,8 @@ struct ControlOptions: ParsableArguments {
     var swaStart: Int?
     @Option(help: "SWA: a constant learning rate from --swa-start on (default: the schedule goes on; cosine-restarts makes it cyclic).")
     var swaLr: Float?
+    @Option(help: "SWA: add the weights to the average every N optimizer steps (default: at every epoch end).")
+    var swaEvery: Int?
     @Flag(help: "EMA: recompute batch norm's running statistics for the averaged weights at the end.") var emaBnUpdate = false
     @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files (DIR/events.out.tfevents.*): scalars per step and epoch, histograms, images, the configuration (default: on).")
     var tensorboard: Bool?
@@ -279,6 +281,7 @@ struct ControlOptions: ParsableArguments {
         if let snapshots { c.control.snapshots = snapshots }
         if let swaStart { c.control.swaStartEpoch = swaStart }
         if let swaLr { c.control.swaLearningRate = swaLr }
+        if let swaEvery { c.control.swaEvery = swaEvery }
         if emaBnUpdate { c.control.emaBatchNormUpdate = true }
         if let tensorboard { c.control.tensorboard = tensorboard }
         if let histogramsEvery { c.control.histogramsEvery = histogramsEvery == 0 ? nil : histogramsEvery }

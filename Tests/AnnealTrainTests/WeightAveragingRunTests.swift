@@ -36,6 +36,33 @@ import Testing
         }
     }
 
+    /// Keeps the parameters after every optimizer step.
+    final class StepRecorder: TrainingCallback {
+        var iterates: [[String: Tensor]] = []
+        func handle(_ event: TrainingEvent, trainer: Trainer) {
+            guard case .batchEnd = event else { return }
+            iterates.append(Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.name, $0.parameter.value.detached()) }))
+        }
+    }
+
+    @Test func withEveryTheAverageTakesEveryNthStepsIterates() throws {
+        GlobalRandom.seed(3)
+        let data = try TensorDataset(samples: randomTensor([40, 4], seed: 1), labels: (0..<40).map { $0 % 3 })
+        let model = Sequential(Linear(4, 6), ReLU(), Linear(6, 3))
+        let loader = DataLoader(data, batchSize: 8, shuffle: true, seed: 2)   // 5 steps per epoch
+        let recorder = StepRecorder()
+        let swa = StochasticWeightAveraging(startEpoch: 2, every: 2, statisticsLoader: loader)
+        let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1, momentum: 0.9), callbacks: [recorder, swa])
+        try trainer.fit(loader, epochs: 4)
+        // Steps 11…20 are epochs 3 and 4; the even ones (12, 14, 16, 18, 20) are averaged.
+        let taken = [12, 14, 16, 18, 20].map { recorder.iterates[$0 - 1] }
+        #expect(swa.applied && swa.count == 5)
+        for (name, parameter) in model.namedParameters() {
+            let mean = taken.dropFirst().reduce(taken[0][name]!) { $0 + $1[name]! } / 5
+            expectClose(parameter.value.scalars, mean.scalars, tolerance: 1e-6)
+        }
+    }
+
     @Test func batchNormUpdateGivesTheStatisticsOfThePass() throws {
         let norm = BatchNorm1d(3)
         let model = Sequential(Linear(2, 3), norm, Dropout(0.5))

@@ -148,6 +148,8 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     public var swaStartEpoch: Int? = nil
     /// SWA: a constant learning rate from `swaStartEpoch` on (nil: the schedule goes on).
     public var swaLearningRate: Float? = nil
+    /// SWA: add the weights to the average every this many optimizer steps (nil: at every epoch end).
+    public var swaEvery: Int? = nil
     /// EMA: recompute batch norm's running statistics for the averaged weights at the end.
     public var emaBatchNormUpdate: Bool = false
     /// Write TensorBoard event files into the run's directory.
@@ -176,6 +178,10 @@ public struct ControlConfig: Codable, Sendable, Equatable {
         }
         if let n = histogramsEvery, n < 1 { throw ConfigError(field: "control.histogramsEvery", "must be at least 1 epoch, got \(n)") }
         if emaBatchNormUpdate && ema == nil { throw ConfigError(field: "control.emaBatchNormUpdate", "needs ema") }
+        if let n = swaEvery {
+            guard swaStartEpoch != nil else { throw ConfigError(field: "control.swaEvery", "needs swaStartEpoch") }
+            guard n >= 1 else { throw ConfigError(field: "control.swaEvery", "must be at least 1 step, got \(n)") }
+        }
         if let e = swaStartEpoch {
             guard e >= 1 else { throw ConfigError(field: "control.swaStartEpoch", "must be at least epoch 1, got \(e)") }
             guard ema == nil && earlyStopPatience == nil else {

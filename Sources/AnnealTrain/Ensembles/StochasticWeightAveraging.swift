@@ -3,7 +3,8 @@ import AnnealNN
 import AnnealTensor
 
 /// Stochastic weight averaging (Izmailov et al. 2018): the equal average of the
-/// weights at the end of every epoch from `startEpoch` on (0-based), put into the
+/// weights at the end of every epoch (or every `every` optimizer steps) from
+/// `startEpoch` on (0-based), put into the
 /// model when training ends, followed by one pass over the training data that
 /// recomputes batch norm's running statistics for the averaged weights (the
 /// statistics of the iterates do not describe their average). The average moves
@@ -11,6 +12,8 @@ import AnnealTensor
 /// the averaging phase keeps the iterates exploring it.
 public final class StochasticWeightAveraging: StatefulCallback {
     public let startEpoch: Int
+    /// Optimizer steps between additions to the average (nil: once, at each epoch end).
+    public let every: Int?
     /// Batches for the batch-norm pass (the training loader).
     public let statisticsLoader: DataLoader
     public let preprocessing: Preprocessing
@@ -20,20 +23,21 @@ public final class StochasticWeightAveraging: StatefulCallback {
     /// Whether the averaged weights are in the model.
     public private(set) var applied = false
 
-    public init(startEpoch: Int, statisticsLoader: DataLoader, preprocessing: Preprocessing = .none) {
+    public init(startEpoch: Int, every: Int? = nil, statisticsLoader: DataLoader, preprocessing: Preprocessing = .none) {
         precondition(startEpoch >= 0, "StochasticWeightAveraging: startEpoch must be ≥ 0, got \(startEpoch)")
+        precondition(every.map { $0 >= 1 } ?? true, "StochasticWeightAveraging: every must be ≥ 1 step, got \(every!)")
         self.startEpoch = startEpoch
+        self.every = every
         self.statisticsLoader = statisticsLoader
         self.preprocessing = preprocessing
     }
 
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
-        case .stepsEnd(let epoch) where epoch >= startEpoch:
-            let weights = Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.name, $0.parameter.value.detached()) })
-            count += 1
-            let n = Float(count)
-            average = average.map { old in withoutGrad { old.merging(weights) { a, w in a + (w - a) / n } } } ?? weights
+        case .stepsEnd(let epoch) where epoch >= startEpoch && every == nil:
+            add(trainer.model)
+        case .batchEnd(let report) where report.epoch >= startEpoch && every.map { trainer.optimizer.stepCount % $0 == 0 } == true:
+            add(trainer.model)
         case .fitEnd:
             guard let average, !applied else { return }
             for (name, parameter) in trainer.model.namedParameters() { parameter.assign(average[name]!) }
@@ -42,6 +46,13 @@ public final class StochasticWeightAveraging: StatefulCallback {
         default:
             break
         }
+    }
+
+    private func add(_ model: Module) {
+        let weights = Dictionary(uniqueKeysWithValues: model.namedParameters().map { ($0.name, $0.parameter.value.detached()) })
+        count += 1
+        let n = Float(count)
+        average = average.map { old in withoutGrad { old.merging(weights) { a, w in a + (w - a) / n } } } ?? weights
     }
 
     /// Recomputes every batch norm's running statistics as the cumulative average over

@@ -226,7 +226,7 @@ public final class Run {
         if let weightAveraging { callbacks.append(weightAveraging) }
         if let maxNorm = config.regularization.maxNorm { callbacks.append(MaxNormConstraint(maxNorm: maxNorm)) }
         swa = control.swaStartEpoch.map {
-            StochasticWeightAveraging(startEpoch: $0 - 1, statisticsLoader: fullTrainLoader, preprocessing: preprocessing)
+            StochasticWeightAveraging(startEpoch: $0 - 1, every: control.swaEvery, statisticsLoader: fullTrainLoader, preprocessing: preprocessing)
         }
         if let swa { callbacks.append(swa) }
         if control.snapshots != nil && writer {
@@ -322,6 +322,7 @@ public final class Run {
         if let k = c.control.snapshots { lines.append("snapshot ensemble: \(k) cosine cycles, snapshot-1 … snapshot-\(k).safetensors") }
         if let e = c.control.swaStartEpoch {
             lines.append("stochastic weight averaging from epoch \(e)" + (c.control.swaLearningRate.map { " at lr \($0)" } ?? "")
+                         + (c.control.swaEvery.map { ", every \($0) steps" } ?? ", every epoch end")
                          + ", batch norm recomputed at the end")
         }
         let t = c.transfer
