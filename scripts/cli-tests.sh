@@ -351,6 +351,20 @@ fi
 "$anneal" train --ranks 2 --pipeline-stages 2 --micro-batches 4 --model cnn --batchnorm-off --dropout 0 --epochs 1 --train-subset 2560 \
     --batch-size 128 --threads 1 --out "$work/ppcnn" --no-progress > /dev/null
 cmp -s "$work/ppacc/model.safetensors" "$work/ppcnn/model.safetensors" || fail "cnn pipeline: other weights than 1 process accumulating"
+# Against one plain batch of 128 the sums run in another order: the weights as a whole agree to 1e-5.
+"$anneal" train --model cnn --batchnorm-off --dropout 0 --epochs 1 --train-subset 2560 --batch-size 128 --threads 1 \
+    --out "$work/ppplain" --no-progress > /dev/null
+if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
+    "$ANNEAL_PYTHON" - "$work/ppplain/model.safetensors" "$work/ppcnn/model.safetensors" << 'PYTHON' || fail "cnn pipeline: other weights than 1 process × batch 128"
+import sys
+import numpy as np
+from safetensors.numpy import load_file
+a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
+difference = sum(float(((a[k] - b[k]) ** 2).sum()) for k in a) ** 0.5 / sum(float((a[k] ** 2).sum()) for k in a) ** 0.5
+print(f"cli-tests: cnn, 20 steps, 2 stages × 4 micro-batches against 1 process × batch 128: ‖Δw‖/‖w‖ = {difference:.2e}")
+sys.exit(0 if difference <= 1e-5 else 1)
+PYTHON
+fi
 # Killed at its second checkpoint (end of epoch 2) and resumed, it ends as an uninterrupted run.
 "$anneal" train --ranks 2 --pipeline-stages 2 --model mlp --hidden 64 --epochs 3 --train-subset 1280 --batch-size 128 --threads 1 \
     --out "$work/pprun" --no-progress > /dev/null
