@@ -259,6 +259,27 @@ else
     echo "cli-tests: (skipped your-own-data checks: set ANNEAL_PYTHON to a Python with numpy and Pillow)"
 fi
 
+# compare_weights per-tensor|whole BAR A B LABEL: relative weight difference of two
+# weights files, the largest per tensor (max |Δ| / max |w|) or of all weights (‖Δw‖/‖w‖);
+# fails above BAR. Skipped without a Python that has safetensors and numpy.
+compare_weights() {
+    [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null || return 0
+    "$ANNEAL_PYTHON" - "$@" << 'PYTHON'
+import sys
+import numpy as np
+from safetensors.numpy import load_file
+metric, bar, label = sys.argv[1], float(sys.argv[2]), sys.argv[5]
+a, b = load_file(sys.argv[3]), load_file(sys.argv[4])
+if metric == "per-tensor":
+    difference = max(float(np.abs(a[k] - b[k]).max() / (np.abs(a[k]).max() + 1e-12)) for k in a)
+    name = "largest relative weight difference"
+else:
+    difference = sum(float(((a[k] - b[k]) ** 2).sum()) for k in a) ** 0.5 / sum(float((a[k] ** 2).sum()) for k in a) ** 0.5
+    name = "‖Δw‖/‖w‖ ="
+print(f"cli-tests: {label}: {name} {difference:.2e}")
+sys.exit(0 if difference <= bar else 1)
+PYTHON
+}
 echo "cli-tests: data parallelism over OpenMPI: 2 ranks × batch 64 train as 1 process × batch 128; a killed rank ends the job"
 "$anneal" train --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 128 --threads 1 --out "$work/dp1" --no-progress > /dev/null
 "$anneal" train --ranks 2 --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 64 --threads 1 --out "$work/dp2" --no-progress > "$work/dp2.log"
@@ -270,17 +291,8 @@ diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dp2/metrics
 diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dpacc/metrics.csv") > /dev/null || fail "--accumulate 2: other metrics than one batch of 128"
 "$anneal" train --ranks 2 --model mlp --hidden 128 --epochs 1 --train-subset 6400 --batch-size 32 --accumulate 2 --threads 1 --out "$work/dpacc2" --no-progress > /dev/null
 diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/dpacc2/metrics.csv") > /dev/null || fail "2 ranks × --accumulate 2: other metrics"
-if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
-    "$ANNEAL_PYTHON" - "$work/dp1/model.safetensors" "$work/dp2/model.safetensors" << 'PYTHON' || fail "2 ranks: other weights than 1 process"
-import sys
-import numpy as np
-from safetensors.numpy import load_file
-a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
-worst = max(float(np.abs(a[k] - b[k]).max() / (np.abs(a[k]).max() + 1e-12)) for k in a)
-print(f"cli-tests: 50 steps, 2 ranks against 1 process: largest relative weight difference {worst:.2e}")
-sys.exit(0 if worst <= 1e-4 else 1)
-PYTHON
-fi
+compare_weights per-tensor 1e-4 "$work/dp1/model.safetensors" "$work/dp2/model.safetensors" "50 steps, 2 ranks against 1 process" \
+    || fail "2 ranks: other weights than 1 process"
 # Exact resume on 2 ranks: killed at its 7th checkpoint write (mid-epoch 2), resumed, it ends as an uninterrupted run.
 "$anneal" train --ranks 2 --model mlp --hidden 64 --epochs 2 --train-subset 6400 --batch-size 64 --threads 1 --checkpoint-every 10 \
     --out "$work/dprun" --no-progress > /dev/null
@@ -334,17 +346,8 @@ diff <(cut -d, -f1-5 "$work/dp1/metrics.csv") <(cut -d, -f1-5 "$work/pp/metrics.
 "$anneal" train --ranks 2 --pipeline-stages 2 --micro-batches 4 --pipeline-schedule 1f1b --model mlp --hidden 128 --epochs 1 \
     --train-subset 6400 --batch-size 128 --threads 1 --out "$work/pp1f1b" --no-progress > /dev/null
 cmp -s "$work/pp/model.safetensors" "$work/pp1f1b/model.safetensors" || fail "1f1b: other weights than gpipe"
-if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
-    "$ANNEAL_PYTHON" - "$work/dp1/model.safetensors" "$work/pp/model.safetensors" << 'PYTHON' || fail "pipeline: other weights than 1 process"
-import sys
-import numpy as np
-from safetensors.numpy import load_file
-a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
-worst = max(float(np.abs(a[k] - b[k]).max() / (np.abs(a[k]).max() + 1e-12)) for k in a)
-print(f"cli-tests: mlp, 50 steps, 2 stages × 4 micro-batches against 1 process × batch 128: largest relative weight difference {worst:.2e}")
-sys.exit(0 if worst <= 1e-5 else 1)
-PYTHON
-fi
+compare_weights per-tensor 1e-5 "$work/dp1/model.safetensors" "$work/pp/model.safetensors" \
+    "mlp, 50 steps, 2 stages × 4 micro-batches against 1 process × batch 128" || fail "pipeline: other weights than 1 process"
 # cnn without batch norm: the same sums as one process accumulating 4 batches of 32, to the bit.
 "$anneal" train --model cnn --batchnorm-off --dropout 0 --epochs 1 --train-subset 2560 --batch-size 32 --accumulate 4 --threads 1 \
     --out "$work/ppacc" --no-progress > /dev/null
@@ -354,17 +357,8 @@ cmp -s "$work/ppacc/model.safetensors" "$work/ppcnn/model.safetensors" || fail "
 # Against one plain batch of 128 the sums run in another order: the weights as a whole agree to 1e-5.
 "$anneal" train --model cnn --batchnorm-off --dropout 0 --epochs 1 --train-subset 2560 --batch-size 128 --threads 1 \
     --out "$work/ppplain" --no-progress > /dev/null
-if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c 'import safetensors, numpy' 2> /dev/null; then
-    "$ANNEAL_PYTHON" - "$work/ppplain/model.safetensors" "$work/ppcnn/model.safetensors" << 'PYTHON' || fail "cnn pipeline: other weights than 1 process × batch 128"
-import sys
-import numpy as np
-from safetensors.numpy import load_file
-a, b = load_file(sys.argv[1]), load_file(sys.argv[2])
-difference = sum(float(((a[k] - b[k]) ** 2).sum()) for k in a) ** 0.5 / sum(float((a[k] ** 2).sum()) for k in a) ** 0.5
-print(f"cli-tests: cnn, 20 steps, 2 stages × 4 micro-batches against 1 process × batch 128: ‖Δw‖/‖w‖ = {difference:.2e}")
-sys.exit(0 if difference <= 1e-5 else 1)
-PYTHON
-fi
+compare_weights whole 1e-5 "$work/ppplain/model.safetensors" "$work/ppcnn/model.safetensors" \
+    "cnn, 20 steps, 2 stages × 4 micro-batches against 1 process × batch 128" || fail "cnn pipeline: other weights than 1 process × batch 128"
 # Killed at its second checkpoint (end of epoch 2) and resumed, it ends as an uninterrupted run.
 "$anneal" train --ranks 2 --pipeline-stages 2 --model mlp --hidden 64 --epochs 3 --train-subset 1280 --batch-size 128 --threads 1 \
     --out "$work/pprun" --no-progress > /dev/null

@@ -10,11 +10,17 @@ import Testing
 
 /// Stochastic weight averaging and snapshot ensembles.
 @Suite struct WeightAveragingRunTests {
-    /// Keeps the parameters at every epoch's end (before the SWA callback sees them).
+    /// Keeps the parameters at every epoch's end, or with `everyStep` after every
+    /// optimizer step (before the SWA callback sees them).
     final class Recorder: TrainingCallback {
+        let everyStep: Bool
         var iterates: [[String: Tensor]] = []
+        init(everyStep: Bool = false) { self.everyStep = everyStep }
         func handle(_ event: TrainingEvent, trainer: Trainer) {
-            guard case .stepsEnd = event else { return }
+            switch event {
+            case .stepsEnd where !everyStep, .batchEnd where everyStep: break
+            default: return
+            }
             iterates.append(Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.name, $0.parameter.value.detached()) }))
         }
     }
@@ -36,21 +42,12 @@ import Testing
         }
     }
 
-    /// Keeps the parameters after every optimizer step.
-    final class StepRecorder: TrainingCallback {
-        var iterates: [[String: Tensor]] = []
-        func handle(_ event: TrainingEvent, trainer: Trainer) {
-            guard case .batchEnd = event else { return }
-            iterates.append(Dictionary(uniqueKeysWithValues: trainer.model.namedParameters().map { ($0.name, $0.parameter.value.detached()) }))
-        }
-    }
-
     @Test func withEveryTheAverageTakesEveryNthStepsIterates() throws {
         GlobalRandom.seed(3)
         let data = try TensorDataset(samples: randomTensor([40, 4], seed: 1), labels: (0..<40).map { $0 % 3 })
         let model = Sequential(Linear(4, 6), ReLU(), Linear(6, 3))
         let loader = DataLoader(data, batchSize: 8, shuffle: true, seed: 2)   // 5 steps per epoch
-        let recorder = StepRecorder()
+        let recorder = Recorder(everyStep: true)
         let swa = StochasticWeightAveraging(startEpoch: 2, every: 2, statisticsLoader: loader)
         let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1, momentum: 0.9), callbacks: [recorder, swa])
         try trainer.fit(loader, epochs: 4)

@@ -21,16 +21,3 @@ public struct ChainLink {
 public protocol LayerChain: Module {
     var links: [ChainLink] { get }
 }
-
-extension Sequential: LayerChain {
-    public var links: [ChainLink] { layers.map(ChainLink.init) }
-}
-
-extension ResNet: LayerChain {
-    /// The stem, each residual block, and the pooled classifier.
-    public var links: [ChainLink] {
-        [ChainLink([conv1, bn1]) { [conv1, bn1] in relu(bn1(conv1($0))) }]
-            + blocks.map(ChainLink.init)
-            + [ChainLink([fc]) { [fc] in fc($0.mean(axes: [2, 3])) }]
-    }
-}

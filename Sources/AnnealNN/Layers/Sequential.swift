@@ -30,3 +30,7 @@ public final class Sequential: Module {
         return x
     }
 }
+
+extension Sequential: LayerChain {
+    public var links: [ChainLink] { layers.map(ChainLink.init) }
+}

@@ -97,3 +97,12 @@ public final class ResNet: Module {
         return fc(features.mean(axes: [2, 3]))
     }
 }
+
+extension ResNet: LayerChain {
+    /// The stem, each residual block, and the pooled classifier.
+    public var links: [ChainLink] {
+        [ChainLink([conv1, bn1]) { [conv1, bn1] in relu(bn1(conv1($0))) }]
+            + blocks.map(ChainLink.init)
+            + [ChainLink([fc]) { [fc] in fc($0.mean(axes: [2, 3])) }]
+    }
+}
