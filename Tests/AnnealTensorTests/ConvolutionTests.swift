@@ -66,3 +66,48 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), pad
         }
     }
 }
+
+/// Winograd F(4×4, 3×3) (`ConvolutionAlgorithm`): the same convolution as the
+/// direct kernel up to rounding, in all three passes.
+@Suite struct WinogradConvolutionTests {
+    static let geometries: [(input: [Int], out: Int, bias: Bool)] = [([2, 32, 9, 7], 32, true), ([3, 48, 6, 6], 64, false)]
+
+    func kernels(_ input: [Int], _ out: Int, bias: Bool) -> (winograd: ConvolutionKernel, direct: ConvolutionKernel) {
+        let g = Convolution2DGeometry(batch: input[0], inChannels: input[1], height: input[2], width: input[3], outChannels: out,
+                                      kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padH: 1, padW: 1,
+                                      dilationH: 1, dilationW: 1, groups: 1, hasBias: bias)
+        return DNNL.lock.withLock { (ConvolutionKernel(g, algorithm: .winograd), ConvolutionKernel(g, algorithm: .direct)) }
+    }
+
+    @Test(arguments: 0..<geometries.count) func allThreePassesMatchTheDirectKernel(_ index: Int) {
+        let (input, out, bias) = Self.geometries[index]
+        let (winograd, direct) = kernels(input, out, bias: bias)
+        #expect(winograd.isWinograd, "oneDNN should implement Winograd for this geometry on AVX-512")
+        #expect(!direct.isWinograd)
+        let x = randomTensor(input, seed: 11), w = randomTensor([out, input[1], 3, 3], seed: 12, low: -0.1, high: 0.1)
+        let b = bias ? randomTensor([out], seed: 13) : nil
+        let dy = randomTensor([input[0], out, input[2], input[3]], seed: 14)
+        DNNL.lock.withLock {
+            let y = winograd.runForward(input: x, weight: w, bias: b)
+            expectClose(y.scalars, naiveConv2d(x, w, b, stride: (1, 1), padding: (1, 1), dilation: (1, 1), groups: 1).scalars, tolerance: 1e-5)
+            expectClose(winograd.runBackwardData(outputGradient: dy, weight: w).scalars,
+                        direct.runBackwardData(outputGradient: dy, weight: w).scalars, tolerance: 1e-5)
+            let (dw, db) = winograd.runBackwardWeights(input: x, outputGradient: dy)
+            let (dwDirect, dbDirect) = direct.runBackwardWeights(input: x, outputGradient: dy)
+            expectClose(dw.scalars, dwDirect.scalars, tolerance: 1e-4)
+            if bias { expectClose(db!.scalars, dbDirect!.scalars, tolerance: 1e-4) }
+        }
+    }
+
+    @Test func autoKeepsTheDirectKernelOnNarrowLayersAndStrides() {
+        func geometry(_ c: Int, _ o: Int, stride: Int) -> Convolution2DGeometry {
+            Convolution2DGeometry(batch: 1, inChannels: c, height: 8, width: 8, outChannels: o, kernelHeight: 3, kernelWidth: 3,
+                                  strideH: stride, strideW: stride, padH: 1, padW: 1, dilationH: 1, dilationW: 1, groups: 1, hasBias: false)
+        }
+        #expect(ConvolutionAlgorithm.auto.triesWinograd(geometry(32, 64, stride: 1)))
+        #expect(!ConvolutionAlgorithm.auto.triesWinograd(geometry(16, 16, stride: 1)))
+        #expect(!ConvolutionAlgorithm.auto.triesWinograd(geometry(64, 64, stride: 2)))
+        #expect(ConvolutionAlgorithm.winograd.triesWinograd(geometry(16, 16, stride: 1)))
+        #expect(!ConvolutionAlgorithm.direct.triesWinograd(geometry(64, 64, stride: 1)))
+    }
+}

@@ -18,7 +18,8 @@ extension Tensor {
         require(g.outHeight > 0 && g.outWidth > 0, "conv2d: kernel larger than padded input (\(g))")
         if let bias { require(bias.shape == [g.outChannels], "conv2d: bias \(bias.shape) for \(g.outChannels) output channels") }
         let (kernel, output) = DNNL.lock.withLock {
-            let kernel = ConvolutionKernel.cache.kernel("\(g)|\(g.hasBias)") { ConvolutionKernel(g) }
+            let algorithm = ConvolutionAlgorithm.preferred
+            let kernel = ConvolutionKernel.cache.kernel("\(g)|\(g.hasBias)|\(algorithm)") { ConvolutionKernel(g, algorithm: algorithm) }
             return (kernel, kernel.runForward(input: input, weight: weight, bias: bias))
         }
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]

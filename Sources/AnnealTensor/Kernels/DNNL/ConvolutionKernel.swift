@@ -32,24 +32,49 @@ final class ConvolutionKernel {
     private let forward: DNNLPrimitive
     private let source, weights, destination: DNNLLayout
 
-    init(_ g: Convolution2DGeometry) {
+    /// The algorithm oneDNN runs for this geometry: Winograd where `algorithm`
+    /// asks for it and oneDNN implements it (forward and both backward passes
+    /// alike where it can), else direct.
+    let algorithm: dnnl_alg_kind_t
+    var isWinograd: Bool { algorithm == dnnl_convolution_winograd }
+
+    init(_ g: Convolution2DGeometry, algorithm preferred: ConvolutionAlgorithm) {
         geometry = g
-        var source = DNNL.any(g.inputShape), weights = DNNL.any(g.dnnlWeightShape)
-        var bias = DNNL.plain([g.outChannels]), destination = DNNL.any(g.outputShape)
-        var descriptor = dnnl_convolution_desc_t()
-        var strides = DNNL.dims([g.strideH, g.strideW]), dilates = DNNL.dims([g.dilationH - 1, g.dilationW - 1])
-        var padding = DNNL.dims([g.padH, g.padW])
-        ConvolutionKernel.withDims(&strides, &dilates, &padding) { s, d, p in
-            withUnsafePointer(to: &bias) { b in
-                DNNL.check(dnnl_dilated_convolution_forward_desc_init(&descriptor, dnnl_forward_training, dnnl_convolution_direct,
-                                                                      &source, &weights, g.hasBias ? b : nil, &destination, s, d, p, p),
-                           "convolution forward (\(g))")
+        let candidates = preferred.triesWinograd(g) ? [dnnl_convolution_winograd, dnnl_convolution_direct] : [dnnl_convolution_direct]
+        var chosen: (DNNLPrimitive, dnnl_alg_kind_t)?
+        for algorithm in candidates where chosen == nil {
+            var source = DNNL.any(g.inputShape), weights = DNNL.any(g.dnnlWeightShape)
+            var bias = DNNL.plain([g.outChannels]), destination = DNNL.any(g.outputShape)
+            var descriptor = dnnl_convolution_desc_t()
+            var strides = DNNL.dims([g.strideH, g.strideW]), dilates = DNNL.dims([g.dilationH - 1, g.dilationW - 1])
+            var padding = DNNL.dims([g.padH, g.padW])
+            ConvolutionKernel.withDims(&strides, &dilates, &padding) { s, d, p in
+                withUnsafePointer(to: &bias) { b in
+                    DNNL.check(dnnl_dilated_convolution_forward_desc_init(&descriptor, dnnl_forward_training, algorithm,
+                                                                          &source, &weights, g.hasBias ? b : nil, &destination, s, d, p, p),
+                               "convolution forward (\(g))")
+                }
             }
+            let what = "convolution forward (\(g))"
+            let primitive = algorithm == dnnl_convolution_direct
+                ? DNNLPrimitive(&descriptor, what: what) : DNNLPrimitive(ifImplemented: &descriptor, what: what)
+            chosen = primitive.map { ($0, algorithm) }
         }
-        forward = DNNLPrimitive(&descriptor, what: "convolution forward")
+        (forward, algorithm) = chosen!
         self.source = DNNLLayout(forward.memoryDescriptor(dnnl_query_src_md))
         self.weights = DNNLLayout(forward.memoryDescriptor(dnnl_query_weights_md))
         self.destination = DNNLLayout(forward.memoryDescriptor(dnnl_query_dst_md))
+    }
+
+    /// A backward primitive with the forward's algorithm, or direct where oneDNN
+    /// implements that algorithm forward only.
+    private func backwardPrimitive(_ what: String, _ describe: (dnnl_alg_kind_t) -> dnnl_convolution_desc_t) -> DNNLPrimitive {
+        if algorithm != dnnl_convolution_direct {
+            var descriptor = describe(algorithm)
+            if let primitive = DNNLPrimitive(ifImplemented: &descriptor, hint: forward, what: what) { return primitive }
+        }
+        var descriptor = describe(dnnl_convolution_direct)
+        return DNNLPrimitive(&descriptor, hint: forward, what: what)
     }
 
     static func withDims(_ a: inout dnnl_dims_t, _ b: inout dnnl_dims_t, _ c: inout dnnl_dims_t,
@@ -90,15 +115,17 @@ final class ConvolutionKernel {
 
     private lazy var backwardData: (primitive: DNNLPrimitive, diffSource: DNNLLayout, weights: DNNLLayout, diffDestination: DNNLLayout) = {
         let g = geometry
-        var diffSource = DNNL.any(g.inputShape), weights = DNNL.any(g.dnnlWeightShape), diffDestination = DNNL.any(g.outputShape)
-        var descriptor = dnnl_convolution_desc_t()
-        var strides = DNNL.dims([g.strideH, g.strideW]), dilates = DNNL.dims([g.dilationH - 1, g.dilationW - 1])
-        var padding = DNNL.dims([g.padH, g.padW])
-        ConvolutionKernel.withDims(&strides, &dilates, &padding) { s, d, p in
-            DNNL.check(dnnl_dilated_convolution_backward_data_desc_init(&descriptor, dnnl_convolution_direct, &diffSource, &weights,
-                                                                        &diffDestination, s, d, p, p), "convolution backward data (\(g))")
+        let primitive = backwardPrimitive("convolution backward data (\(g))") { algorithm in
+            var diffSource = DNNL.any(g.inputShape), weights = DNNL.any(g.dnnlWeightShape), diffDestination = DNNL.any(g.outputShape)
+            var descriptor = dnnl_convolution_desc_t()
+            var strides = DNNL.dims([g.strideH, g.strideW]), dilates = DNNL.dims([g.dilationH - 1, g.dilationW - 1])
+            var padding = DNNL.dims([g.padH, g.padW])
+            ConvolutionKernel.withDims(&strides, &dilates, &padding) { s, d, p in
+                DNNL.check(dnnl_dilated_convolution_backward_data_desc_init(&descriptor, algorithm, &diffSource, &weights,
+                                                                            &diffDestination, s, d, p, p), "convolution backward data (\(g))")
+            }
+            return descriptor
         }
-        let primitive = DNNLPrimitive(&descriptor, hint: forward, what: "convolution backward data")
         return (primitive, DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_src_md)),
                 DNNLLayout(primitive.memoryDescriptor(dnnl_query_weights_md)),
                 DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_dst_md)))
@@ -116,19 +143,21 @@ final class ConvolutionKernel {
 
     private lazy var backwardWeights: (primitive: DNNLPrimitive, source: DNNLLayout, diffWeights: DNNLLayout, diffDestination: DNNLLayout) = {
         let g = geometry
-        var source = DNNL.any(g.inputShape), diffWeights = DNNL.any(g.dnnlWeightShape), diffDestination = DNNL.any(g.outputShape)
-        var diffBias = DNNL.plain([g.outChannels])
-        var descriptor = dnnl_convolution_desc_t()
-        var strides = DNNL.dims([g.strideH, g.strideW]), dilates = DNNL.dims([g.dilationH - 1, g.dilationW - 1])
-        var padding = DNNL.dims([g.padH, g.padW])
-        ConvolutionKernel.withDims(&strides, &dilates, &padding) { s, d, p in
-            withUnsafePointer(to: &diffBias) { b in
-                DNNL.check(dnnl_dilated_convolution_backward_weights_desc_init(&descriptor, dnnl_convolution_direct, &source, &diffWeights,
-                                                                               g.hasBias ? b : nil, &diffDestination, s, d, p, p),
-                           "convolution backward weights (\(g))")
+        let primitive = backwardPrimitive("convolution backward weights (\(g))") { algorithm in
+            var source = DNNL.any(g.inputShape), diffWeights = DNNL.any(g.dnnlWeightShape), diffDestination = DNNL.any(g.outputShape)
+            var diffBias = DNNL.plain([g.outChannels])
+            var descriptor = dnnl_convolution_desc_t()
+            var strides = DNNL.dims([g.strideH, g.strideW]), dilates = DNNL.dims([g.dilationH - 1, g.dilationW - 1])
+            var padding = DNNL.dims([g.padH, g.padW])
+            ConvolutionKernel.withDims(&strides, &dilates, &padding) { s, d, p in
+                withUnsafePointer(to: &diffBias) { b in
+                    DNNL.check(dnnl_dilated_convolution_backward_weights_desc_init(&descriptor, algorithm, &source, &diffWeights,
+                                                                                   g.hasBias ? b : nil, &diffDestination, s, d, p, p),
+                               "convolution backward weights (\(g))")
+                }
             }
+            return descriptor
         }
-        let primitive = DNNLPrimitive(&descriptor, hint: forward, what: "convolution backward weights")
         return (primitive, DNNLLayout(primitive.memoryDescriptor(dnnl_query_src_md)),
                 DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_weights_md)),
                 DNNLLayout(primitive.memoryDescriptor(dnnl_query_diff_dst_md)))

@@ -94,7 +94,17 @@ final class DNNLPrimitive {
 
     /// Creates from an op descriptor (a `dnnl_*_desc_t` initialized by the caller);
     /// `postReLU` applies max(·, 0) to the result in the same pass (a oneDNN post-op).
-    init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, postReLU: Bool = false, what: String) {
+    convenience init<OpDesc>(_ op: inout OpDesc, hint: DNNLPrimitive? = nil, postReLU: Bool = false, what: String) {
+        self.init(op: &op, hint: hint, postReLU: postReLU, optional: false, what: what)!
+    }
+
+    /// Nil where oneDNN has no implementation for the descriptor (an algorithm such
+    /// as Winograd that covers only some shapes); other failures stop as above.
+    convenience init?<OpDesc>(ifImplemented op: inout OpDesc, hint: DNNLPrimitive? = nil, what: String) {
+        self.init(op: &op, hint: hint, postReLU: false, optional: true, what: what)
+    }
+
+    private init?<OpDesc>(op: inout OpDesc, hint: DNNLPrimitive?, postReLU: Bool, optional: Bool, what: String) {
         DNNL.useThreads(threads)
         let attributes = DNNLPrimitive.userScratchpadAttributes()
         defer { dnnl_primitive_attr_destroy(attributes) }
@@ -106,10 +116,11 @@ final class DNNLPrimitive {
             DNNL.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "primitive_attr_set_post_ops")
         }
         var pd: dnnl_primitive_desc_t?
-        withUnsafePointer(to: &op) { pointer in
-            DNNL.check(dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes, DNNL.context.engine, hint?.descriptor),
-                       "\(what) primitive_desc_create")
+        let status = withUnsafePointer(to: &op) { pointer in
+            dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes, DNNL.context.engine, hint?.descriptor)
         }
+        if optional && status == dnnl_unimplemented { return nil }
+        DNNL.check(status, "\(what) primitive_desc_create")
         (descriptor, primitive, scratchpadBytes) = DNNLPrimitive.make(pd!, what)
     }
 
