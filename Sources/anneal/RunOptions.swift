@@ -58,6 +58,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Standard deviation for --init gaussian (default 0.01).") var initStd: Float?
     @Option(help: "Gain for --init xavier or orthogonal (default 1, as PyTorch).") var initGain: Float?
     @Option(help: "Hidden layer widths for mlp, comma-separated (default 1024,1024).") var hidden: String?
+    @Option(help: "fast: widths of the stem and the three blocks, comma-separated (default 32,64,128,256).") var widths: String?
     @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
     var dropout: Float?
     @Flag(inversion: .prefixedNo, help: "Residual presets: zero-initialize the last batch-norm scale of each block (default: on).")
@@ -100,6 +101,7 @@ struct RunOptions: ParsableArguments {
         if let initStd { c.model.initStd = initStd }
         if let initGain { c.model.initGain = initGain }
         if let hidden { c.model.hidden = try parseSizes(hidden, option: "--hidden") }
+        if let widths { c.model.widths = try parseSizes(widths, option: "--widths") }
         if let dropout { c.model.dropout = dropout }
         if let zeroInitResidual { c.model.zeroInitResidual = zeroInitResidual }
         if let trainSubset { c.data.trainSubset = trainSubset }

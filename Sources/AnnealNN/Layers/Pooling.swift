@@ -8,6 +8,12 @@ public final class MaxPool2d: Module {
         self.stride = (stride ?? kernelSize, stride ?? kernelSize)
         self.padding = (padding, padding)
     }
+    /// One window over a whole `height × width` map: global max pooling.
+    public init(global size: (height: Int, width: Int)) {
+        kernelSize = (size.height, size.width)
+        stride = kernelSize
+        padding = (0, 0)
+    }
     public override func forward(_ input: Tensor) -> Tensor { input.maxPool2d(kernel: kernelSize, stride: stride, padding: padding) }
 }
 

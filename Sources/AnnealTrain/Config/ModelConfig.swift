@@ -41,6 +41,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var initGain: Float? = nil
     /// mlp: hidden layer widths (default 1024, 1024).
     public var hidden: [Int]? = nil
+    /// fast: widths of the stem and the three blocks (default 32, 64, 128, 256).
+    public var widths: [Int]? = nil
     /// mlp: input width (C·H·W, or k after a PCA projection); set from the data.
     public var inputs: Int? = nil
     /// mlp: dropout after each hidden layer (default 0); cnn: before the classifier (default 0.5).
@@ -73,6 +75,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             c.pool = pool ?? .max
             c.batchNorm = batchNorm ?? true
             c.dropConnect = dropConnect ?? 0
+        case .fast:
+            c.widths = widths ?? FastNet.defaultWidths
         case .resnet20, .resnet32, .resnet56:
             c.zeroInitResidual = zeroInitResidual ?? recipe.zeroInitResidual
             c.stochasticDepth = stochasticDepth ?? recipe.stochasticDepth ?? 0
@@ -112,6 +116,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         if let hidden {
             guard name == .mlp else { try refuse("hidden", "hidden widths") }
             guard !hidden.isEmpty && hidden.allSatisfy({ $0 > 0 }) else { throw ConfigError(field: "model.hidden", "widths \(hidden) must be positive") }
+        }
+        if let widths {
+            guard name == .fast else { try refuse("widths", "block widths") }
+            guard widths.count == 4 && widths.allSatisfy({ $0 > 0 }) else {
+                throw ConfigError(field: "model.widths", "needs 4 positive widths (stem and three blocks), got \(widths)")
+            }
         }
         if let inputs {
             guard name == .mlp || inputs == 784 else { throw ConfigError(field: "model.inputs", "the \(name.rawValue) model takes images, not \(inputs) flat features") }
@@ -161,6 +171,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case .cnn:
             model = SmallCNN.make(inputShape: shape, classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
                                   activation: activation)
+        case .fast:
+            model = FastNet.make(inputShape: shape, classes: c.classes!, widths: c.widths!)
         case .resnet20, .resnet32, .resnet56:
             model = ResNet(depth: name.resnetDepth!, inChannels: shape[0], classes: c.classes!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
         }
@@ -178,6 +190,7 @@ extension ModelConfig {
     public func droppingInapplicable() -> ModelConfig {
         var c = self
         if name != .mlp { c.hidden = nil; c.inputs = nil }
+        if name != .fast { c.widths = nil }
         if name.isResidual { c.dropout = nil; c.dropConnect = nil } else { c.zeroInitResidual = nil; c.stochasticDepth = nil }
         if name != .cnn { c.pool = nil; c.batchNorm = nil }
         if initializer != .gaussian { c.initStd = nil }

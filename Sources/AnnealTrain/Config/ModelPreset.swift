@@ -8,6 +8,8 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
     case cnn
     /// CIFAR-style ResNets (He et al. 2016) of depth 20, 32 and 56.
     case resnet20, resnet32, resnet56
+    /// The fastest to 94 % on Fashion-MNIST on 2 CPU cores (`FastNet`).
+    case fast
 
     /// Whether the preset is built of residual blocks.
     public var isResidual: Bool { resnetDepth != nil }
@@ -17,7 +19,7 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
         case .resnet20: 20
         case .resnet32: 32
         case .resnet56: 56
-        case .mlp, .cnn: nil
+        case .mlp, .cnn, .fast: nil
         }
     }
 
@@ -34,6 +36,7 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
         switch self {
         case .mlp: PresetRecipe(epochs: 20, sgdLearningRate: 0.05)
         case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1)
+        case .fast: PresetRecipe(epochs: 8, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256)
         case .resnet20, .resnet32, .resnet56:
             PresetRecipe(epochs: 30, sgdLearningRate: 0.1, warmupEpochs: 1, zeroInitResidual: true, labelSmoothing: 0.1,
                          batchSize: 64, weightDecay: 1e-3, stochasticDepth: 0.1)
