@@ -95,6 +95,47 @@ func separatedTensor(_ shape: [Int], seed: UInt64) -> Tensor {
     }
 }
 
+/// relu(batchNorm(x)) in one oneDNN pass (`dnnl_fuse_norm_relu`), on plain [N, C]
+/// and [N, C, H, W] data and on a convolution's blocked output: the same values,
+/// statistics and gradients as the two ops composed.
+@Suite struct FusedBatchNormReLUTests {
+    static let inputs = ["plain 4-D", "plain 2-D", "blocked"]
+
+    static func input(_ index: Int) -> Tensor {
+        switch index {
+        case 0: randomTensor([4, 3, 5, 5], seed: 21)
+        case 1: randomTensor([8, 5], seed: 22)
+        default: Tensor.conv2d(randomTensor([3, 2, 6, 6], seed: 23), weight: randomTensor([16, 2, 3, 3], seed: 24), padding: (1, 1))
+        }
+    }
+
+    @Test(arguments: 0..<inputs.count) func trainingMatchesTheComposedOps(_ index: Int) {
+        let x = Self.input(index)
+        let channels = x.shape[1]
+        let scale = randomTensor([channels], seed: 25, low: 0.5, high: 2), shift = randomTensor([channels], seed: 26, low: -0.5, high: 0.5)
+        let upstream = randomTensor(x.shape, seed: 27)
+        var results: [[Float]] = []
+        for fused in [true, false] {
+            let (xl, sl, bl) = (x.detached().requiringGrad(), scale.requiringGrad(), shift.requiringGrad())
+            let r = fused ? Tensor.batchNormReLU(xl, scale: sl, shift: bl) : Tensor.batchNorm(xl, scale: sl, shift: bl)
+            let y = fused ? r.output : relu(r.output)
+            (y * upstream).sum().backward()
+            results.append(y.scalars + r.mean.scalars + r.variance.scalars + xl.grad!.scalars + sl.grad!.scalars + bl.grad!.scalars)
+        }
+        expectClose(results[0], results[1], tolerance: 1e-5, "\(Self.inputs[index])")
+    }
+
+    @Test(arguments: 0..<inputs.count) func evaluationMatchesTheComposedOps(_ index: Int) {
+        let x = Self.input(index)
+        let channels = x.shape[1]
+        let scale = randomTensor([channels], seed: 28, low: 0.5, high: 2), shift = randomTensor([channels], seed: 29)
+        let mean = randomTensor([channels], seed: 30), variance = randomTensor([channels], seed: 31, low: 0.5, high: 2)
+        let fused = Tensor.batchNorm(x, scale: scale, shift: shift, mean: mean, variance: variance, relu: true)
+        let composed = relu(Tensor.batchNorm(x, scale: scale, shift: shift, mean: mean, variance: variance))
+        expectClose(fused.scalars, composed.scalars, tolerance: 1e-6, "\(Self.inputs[index])")
+    }
+}
+
 /// conv → batch norm → ReLU → max pool → conv with 16 channels keeps oneDNN's
 /// blocked layout between primitives; results must equal the all-plain path.
 @Suite struct BlockedLayoutTests {

@@ -48,7 +48,7 @@ public final class BasicBlock: Module, StochasticLayer {
 
     /// The residual branch F(x), before it is added to the shortcut.
     public func residual(_ input: Tensor) -> Tensor {
-        bn2(conv2(relu(bn1(conv1(input)))))
+        bn2(conv2(bn1.callWithReLU(conv1(input))))
     }
 
     /// shortcut(x) + b·F(x)/(1−p) with b ~ Bernoulli(1−p) per sample while

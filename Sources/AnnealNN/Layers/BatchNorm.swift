@@ -6,7 +6,7 @@ import AnnealTensor
 /// statistics were reset, as PyTorch's momentum=None) in evaluation, and also while
 /// training once its scale and shift are frozen. Works for [N, C] (BatchNorm1d) and
 /// [N, C, H, W] (BatchNorm2d) inputs; names match PyTorch's state dict.
-public class BatchNorm: Module {
+public class BatchNorm: Module, ReLUFusing {
     public let weight: Parameter
     public let bias: Parameter
     public let runningMean: Buffer
@@ -30,16 +30,23 @@ public class BatchNorm: Module {
         self.epsilon = epsilon
     }
 
-    public override func forward(_ input: Tensor) -> Tensor {
+    public override func forward(_ input: Tensor) -> Tensor { normalize(input, relu: false) }
+
+    /// relu(forward(input)) in one pass over the data (not with synchronized statistics).
+    public func forwardReLU(_ input: Tensor) -> Tensor { normalize(input, relu: true) }
+
+    private func normalize(_ input: Tensor, relu fuseReLU: Bool) -> Tensor {
         precondition(input.rank >= 2 && input.shape[1] == weight.shape[0],
                      "\(type(of: self))(\(weight.shape[0])): input of shape \(input.shape) has no matching channel axis 1")
         // A frozen batch norm (a transferred backbone's) keeps its statistics too.
         guard isTraining && !(weight.isFrozen && bias.isFrozen) else {
             return Tensor.batchNorm(input, scale: weight.value, shift: bias.value, mean: runningMean.value,
-                                    variance: runningVar.value, epsilon: epsilon)
+                                    variance: runningVar.value, epsilon: epsilon, relu: fuseReLU)
         }
+        if fuseReLU && crossReplicaSum != nil { return relu(normalize(input, relu: false)) }
         let (output, mean, variance, n) = crossReplicaSum.map { synchronizedStatistics(input, sum: $0) }
-            ?? { let r = Tensor.batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
+            ?? { let r = fuseReLU ? Tensor.batchNormReLU(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
+                                  : Tensor.batchNorm(input, scale: weight.value, shift: bias.value, epsilon: epsilon)
                  return (r.output, r.mean, r.variance, Float(input.count / input.shape[1])) }()
         withoutGrad {
             let momentum = self.momentum ?? 1 / (numBatchesTracked.value.item() + 1)

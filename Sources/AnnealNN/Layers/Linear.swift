@@ -8,7 +8,7 @@ import AnnealTensor
 /// weights and evaluation uses W unchanged. The bias is not masked.
 /// (Wan et al. draw a mask per example; a per-batch mask costs one weight-sized
 /// draw instead of N and keeps the plain GEMM/convolution, as common implementations do.)
-public final class Linear: Module, StochasticLayer {
+public final class Linear: Module, StochasticLayer, ReLUFusing {
     public let weight: Parameter
     public let bias: Parameter?
     /// DropConnect probability of dropping each weight while training (0: off).
@@ -45,7 +45,7 @@ public final class Linear: Module, StochasticLayer {
         return Tensor.linear(input, weight: effectiveWeight(), bias: bias?.value)
     }
 
-    /// relu(forward(input)) in one pass (`Sequential` fuses a Linear and the ReLU after it).
+    /// relu(forward(input)) in one GEMM pass (a oneDNN post-op).
     public func forwardReLU(_ input: Tensor) -> Tensor {
         guard let bias else { return relu(forward(input)) }
         precondition(input.shape.last == inFeatures,

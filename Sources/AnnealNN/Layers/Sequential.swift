@@ -17,10 +17,10 @@ public final class Sequential: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         var x = input, i = 0
         while i < layers.count {
-            // A Linear and the ReLU after it run as one GEMM pass, unless a hook reads the pre-activation.
-            if i + 1 < layers.count, let linear = layers[i] as? Linear, let activation = layers[i + 1] as? ReLU,
-               linear.forwardHook == nil && activation.forwardHook == nil {
-                x = linear.forwardReLU(x)
+            // A layer and the ReLU after it run as one pass (Linear, BatchNorm), unless a hook reads the pre-activation.
+            if i + 1 < layers.count, let layer = layers[i] as? any ReLUFusing, let activation = layers[i + 1] as? ReLU,
+               activation.forwardHook == nil {
+                x = layer.callWithReLU(x)
                 i += 2
             } else {
                 x = layers[i](x)

@@ -93,7 +93,7 @@ public final class ResNet: Module {
     public var blocks: [BasicBlock] { (layer1.layers + layer2.layers + layer3.layers).compactMap { $0 as? BasicBlock } }
 
     public override func forward(_ input: Tensor) -> Tensor {
-        let features = layer3(layer2(layer1(relu(bn1(conv1(input))))))
+        let features = layer3(layer2(layer1(bn1.callWithReLU(conv1(input)))))
         return fc(features.mean(axes: [2, 3]))
     }
 }
@@ -101,7 +101,7 @@ public final class ResNet: Module {
 extension ResNet: LayerChain {
     /// The stem, each residual block, and the pooled classifier.
     public var links: [ChainLink] {
-        [ChainLink([conv1, bn1]) { [conv1, bn1] in relu(bn1(conv1($0))) }]
+        [ChainLink([conv1, bn1]) { [conv1, bn1] in bn1.callWithReLU(conv1($0)) }]
             + blocks.map(ChainLink.init)
             + [ChainLink([fc]) { [fc] in fc($0.mean(axes: [2, 3])) }]
     }

@@ -1,0 +1,138 @@
+"""PyTorch twin of `anneal train --model fast` for benchmarks/time_to_accuracy.sh:
+the same network (FastNet), data, augmentation and recipe, timed the same way
+(wall clock from start to the final test accuracy, evaluating every epoch).
+
+Recipe, as Anneal's `fast` preset resolves it (the run's run.json is the source):
+SGD momentum 0.9 (Nesterov when asked), weight decay on convolution and linear
+weights only, cross-entropy with label smoothing, a linear warmup from 1 % of the
+peak rate followed by a cosine decay to 0 (both per step), hflip p 0.5 and a
+random crop with 2 pixels of zero padding on the raw [0, 1] images, then
+normalization by the training set's mean and standard deviation."""
+import argparse
+import gzip
+import json
+import math
+import time
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def read_idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    dims = data[3]
+    shape = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(dims)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load(directory):
+    def pair(prefix):
+        x = read_idx(f"{directory}/{prefix}-images-idx3-ubyte.gz").astype(np.float32) / 255
+        y = read_idx(f"{directory}/{prefix}-labels-idx1-ubyte.gz").astype(np.int64)
+        return torch.from_numpy(x).unsqueeze(1), torch.from_numpy(y)
+    return pair("train"), pair("t10k")
+
+
+def fast_net(widths, classes=10, size=28):
+    def conv(i, o):
+        return nn.Conv2d(i, o, 3, padding=1, bias=False)
+    layers = [conv(1, widths[0]), nn.BatchNorm2d(widths[0]), nn.ReLU()]
+    for i, o in zip(widths[:-1], widths[1:]):
+        layers += [conv(i, o), nn.MaxPool2d(2), nn.BatchNorm2d(o), nn.ReLU(), conv(o, o), nn.BatchNorm2d(o), nn.ReLU()]
+        size //= 2
+    head = nn.Linear(widths[-1], classes)
+    nn.init.xavier_normal_(head.weight)
+    nn.init.zeros_(head.bias)
+    net = nn.Sequential(*layers, nn.MaxPool2d(size), nn.Flatten(), head)
+    for m in net.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, nonlinearity="relu")
+    return net
+
+
+def augment(x, generator, padding):
+    """hflip p 0.5, then a random crop from a zero-padded image, per sample."""
+    n, _, h, w = x.shape
+    flip = torch.rand(n, generator=generator) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(3), x)
+    if padding == 0:
+        return x
+    padded = F.pad(x, (padding,) * 4)
+    dy = torch.randint(0, 2 * padding + 1, (n,), generator=generator)
+    dx = torch.randint(0, 2 * padding + 1, (n,), generator=generator)
+    rows = (dy[:, None] + torch.arange(h)[None, :])[:, None, :, None].expand(n, 1, h, w + 2 * padding)
+    x = padded.gather(2, rows)
+    cols = (dx[:, None] + torch.arange(w)[None, :])[:, None, None, :].expand(n, 1, h, w)
+    return x.gather(3, cols)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+    p.add_argument("--widths", default="32,64,128,256")
+    p.add_argument("--epochs", type=int, required=True)
+    p.add_argument("--batch-size", type=int, required=True)
+    p.add_argument("--lr", type=float, required=True)
+    p.add_argument("--momentum", type=float, default=0.9)
+    p.add_argument("--nesterov", action="store_true")
+    p.add_argument("--weight-decay", type=float, required=True)
+    p.add_argument("--label-smoothing", type=float, default=0)
+    p.add_argument("--warmup-epochs", type=float, default=0)
+    p.add_argument("--warmup-start-factor", type=float, default=0.01)
+    p.add_argument("--crop-padding", type=int, default=2)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+
+    start = time.perf_counter()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    generator = torch.Generator().manual_seed(a.seed)
+    (train_x, train_y), (test_x, test_y) = load(a.data_dir)
+    mean, std = train_x.mean().item(), train_x.std().item()
+    test_x = (test_x - mean) / std
+    net = fast_net([int(w) for w in a.widths.split(",")])
+    decay = [q for q in net.parameters() if q.dim() > 1]
+    no_decay = [q for q in net.parameters() if q.dim() <= 1]
+    optimizer = torch.optim.SGD([{"params": decay, "weight_decay": a.weight_decay}, {"params": no_decay, "weight_decay": 0}],
+                                lr=a.lr, momentum=a.momentum, nesterov=a.nesterov)
+    steps_per_epoch = math.ceil(len(train_x) / a.batch_size)
+    total = a.epochs * steps_per_epoch
+    warmup = round(a.warmup_epochs * steps_per_epoch)
+
+    def factor(step):
+        if step < warmup:
+            return a.warmup_start_factor + (1 - a.warmup_start_factor) * step / warmup
+        t = step - warmup
+        return 0.5 * (1 + math.cos(math.pi * t / (total - warmup))) if t < total - warmup else 0.0
+
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=a.label_smoothing)
+    epochs = []
+    for epoch in range(a.epochs):
+        net.train()
+        order = torch.randperm(len(train_x), generator=generator)
+        for i in range(steps_per_epoch):
+            index = order[i * a.batch_size:(i + 1) * a.batch_size]
+            x = (augment(train_x[index], generator, a.crop_padding) - mean) / std
+            loss = loss_fn(net(x), train_y[index])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+        net.eval()
+        correct = 0
+        with torch.no_grad():
+            for i in range(0, len(test_x), 1000):
+                correct += (net(test_x[i:i + 1000]).argmax(1) == test_y[i:i + 1000]).sum().item()
+        epochs.append(correct / len(test_x))
+        print(f"epoch {epoch + 1}/{a.epochs}  test acc {epochs[-1]:.4f}  {time.perf_counter() - start:.1f}s", flush=True)
+    print(json.dumps({"framework": "pytorch", "torch": torch.__version__, "threads": a.threads, "epochs": a.epochs,
+                      "test_accuracy": epochs[-1], "wall_s": round(time.perf_counter() - start, 1)}))
+
+
+if __name__ == "__main__":
+    main()
