@@ -131,12 +131,18 @@ grep -q "orange test" "$work/diagnose.log" || fail "diagnose did not read run.js
 "$anneal" augment-preview --augment flip,crop:2 --columns 4 --rows 2 --out "$work/preview.png" > /dev/null
 [[ -s "$work/preview.png" ]] || fail "augment-preview"
 "$anneal" bench data --images 2000 --repeats 1 --threads 1 | grep -q '"bench":"data"' || fail "bench data"
+[[ $("$anneal" bench conv --layers 32x8 --batch-size 4 --repeats 1 --threads 1 | grep -c '"algorithm":"\(direct\|winograd\)"') -eq 2 ]] || fail "bench conv"
+# The fast preset trains and reloads (a few images; its recipe's figures are in docs/accuracy.md).
+"$anneal" train --model fast --widths 16,32,32,32 --train-subset 512 --epochs 1 --no-progress --out "$work/fast" > /dev/null
+"$anneal" evaluate --weights "$work/fast/model.safetensors" | grep -q "accuracy" || fail "fast preset evaluate"
 
 expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
     local pattern="$1"; shift
     if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi
     grep -q -- "$pattern" "$work/out.log" || { cat "$work/out.log"; fail "message for: $*"; }
 }
+expect_error "^Error: --widths: block widths does not apply to the cnn model" "$anneal" train --model cnn --widths 8,8,8,8 --out "$work/bad"
+expect_error "^Error: --widths: needs 4 positive widths" "$anneal" train --model fast --widths 8,8 --out "$work/bad"
 echo "cli-tests: transfer learning: class splits, --init-from, frozen features with liblinear heads, fine-tuning"
 "$anneal" train --model cnn --classes 0-4 --epochs 1 --train-subset 3000 --out "$work/source" --no-progress > /dev/null
 "$anneal" train --model cnn --classes 5-9 --per-class 40 --epochs 2 --init-from "$work/source/model.safetensors" --reset-head \

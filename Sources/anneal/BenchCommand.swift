@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Micro-benchmarks (release build); each prints one JSON line per measurement.",
-        subcommands: [GEMMBench.self, ElementwiseBench.self, TrainBench.self, DataBench.self, AllReduceBench.self, PipelineBench.self])
+        subcommands: [GEMMBench.self, ElementwiseBench.self, ConvolutionBench.self, TrainBench.self, DataBench.self, AllReduceBench.self, PipelineBench.self])
 }
 
 /// Median seconds of `repeats` timed runs of `body` after `warmup` untimed ones.

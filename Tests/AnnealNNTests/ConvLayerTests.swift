@@ -100,6 +100,21 @@ import Testing
         #expect(resnet.namedParameters().last?.name == "fc.bias")
     }
 
+    @Test func fastNetHasItsBlocksAndFusedReLUsMatchTheUnfusedLayers() {
+        let net = FastNet.make(widths: [8, 16, 16, 32])
+        let x = randomTensor([3, 1, 28, 28], seed: 11)
+        #expect(net(x).shape == [3, 10])
+        // Stem conv + BN, then per block two convs and two BNs; classifier 32·10 + 10.
+        let expected = 8 * 9 + 2 * 8 + (8 * 16 * 9 + 16 * 16 * 9 + 4 * 16) + (16 * 16 * 9 * 2 + 4 * 16) + (16 * 32 * 9 + 32 * 32 * 9 + 4 * 32) + 32 * 10 + 10
+        #expect(net.parameterCount == expected)
+        // Sequential fuses each BatchNorm with its ReLU; the layers one by one give the same output.
+        var unfused = x
+        for layer in net.layers { unfused = layer(unfused) }
+        expectClose(net(x).scalars, unfused.scalars, tolerance: 1e-5)
+        // Non-square inputs pool globally over whatever is left (20×12 → 2×1).
+        #expect(FastNet.make(inputShape: [3, 20, 12], classes: 4, widths: [8, 16, 16, 32])(randomTensor([2, 3, 20, 12], seed: 12)).shape == [2, 4])
+    }
+
     @Test func conv2dLayerGradients() {
         let conv = Conv2d(2, 3, kernelSize: 3, stride: 2, padding: 1)
         let x = randomTensor([2, 2, 5, 5], seed: 7)
