@@ -25,6 +25,8 @@ struct TrainCommand: ParsableCommand {
 
     func run() throws {
         if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
+            // A bad configuration is refused once, here, not by every rank at once (their lines would interleave).
+            _ = try options.resolvedConfig()
             return try runUnderMPI(ranks: ranks, threadsPerRank: options.data.threads)
         }
         options.data.applyThreads()
