@@ -50,6 +50,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Learning rate, the schedule's peak (default: sgd the preset's, 0.05 or 0.1 for resnets; 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
     var lr: Float?
     @Option(help: "Momentum (sgd, rmsprop; default 0.9).") var momentum: Float?
+    @Flag(help: "sgd: Nesterov momentum.") var nesterov = false
     @Option(help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt (default: the preset's, 1e-3 for resnets, else 5e-4).")
     var weightDecay: Float?
     @Option(help: "Activation (mlp, cnn): \(valueList(Activation.self)) (default relu).") var activation: Activation?
@@ -95,6 +96,7 @@ struct RunOptions: ParsableArguments {
         if let optimizer { c.optimizer.name = optimizer }
         if let lr { c.optimizer.learningRate = lr }
         if let momentum { c.optimizer.momentum = momentum }
+        if nesterov { c.optimizer.nesterov = true }
         if let weightDecay { c.optimizer.weightDecay = weightDecay }
         if let activation { c.model.activation = activation }
         if let `init` { c.model.initializer = `init` }

@@ -1,3 +1,5 @@
+import AnnealNN
+import AnnealOptim
 import AnnealTrain
 import AnnealTestSupport
 import Foundation
@@ -62,6 +64,11 @@ import Testing
         #expect(field(#"{"model": {"name": "resnet20", "dropout": 0.2}}"#) == "model.dropout")
         #expect(field(#"{"model": {"name": "cnn", "initStd": 0.1}}"#) == "model.initStd")
         #expect(field(#"{"optimizer": {"name": "adam", "momentum": 0.9}}"#) == "optimizer.momentum")
+        #expect(field(#"{"optimizer": {"name": "adam", "nesterov": true}}"#) == "optimizer.nesterov")
+        #expect(field(#"{"optimizer": {"momentum": 0, "nesterov": true}}"#) == "optimizer.nesterov")
+        #expect(field(#"{"model": {"name": "cnn", "widths": [8, 8, 8, 8]}}"#) == "model.widths")
+        #expect(field(#"{"model": {"name": "fast", "widths": [8, 8]}}"#) == "model.widths")
+        #expect(field(#"{"model": {"name": "fast"}, "optimizer": {"nesterov": true}}"#) == nil)
         #expect(field(#"{"schedule": {"name": "cosine", "gamma": 0.5}}"#) == "schedule.gamma")
         #expect(field(#"{"schedule": {"warmupEpochs": 20}}"#) == "schedule.warmupEpochs")
         #expect(field(#"{"data": {"augment": "flip,spin"}}"#) == "data.augment")
@@ -72,6 +79,14 @@ import Testing
         #expect(field(#"{"schedule": {"name": "step", "milestones": [9223372036854775807]}}"#) == "schedule.milestones")
         #expect(field(#"{"schedule": {"warmupEpochs": 1e300}}"#) == "schedule.warmupEpochs")
         #expect(field(#"{"epochs": 9223372036854775807}"#) == "epochs")
+    }
+
+    @Test func nesterovReachesTheOptimizer() throws {
+        var config = OptimizerConfig()
+        config.nesterov = true
+        let optimizer = try config.resolved(recipe: ModelPreset.fast.recipe).makeOptimizer(for: Linear(3, 2))
+        #expect((optimizer as? SGD)?.nesterov == true)
+        #expect((try OptimizerConfig().makeOptimizer(for: Linear(3, 2)) as? SGD)?.nesterov == false)
     }
 
     @Test func fieldsAreFoundByPathAliasOrUniqueName() throws {

@@ -33,6 +33,9 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     public var momentum: Float? = nil
     /// nil: the preset's (1e-3 for resnets, else 5e-4).
     public var weightDecay: Float? = nil
+    /// sgd: Nesterov momentum (Sutskever et al. 2013), evaluating the gradient's
+    /// correction at the look-ahead point (nil: off).
+    public var nesterov: Bool? = nil
 
     public init(name: OptimizerKind = .sgd, learningRate: Float? = nil, momentum: Float? = nil, weightDecay: Float? = nil) {
         self.name = name
@@ -56,6 +59,10 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         if let momentum {
             guard name.usesMomentum else { throw ConfigError(field: "optimizer.momentum", "does not apply to \(name.rawValue) (only sgd, rmsprop and lars)") }
             guard momentum >= 0 && momentum < 1 else { throw ConfigError(field: "optimizer.momentum", "\(momentum) is not in [0, 1)") }
+        }
+        if nesterov == true {
+            guard name == .sgd else { throw ConfigError(field: "optimizer.nesterov", "applies to sgd only, not \(name.rawValue)") }
+            guard momentum ?? 0.9 > 0 else { throw ConfigError(field: "optimizer.nesterov", "needs momentum above 0") }
         }
         if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
             throw ConfigError(field: "optimizer.weightDecay", "must not be negative, got \(weightDecay)")
@@ -82,7 +89,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         }
         let lr = learningRate ?? name.defaultLearningRate
         switch name {
-        case .sgd: return SGD(groups, learningRate: lr, momentum: momentum ?? 0.9, weightDecay: weightDecay)
+        case .sgd: return SGD(groups, learningRate: lr, momentum: momentum ?? 0.9, nesterov: nesterov ?? false, weightDecay: weightDecay)
         case .adam: return Adam(groups, learningRate: lr, weightDecay: weightDecay)
         case .adamw: return AdamW(groups, learningRate: lr, weightDecay: weightDecay)
         case .rmsprop: return RMSProp(groups, learningRate: lr, weightDecay: weightDecay, momentum: momentum ?? 0.9)

@@ -289,7 +289,7 @@ public final class Run {
         let weightDecay = c.optimizer.weightDecay ?? 0, smoothing = c.regularization.labelSmoothing ?? 0
         var lines = ["model \(m.name.rawValue): \(model.parameterCount) parameters"
             + (residual.isEmpty ? "" : " (\(residual.joined(separator: ", ")))") + "; "
-            + "optimizer \(c.optimizer.name.rawValue) lr \(c.optimizer.learningRate!) (\(c.schedule.name.rawValue)"
+            + "optimizer \(c.optimizer.name.rawValue)\(c.optimizer.nesterov == true ? " (Nesterov)" : "") lr \(c.optimizer.learningRate!) (\(c.schedule.name.rawValue)"
             + (warmup > 0 ? String(format: ", warmup %g epochs", warmup) : "") + ")"
             + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
             + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
