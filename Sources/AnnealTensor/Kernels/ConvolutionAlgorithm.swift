@@ -2,9 +2,9 @@ import Foundation
 
 /// How 3×3 convolutions are computed. Winograd's F(4×4, 3×3) (oneDNN's
 /// `jit_wino_4x3`, AVX-512 only) does the same convolution with 2.25× fewer
-/// multiplications; on wide layers it beats the direct kernel's GEMM peak
-/// (docs/benchmarks.md: 2.2× at 64 channels on 28×28, 1.3–1.9× at 64–256
-/// channels on 7×7–14×14), but not on 16 channels, where its transforms dominate.
+/// multiplications; on wide layers it runs up to 2× faster than the direct
+/// kernel at its GEMM peak, but not on 16 channels, where its transforms dominate
+/// (`anneal bench conv`, docs/benchmarks.md).
 /// Its results differ from the direct kernel's by rounding only (relative 1e-6).
 public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// Winograd where it measured faster: 3×3, stride 1, at least 32 channels

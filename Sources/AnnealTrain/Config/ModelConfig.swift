@@ -100,8 +100,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         if let inputShape, inputShape.count != 3 || !(1...4).contains(inputShape[0]) || inputShape[1] < 4 || inputShape[2] < 4 {
             throw ConfigError(field: "model.inputShape", "must be [channels 1…4, height ≥ 4, width ≥ 4], got \(inputShape)")
         }
-        if residual && activation != .relu {
-            throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU inside its residual blocks; '\(activation.rawValue)' is for mlp and cnn")
+        if !name.hasHiddenLinear && activation != .relu {
+            let where_ = residual ? "inside its residual blocks" : "after every batch norm"
+            throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU \(where_); '\(activation.rawValue)' is for mlp and cnn")
+        }
+        if name == .fast, let inputShape, inputShape[1] < 8 || inputShape[2] < 8 {
+            throw ConfigError(field: "model.inputShape", "the fast model pools three times and needs images of at least 8×8, got \(inputShape[1])×\(inputShape[2])")
         }
         if let initStd {
             guard initializer == .gaussian else { throw ConfigError(field: "model.initStd", "applies to the gaussian initializer only, not '\(initializer.rawValue)'") }
@@ -128,14 +132,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             guard inputs > 0 else { throw ConfigError(field: "model.inputs", "must be positive, got \(inputs)") }
         }
         if let dropout {
-            guard !residual else { try refuse("dropout", "dropout") }
+            guard name.hasHiddenLinear else { try refuse("dropout", "dropout") }
             guard dropout >= 0 && dropout < 1 else { throw ConfigError(field: "model.dropout", "\(dropout) is not in [0, 1)") }
         }
         if zeroInitResidual == true && !residual { try refuse("zeroInitResidual", "zero-init of residual blocks") }
         if pool != nil && name != .cnn { try refuse("pool", "the pooling choice") }
         if batchNorm == false && name != .cnn { try refuse("batchNorm", "removing batch norm") }
         if let dropConnect {
-            guard !residual else { try refuse("dropConnect", "DropConnect") }
+            guard name.hasHiddenLinear else { try refuse("dropConnect", "DropConnect") }
             guard dropConnect >= 0 && dropConnect < 1 else { throw ConfigError(field: "model.dropConnect", "\(dropConnect) is not in [0, 1)") }
         }
         if let stochasticDepth {
@@ -191,7 +195,8 @@ extension ModelConfig {
         var c = self
         if name != .mlp { c.hidden = nil; c.inputs = nil }
         if name != .fast { c.widths = nil }
-        if name.isResidual { c.dropout = nil; c.dropConnect = nil } else { c.zeroInitResidual = nil; c.stochasticDepth = nil }
+        if !name.hasHiddenLinear { c.dropout = nil; c.dropConnect = nil }
+        if !name.isResidual { c.zeroInitResidual = nil; c.stochasticDepth = nil }
         if name != .cnn { c.pool = nil; c.batchNorm = nil }
         if initializer != .gaussian { c.initStd = nil }
         if ![.xavier, .orthogonal].contains(initializer) { c.initGain = nil }

@@ -14,6 +14,10 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
     /// Whether the preset is built of residual blocks.
     public var isResidual: Bool { resnetDepth != nil }
 
+    /// Whether the preset has hidden Linear layers, which dropout and DropConnect
+    /// act on (and a choice of activation).
+    public var hasHiddenLinear: Bool { self == .mlp || self == .cnn }
+
     var resnetDepth: Int? {
         switch self {
         case .resnet20: 20

@@ -101,7 +101,8 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var unregularized: RunConfig {
         var c = self
         c.optimizer.weightDecay = 0
-        if !model.name.isResidual { c.model.dropout = 0; c.model.dropConnect = 0 } else { c.model.stochasticDepth = 0 }
+        if model.name.hasHiddenLinear { c.model.dropout = 0; c.model.dropConnect = 0 }
+        if model.name.isResidual { c.model.stochasticDepth = 0 }
         c.regularization = RegularizationConfig()
         c.regularization.labelSmoothing = 0
         c.data.augment = ""

@@ -37,10 +37,10 @@ public enum RegularizationTechnique: String, CaseIterable, Codable, Sendable {
         case .elastic: (v.regularization.l1, v.regularization.l2) = (l1, l2)
         case .weightDecay: v.optimizer.weightDecay = 5e-4
         case .dropout:
-            guard !preset.isResidual else { return nil }
+            guard preset.hasHiddenLinear else { return nil }
             v.model.dropout = dropout
         case .dropconnect:
-            guard !preset.isResidual else { return nil }
+            guard preset.hasHiddenLinear else { return nil }
             v.model.dropConnect = 0.5
         case .stochasticDepth:
             guard preset.isResidual else { return nil }

@@ -31,8 +31,10 @@ final class BatchNormKernel {
         workspace = relu ? DNNLLayout(forward.memoryDescriptor(dnnl_query_workspace_md)) : nil
     }
 
-    private static func flags(relu: Bool) -> UInt32 {
+    /// Scale and shift always; the fused ReLU and given statistics when asked.
+    static func flags(relu: Bool, givenStatistics: Bool = false) -> UInt32 {
         dnnl_use_scale.rawValue | dnnl_use_shift.rawValue | (relu ? dnnl_fuse_norm_relu.rawValue : 0)
+            | (givenStatistics ? dnnl_use_global_stats.rawValue : 0)
     }
 
     /// Normalizes with the batch's statistics; returns the output (same layout as
@@ -99,8 +101,7 @@ final class BatchNormInferenceKernel {
         var data = layout.descriptor
         var descriptor = dnnl_batch_normalization_desc_t()
         DNNL.check(dnnl_batch_normalization_forward_desc_init(&descriptor, dnnl_forward_inference, &data, epsilon,
-                                                              dnnl_use_global_stats.rawValue | dnnl_use_scale.rawValue | dnnl_use_shift.rawValue
-                                                                | (relu ? dnnl_fuse_norm_relu.rawValue : 0)),
+                                                              BatchNormKernel.flags(relu: relu, givenStatistics: true)),
                    "batch normalization inference \(shape)")
         primitive = DNNLPrimitive(&descriptor, what: "batch normalization inference")
         channel = .plain([shape[1]])

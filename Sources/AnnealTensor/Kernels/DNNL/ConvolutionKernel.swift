@@ -40,9 +40,8 @@ final class ConvolutionKernel {
 
     init(_ g: Convolution2DGeometry, algorithm preferred: ConvolutionAlgorithm) {
         geometry = g
-        let candidates = preferred.triesWinograd(g) ? [dnnl_convolution_winograd, dnnl_convolution_direct] : [dnnl_convolution_direct]
-        var chosen: (DNNLPrimitive, dnnl_alg_kind_t)?
-        for algorithm in candidates where chosen == nil {
+        (forward, algorithm) = Self.primitive(preferred.triesWinograd(g) ? dnnl_convolution_winograd : dnnl_convolution_direct,
+                                              what: "convolution forward (\(g))") { algorithm in
             var source = DNNL.any(g.inputShape), weights = DNNL.any(g.dnnlWeightShape)
             var bias = DNNL.plain([g.outChannels]), destination = DNNL.any(g.outputShape)
             var descriptor = dnnl_convolution_desc_t()
@@ -55,26 +54,28 @@ final class ConvolutionKernel {
                                "convolution forward (\(g))")
                 }
             }
-            let what = "convolution forward (\(g))"
-            let primitive = algorithm == dnnl_convolution_direct
-                ? DNNLPrimitive(&descriptor, what: what) : DNNLPrimitive(ifImplemented: &descriptor, what: what)
-            chosen = primitive.map { ($0, algorithm) }
+            return descriptor
         }
-        (forward, algorithm) = chosen!
         self.source = DNNLLayout(forward.memoryDescriptor(dnnl_query_src_md))
         self.weights = DNNLLayout(forward.memoryDescriptor(dnnl_query_weights_md))
         self.destination = DNNLLayout(forward.memoryDescriptor(dnnl_query_dst_md))
     }
 
-    /// A backward primitive with the forward's algorithm, or direct where oneDNN
-    /// implements that algorithm forward only.
-    private func backwardPrimitive(_ what: String, _ describe: (dnnl_alg_kind_t) -> dnnl_convolution_desc_t) -> DNNLPrimitive {
+    /// The primitive for `algorithm`, or the direct one where oneDNN does not
+    /// implement that algorithm for the descriptor; with the algorithm it runs.
+    private static func primitive(_ algorithm: dnnl_alg_kind_t, hint: DNNLPrimitive? = nil, what: String,
+                                  _ describe: (dnnl_alg_kind_t) -> dnnl_convolution_desc_t) -> (DNNLPrimitive, dnnl_alg_kind_t) {
         if algorithm != dnnl_convolution_direct {
             var descriptor = describe(algorithm)
-            if let primitive = DNNLPrimitive(ifImplemented: &descriptor, hint: forward, what: what) { return primitive }
+            if let primitive = DNNLPrimitive(ifImplemented: &descriptor, hint: hint, what: what) { return (primitive, algorithm) }
         }
         var descriptor = describe(dnnl_convolution_direct)
-        return DNNLPrimitive(&descriptor, hint: forward, what: what)
+        return (DNNLPrimitive(&descriptor, hint: hint, what: what), dnnl_convolution_direct)
+    }
+
+    /// A backward primitive with the forward's algorithm where oneDNN has it, else direct.
+    private func backwardPrimitive(_ what: String, _ describe: (dnnl_alg_kind_t) -> dnnl_convolution_desc_t) -> DNNLPrimitive {
+        Self.primitive(algorithm, hint: forward, what: what, describe).0
     }
 
     static func withDims(_ a: inout dnnl_dims_t, _ b: inout dnnl_dims_t, _ c: inout dnnl_dims_t,
