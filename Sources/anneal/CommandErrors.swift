@@ -12,7 +12,7 @@ struct CommandError: Error, CustomStringConvertible {
 let optionForField: [String: String] = [
     "epochs": "--epochs", "seed": "--seed",
     "model.name": "--model", "model.activation": "--activation", "model.initializer": "--init", "model.initStd": "--init-std",
-    "model.initGain": "--init-gain", "optimizer.nesterov": "--nesterov", "model.hidden": "--hidden", "model.widths": "--widths", "model.dropout": "--dropout",
+    "model.initGain": "--init-gain", "optimizer.nesterov": "--nesterov", "model.hidden": "--hidden", "model.widths": "--widths", "model.stemPatch": "--stem-patch", "model.dropout": "--dropout",
     "model.zeroInitResidual": "--zero-init-residual", "model.pool": "--pool", "model.batchNorm": "--batchnorm-off",
     "model.dropConnect": "--dropconnect", "model.stochasticDepth": "--stochastic-depth",
     "optimizer.name": "--optimizer", "optimizer.learningRate": "--lr", "optimizer.momentum": "--momentum",
@@ -35,7 +35,7 @@ let optionForField: [String: String] = [
     "regularization.maxNorm": "--max-norm",
     "control.earlyStopPatience": "--early-stop", "control.earlyStopMinDelta": "--min-delta", "control.clipNorm": "--clip-norm",
     "control.clipValue": "--clip-value", "control.nanGuard": "--no-nan-guard", "control.nanGuardEvery": "--nan-guard-every",
-    "control.ema": "--ema", "control.tta": "--tta", "control.checkpointEvery": "--checkpoint-every",
+    "control.ema": "--ema", "control.tta": "--tta", "control.evaluateEvery": "--eval-every", "control.checkpointEvery": "--checkpoint-every",
     "control.snapshots": "--snapshots", "control.swaStartEpoch": "--swa-start", "control.swaLearningRate": "--swa-lr", "control.swaEvery": "--swa-every", "control.emaBatchNormUpdate": "--ema-bn-update", "control.tensorboard": "--no-tensorboard", "control.histogramsEvery": "--histograms-every", "schedule.cycles": "--schedule cosine-restarts cycles",
 ]
 

@@ -60,6 +60,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Gain for --init xavier or orthogonal (default 1, as PyTorch).") var initGain: Float?
     @Option(help: "Hidden layer widths for mlp, comma-separated (default 1024,1024).") var hidden: String?
     @Option(help: "fast: widths of the stem and the three blocks, comma-separated (default 32,64,128,256).") var widths: String?
+    @Option(help: "fast: the stem reads P×P patches with stride P, so the blocks run at 1/P of the resolution (default 1: a 3×3 stem).")
+    var stemPatch: Int?
     @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
     var dropout: Float?
     @Flag(inversion: .prefixedNo, help: "Residual presets: zero-initialize the last batch-norm scale of each block (default: on).")
@@ -104,6 +106,7 @@ struct RunOptions: ParsableArguments {
         if let initGain { c.model.initGain = initGain }
         if let hidden { c.model.hidden = try parseSizes(hidden, option: "--hidden") }
         if let widths { c.model.widths = try parseSizes(widths, option: "--widths") }
+        if let stemPatch { c.model.stemPatch = stemPatch }
         if let dropout { c.model.dropout = dropout }
         if let zeroInitResidual { c.model.zeroInitResidual = zeroInitResidual }
         if let trainSubset { c.data.trainSubset = trainSubset }
@@ -257,6 +260,8 @@ struct ControlOptions: ParsableArguments {
     @Option(help: "Evaluate and keep an exponential moving average of the weights, updated after every step with this decay (e.g. 0.999: about the last 1000 steps).")
     var ema: Float?
     @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation?
+    @Option(help: "Evaluate after every N epochs and after the last (default: every epoch; the fast preset after its last only).")
+    var evalEvery: Int?
     @Option(help: "Also write DIR/checkpoint.safetensors every N optimizer steps (it is written at every epoch end).")
     var checkpointEvery: Int?
     @Option(help: "Snapshot ensemble: K equal cosine cycles with restarts, the weights saved after each as DIR/snapshot-K.safetensors (evaluate them together with --weights).")
@@ -281,6 +286,7 @@ struct ControlOptions: ParsableArguments {
         if let nanGuardEvery { c.control.nanGuardEvery = nanGuardEvery }
         if let ema { c.control.ema = ema }
         if let tta { c.control.tta = tta }
+        if let evalEvery { c.control.evaluateEvery = evalEvery }
         if let checkpointEvery { c.control.checkpointEvery = checkpointEvery }
         if let snapshots { c.control.snapshots = snapshots }
         if let swaStart { c.control.swaStartEpoch = swaStart }

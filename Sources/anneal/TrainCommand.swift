@@ -110,7 +110,8 @@ func train(_ run: Run) throws {
     }
     // The weights are written: a report that fails is a warning, not a failed run.
     do {
-        print("wrote \(try HTMLReport.write(directory: run.directory)) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)")
+        let path = try HTMLReport.write(directory: run.directory, evaluated: (run.evaluationSet, run.evaluationScores()))
+        print("wrote \(path) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)")
     } catch {
         FileHandle.standardError.write(Data("warning: no report.html: \(error)\n".utf8))
     }

@@ -113,6 +113,11 @@ import Testing
         expectClose(net(x).scalars, unfused.scalars, tolerance: 1e-5)
         // Non-square inputs pool globally over whatever is left (20×12 → 2×1).
         #expect(FastNet.make(inputShape: [3, 20, 12], classes: 4, widths: [8, 16, 16, 32])(randomTensor([2, 3, 20, 12], seed: 12)).shape == [2, 4])
+        // A 2×2 patch stem: 28 → 14 before the blocks (14 → 7 → 3 → 1); a 2×2 stem kernel.
+        let patched = FastNet.make(widths: [8, 16, 16, 32], stemPatch: 2)
+        #expect(patched(x).shape == [3, 10])
+        #expect(patched.parameterCount == expected - 8 * 9 + 8 * 4)
+        #expect(patched.layers.prefix(1).map { $0(x).shape } == [[3, 8, 14, 14]])
     }
 
     @Test func conv2dLayerGradients() {

@@ -1,4 +1,5 @@
 import AnnealIO
+import AnnealData
 import AnnealTensor
 @testable import AnnealTrain
 import AnnealTestSupport
@@ -125,6 +126,22 @@ import Testing
         #expect(html.components(separatedBy: "<tr><td>").count - 1 == 10, "a row per class")
         #expect(html.components(separatedBy: "<figure><img src=\"data:image/png;base64,").count - 1 == 5)
         #expect(throws: CurveFileError.self) { try HTMLReport.write(directory: dir.path) }
+    }
+
+    /// `anneal train` hands the report the last epoch's scores instead of scoring the
+    /// weights again: the page is the same.
+    @Test func reportFromTheRunsScoresEqualsTheReportFromItsWeights() throws {
+        let run = try Run(Self.config, directory: dir.file("run"))
+        try run.fit()
+        let scores = run.evaluationScores()
+        #expect(scores.scalars == run.trainer.evaluator.predict(run.model, on: DataLoader(run.evaluationSet, batchSize: 1000)).scalars)
+        func page(_ evaluated: (dataset: any Dataset, scores: Tensor)?) throws -> String {
+            let html = String(decoding: try FileBytes.read(try HTMLReport.write(directory: dir.file("run"), evaluated: evaluated)), as: UTF8.self)
+            // Less the date and the plots' random clip-path ids.
+            return html.replacingOccurrences(of: #"written by Anneal on [^<]*"#, with: "", options: .regularExpression)
+                .replacingOccurrences(of: #"clip[0-9]+"#, with: "clip", options: .regularExpression)
+        }
+        #expect(try page((run.evaluationSet, scores)) == page(nil))
     }
 }
 

@@ -71,6 +71,10 @@ import Testing
         #expect(field(#"{"model": {"name": "fast", "dropout": 0.2}}"#) == "model.dropout")
         #expect(field(#"{"model": {"name": "fast", "activation": "gelu"}}"#) == "model.activation")
         #expect(field(#"{"model": {"name": "fast", "inputShape": [1, 6, 6]}}"#) == "model.inputShape")
+        #expect(field(#"{"model": {"name": "fast", "stemPatch": 2, "inputShape": [1, 14, 14]}}"#) == "model.inputShape")
+        #expect(field(#"{"model": {"name": "fast", "stemPatch": 5}}"#) == "model.stemPatch")
+        #expect(field(#"{"model": {"name": "cnn", "stemPatch": 2}}"#) == "model.stemPatch")
+        #expect(field(#"{"control": {"evaluateEvery": 0}}"#) == "control.evaluateEvery")
         #expect(field(#"{"model": {"name": "fast"}, "optimizer": {"nesterov": true}}"#) == nil)
         #expect(field(#"{"schedule": {"name": "cosine", "gamma": 0.5}}"#) == "schedule.gamma")
         #expect(field(#"{"schedule": {"warmupEpochs": 20}}"#) == "schedule.warmupEpochs")
@@ -110,7 +114,7 @@ import Testing
         config.data.augment = "flip"
         let plain = try config.unregularized.resolved()
         #expect(plain.optimizer.weightDecay == 0 && plain.regularization.labelSmoothing == 0 && plain.regularization.l2 == 0)
-        #expect(plain.model.stochasticDepth == 0 && plain.data.augment.isEmpty)
+        #expect(plain.model.stochasticDepth == 0 && plain.data.augment == "")
         #expect(try RunConfig(model: .cnn).unregularized.resolved().model.dropout == 0)
     }
 

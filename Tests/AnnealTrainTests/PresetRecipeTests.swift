@@ -21,6 +21,33 @@ struct PresetRecipeTests {
         }
     }
 
+    /// The fast preset's recipe includes its data settings and evaluates only after
+    /// its last epoch; what a configuration sets wins, and early stopping or a
+    /// plateau schedule, which read every epoch's evaluation, bring it back.
+    @Test func fastCarriesItsDataSettingsAndEvaluatesAtTheEnd() throws {
+        let fast = try RunConfig(model: .fast).resolved()
+        #expect(fast.data.augment == "flip,crop:2" && fast.data.normalize == .global && fast.data.loaderThreads == 1)
+        #expect(fast.control.evaluateEvery == fast.epochs)
+        let cnn = try RunConfig(model: .cnn).resolved()
+        #expect(cnn.data.augment == "" && cnn.data.normalize == Preprocessing.Normalization.none && cnn.control.evaluateEvery == 1)
+        var own = RunConfig(model: .fast)
+        own.data.augment = ""
+        own.data.normalize = .perChannel
+        own.control.evaluateEvery = 2
+        let resolved = try own.resolved()
+        #expect(resolved.data.augment == "" && resolved.data.normalize == .perChannel && resolved.control.evaluateEvery == 2)
+        var stopping = RunConfig(model: .fast)
+        stopping.control.earlyStopPatience = 2
+        #expect(try stopping.resolved().control.evaluateEvery == 1)
+        stopping.control.evaluateEvery = 2
+        #expect(throws: ConfigError.self) { try stopping.resolved() }
+        var plateau = RunConfig(model: .fast)
+        plateau.schedule.name = .plateau
+        #expect(try plateau.resolved().control.evaluateEvery == 1)
+        plateau.control.evaluateEvery = 3
+        #expect(throws: ConfigError.self) { try plateau.resolved() }
+    }
+
     @Test func warmupShrinksWithShorterRunsOnly() {
         let cnn = ModelPreset.cnn.recipe
         #expect(cnn.warmupEpochs(forRunOf: 15) == 1)

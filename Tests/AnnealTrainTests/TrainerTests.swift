@@ -69,6 +69,21 @@ private func fashionMNISTAvailable() -> Bool {
         #expect(history[0].evaluation?.samples == 8)
     }
 
+    @Test func evaluatesEveryNEpochsAndAfterTheLastKeepingItsScores() throws {
+        let data = try TensorDataset(samples: randomTensor([8, 4], seed: 1), labels: [0, 1, 0, 1, 0, 1, 0, 1])
+        let model = Sequential(Linear(4, 2))
+        let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1))
+        trainer.evaluateEvery = 2
+        let evaluation = DataLoader(data, batchSize: 3)
+        let history = try trainer.fit(DataLoader(data, batchSize: 4), evaluation: evaluation, epochs: 5)
+        #expect(history.map { $0.evaluation != nil } == [false, true, false, true, true])
+        // The last epoch's scores are those of the final weights, in the data's order.
+        let scores = try #require(trainer.finalEvaluationScores)
+        let again = trainer.evaluator.predict(model, on: evaluation)
+        #expect(scores.shape == [8, 2] && scores.scalars == again.scalars)
+        #expect(trainer.evaluator.evaluate(model, on: evaluation).accuracy == history[4].evaluation!.accuracy)
+    }
+
     @Test func metricsCountAccuracyAndTopK() {
         var metrics = Metrics(k: 2)
         let logits = Tensor([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.2, 0.3, 0.5]])

@@ -93,7 +93,7 @@ import Testing
         let run = try Run(config, directory: dir.path)
         #expect(run.config.schedule.name == .cosineRestarts && run.config.schedule.cycles == 3)
         #expect(run.config.schedule.cycleEnds(epochs: 3, stepsPerEpoch: 4) == [4, 8, 12])
-        var schedule = try run.config.schedule.makeSchedule(baseLR: 0.05, epochs: 3, stepsPerEpoch: 4, batchSize: 128)
+        let schedule = try run.config.schedule.makeSchedule(baseLR: 0.05, epochs: 3, stepsPerEpoch: 4, batchSize: 128)
         #expect(schedule.lr(4) == 0.05 && schedule.lr(8) == 0.05 && schedule.lr(3) < 0.01)
         try run.fit()
         #expect(dir.contents().filter { $0.hasPrefix("snapshot-") } == ["snapshot-1.safetensors", "snapshot-2.safetensors", "snapshot-3.safetensors"])

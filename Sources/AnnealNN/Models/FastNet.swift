@@ -13,13 +13,18 @@ public enum FastNet {
     /// Default widths: the stem and the three blocks.
     public static let defaultWidths = [32, 64, 128, 256]
 
-    public static func make(inputShape: [Int] = [1, 28, 28], classes: Int = 10, widths: [Int] = defaultWidths) -> Sequential {
-        precondition(inputShape.count == 3 && inputShape[1] >= 8 && inputShape[2] >= 8,
-                     "FastNet: input shape must be [C, H ≥ 8, W ≥ 8], got \(inputShape)")
+    /// `stemPatch` P > 1: the stem reads non-overlapping P×P patches (stride P), so
+    /// every block runs at 1/P of the resolution.
+    public static func make(inputShape: [Int] = [1, 28, 28], classes: Int = 10, widths: [Int] = defaultWidths, stemPatch: Int = 1) -> Sequential {
+        precondition(stemPatch >= 1, "FastNet: stemPatch must be ≥ 1, got \(stemPatch)")
+        precondition(inputShape.count == 3 && inputShape[1] >= 8 * stemPatch && inputShape[2] >= 8 * stemPatch,
+                     "FastNet: input shape must be [C, H ≥ \(8 * stemPatch), W ≥ \(8 * stemPatch)], got \(inputShape)")
         precondition(widths.count == 4 && widths.allSatisfy { $0 > 0 }, "FastNet: needs 4 positive widths, got \(widths)")
         func convolution(_ input: Int, _ output: Int) -> Conv2d { Conv2d(input, output, kernelSize: 3, padding: 1, bias: false) }
-        var layers: [Module] = [convolution(inputShape[0], widths[0]), BatchNorm2d(widths[0]), ReLU()]
-        var height = inputShape[1], width = inputShape[2]
+        let stem = stemPatch == 1 ? convolution(inputShape[0], widths[0])
+            : Conv2d(inputShape[0], widths[0], kernelSize: stemPatch, stride: stemPatch, bias: false)
+        var layers: [Module] = [stem, BatchNorm2d(widths[0]), ReLU()]
+        var height = inputShape[1] / stemPatch, width = inputShape[2] / stemPatch
         for (input, output) in zip(widths.dropLast(), widths.dropFirst()) {
             layers += [convolution(input, output), MaxPool2d(2), BatchNorm2d(output), ReLU(),
                        convolution(output, output), BatchNorm2d(output), ReLU()]

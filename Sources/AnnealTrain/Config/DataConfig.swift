@@ -24,16 +24,17 @@ public struct DataConfig: Codable, Sendable, Equatable {
     /// Hold out this fraction of the training images (split by the seed) and
     /// evaluate on it instead of the test set, which is then never read.
     public var validationSplit: Double = 0
-    /// Normalization fitted on the training set.
-    public var normalize: Preprocessing.Normalization = .none
+    /// Normalization fitted on the training set (nil: the preset's; global for fast, else none).
+    public var normalize: Preprocessing.Normalization? = nil
     /// Whitening fitted on the training set (eigenvectors of its covariance).
     public var whiten: Preprocessing.WhiteningMethod = .none
     /// PCA: keep the K leading components (flat inputs, mlp only).
     public var pcaComponents: Int? = nil
     /// Whitening: ε added to every eigenvalue before dividing by its square root.
     public var whitenEpsilon: Float = 0.01
-    /// Augmentation spec, e.g. "flip,crop:4,erase:0.5" (see `AugmentationSpec`); "" for none.
-    public var augment: String = ""
+    /// Augmentation spec, e.g. "flip,crop:4,erase:0.5" (see `AugmentationSpec`); "" for
+    /// none (nil: the preset's; "flip,crop:2" for fast, else none).
+    public var augment: String? = nil
     /// Background threads building training batches (nil: 1 with augmentation, else 0).
     /// Results do not depend on it.
     public var loaderThreads: Int? = nil
@@ -43,7 +44,9 @@ public struct DataConfig: Codable, Sendable, Equatable {
     public func resolved(recipe: PresetRecipe) -> DataConfig {
         var c = self
         c.batchSize = batchSize ?? recipe.batchSize
-        c.loaderThreads = loaderThreads ?? (augment.isEmpty ? 0 : 1)
+        c.normalize = normalize ?? recipe.normalize
+        c.augment = augment ?? recipe.augment
+        c.loaderThreads = loaderThreads ?? (c.augment!.isEmpty ? 0 : 1)
         return c
     }
 
@@ -87,9 +90,9 @@ public struct DataConfig: Codable, Sendable, Equatable {
         _ = try augmentation()
     }
 
-    /// The parsed augmentation spec.
+    /// The parsed augmentation spec (none where unset: a resolved configuration holds the preset's).
     public func augmentation() throws -> AugmentationSpec {
-        do { return try AugmentationSpec.parse(augment) } catch {
+        do { return try AugmentationSpec.parse(augment ?? "") } catch {
             throw ConfigError(field: "data.augment", error.message)
         }
     }
@@ -138,6 +141,9 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     public var ema: Float? = nil
     /// Test-time augmentation when evaluating.
     public var tta: TestTimeAugmentation = .none
+    /// Evaluate after every N epochs and after the last (nil: the preset's; fast
+    /// evaluates after its last epoch only, the others after every epoch).
+    public var evaluateEvery: Int? = nil
     /// Also checkpoint every N optimizer steps (epoch ends always are).
     public var checkpointEvery: Int? = nil
     /// Snapshot ensemble: K cosine cycles (restarts) in the run, the weights saved at
@@ -177,6 +183,12 @@ public struct ControlConfig: Codable, Sendable, Equatable {
             guard x > 0 && x.isFinite else { throw ConfigError(field: "control.swaLearningRate", "must be positive, got \(x)") }
         }
         if let n = histogramsEvery, n < 1 { throw ConfigError(field: "control.histogramsEvery", "must be at least 1 epoch, got \(n)") }
+        if let n = evaluateEvery {
+            guard n >= 1 else { throw ConfigError(field: "control.evaluateEvery", "must be at least 1 epoch, got \(n)") }
+            if n > 1 && earlyStopPatience != nil {
+                throw ConfigError(field: "control.evaluateEvery", "early stopping compares the evaluation of every epoch; evaluate every epoch (1)")
+            }
+        }
         if emaBatchNormUpdate && ema == nil { throw ConfigError(field: "control.emaBatchNormUpdate", "needs ema") }
         if let n = swaEvery {
             guard swaStartEpoch != nil else { throw ConfigError(field: "control.swaEvery", "needs swaStartEpoch") }

@@ -43,6 +43,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var hidden: [Int]? = nil
     /// fast: widths of the stem and the three blocks (default 32, 64, 128, 256).
     public var widths: [Int]? = nil
+    /// fast: the stem reads non-overlapping P×P patches (stride P), so the blocks run
+    /// at 1/P of the resolution; 1 (default): a 3×3 convolution at full resolution.
+    public var stemPatch: Int? = nil
     /// mlp: input width (C·H·W, or k after a PCA projection); set from the data.
     public var inputs: Int? = nil
     /// mlp: dropout after each hidden layer (default 0); cnn: before the classifier (default 0.5).
@@ -77,6 +80,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             c.dropConnect = dropConnect ?? 0
         case .fast:
             c.widths = widths ?? FastNet.defaultWidths
+            c.stemPatch = stemPatch ?? 1
         case .resnet20, .resnet32, .resnet56:
             c.zeroInitResidual = zeroInitResidual ?? recipe.zeroInitResidual
             c.stochasticDepth = stochasticDepth ?? recipe.stochasticDepth ?? 0
@@ -104,8 +108,14 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             let where_ = residual ? "inside its residual blocks" : "after every batch norm"
             throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU \(where_); '\(activation.rawValue)' is for mlp and cnn")
         }
-        if name == .fast, let inputShape, inputShape[1] < 8 || inputShape[2] < 8 {
-            throw ConfigError(field: "model.inputShape", "the fast model pools three times and needs images of at least 8×8, got \(inputShape[1])×\(inputShape[2])")
+        if let stemPatch {
+            guard name == .fast else { try refuse("stemPatch", "a patch stem") }
+            guard (1...4).contains(stemPatch) else { throw ConfigError(field: "model.stemPatch", "must be in 1...4, got \(stemPatch)") }
+        }
+        if name == .fast, let inputShape, inputShape[1] < 8 * (stemPatch ?? 1) || inputShape[2] < 8 * (stemPatch ?? 1) {
+            let least = 8 * (stemPatch ?? 1)
+            throw ConfigError(field: "model.inputShape", "the fast model pools three times after its stem and needs images of at least "
+                              + "\(least)×\(least), got \(inputShape[1])×\(inputShape[2])")
         }
         if let initStd {
             guard initializer == .gaussian else { throw ConfigError(field: "model.initStd", "applies to the gaussian initializer only, not '\(initializer.rawValue)'") }
@@ -176,7 +186,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             model = SmallCNN.make(inputShape: shape, classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
                                   activation: activation)
         case .fast:
-            model = FastNet.make(inputShape: shape, classes: c.classes!, widths: c.widths!)
+            model = FastNet.make(inputShape: shape, classes: c.classes!, widths: c.widths!, stemPatch: c.stemPatch!)
         case .resnet20, .resnet32, .resnet56:
             model = ResNet(depth: name.resnetDepth!, inChannels: shape[0], classes: c.classes!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
         }
@@ -194,7 +204,7 @@ extension ModelConfig {
     public func droppingInapplicable() -> ModelConfig {
         var c = self
         if name != .mlp { c.hidden = nil; c.inputs = nil }
-        if name != .fast { c.widths = nil }
+        if name != .fast { c.widths = nil; c.stemPatch = nil }
         if !name.hasHiddenLinear { c.dropout = nil; c.dropConnect = nil }
         if !name.isResidual { c.zeroInitResidual = nil; c.stochasticDepth = nil }
         if name != .cnn { c.pool = nil; c.batchNorm = nil }

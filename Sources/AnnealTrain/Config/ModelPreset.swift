@@ -1,3 +1,4 @@
+import AnnealData
 import AnnealNN
 
 /// The model presets, each with the training recipe it was tuned with.
@@ -40,7 +41,9 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
         switch self {
         case .mlp: PresetRecipe(epochs: 20, sgdLearningRate: 0.05)
         case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1)
-        case .fast: PresetRecipe(epochs: 8, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256)
+        case .fast:
+            PresetRecipe(epochs: 8, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256,
+                         augment: "flip,crop:2", normalize: .global, evaluatesEveryEpoch: false)
         case .resnet20, .resnet32, .resnet56:
             PresetRecipe(epochs: 30, sgdLearningRate: 0.1, warmupEpochs: 1, zeroInitResidual: true, labelSmoothing: 0.1,
                          batchSize: 64, weightDecay: 1e-3, stochasticDepth: 0.1)
@@ -61,9 +64,16 @@ public struct PresetRecipe: Sendable, Equatable {
     public var weightDecay: Float
     /// Drop probability of the last residual block (nil: not a residual preset).
     public var stochasticDepth: Float?
+    /// Augmentation spec (see `AugmentationSpec`; "" for none).
+    public var augment: String
+    public var normalize: Preprocessing.Normalization
+    /// Whether to evaluate after every epoch (else after the last only, which a
+    /// preset tuned for time to accuracy spends on training instead).
+    public var evaluatesEveryEpoch: Bool
 
     public init(epochs: Int, sgdLearningRate: Float, warmupEpochs: Double = 0, zeroInitResidual: Bool = false,
-                labelSmoothing: Float = 0, batchSize: Int = 128, weightDecay: Float = 5e-4, stochasticDepth: Float? = nil) {
+                labelSmoothing: Float = 0, batchSize: Int = 128, weightDecay: Float = 5e-4, stochasticDepth: Float? = nil,
+                augment: String = "", normalize: Preprocessing.Normalization = .none, evaluatesEveryEpoch: Bool = true) {
         self.epochs = epochs
         self.sgdLearningRate = sgdLearningRate
         self.warmupEpochs = warmupEpochs
@@ -72,6 +82,9 @@ public struct PresetRecipe: Sendable, Equatable {
         self.batchSize = batchSize
         self.weightDecay = weightDecay
         self.stochasticDepth = stochasticDepth
+        self.augment = augment
+        self.normalize = normalize
+        self.evaluatesEveryEpoch = evaluatesEveryEpoch
     }
 
     /// The warmup for a run of `runEpochs`: the recipe's, shortened in proportion

@@ -59,14 +59,21 @@ public struct Evaluator {
 
     /// Loss and accuracy of `model`'s scores over every batch of `loader`.
     public func evaluate(_ model: Module, on loader: DataLoader) -> Metrics {
+        evaluate(model, on: loader, keepingScores: false).metrics
+    }
+
+    /// Loss and accuracy, and with `keepingScores` the scores themselves ([N, C], in
+    /// order, as `predict` gives them), from one pass over `loader`.
+    public func evaluate(_ model: Module, on loader: DataLoader, keepingScores: Bool) -> (metrics: Metrics, scores: Tensor?) {
         withScoringMode(model) {
-            var metrics = Metrics()
+            var metrics = Metrics(), kept: [Tensor] = []
             for batch in loader.batches() {
                 let scores = scores(model, batch.inputs)
                 metrics.add(meanLoss: lossFunction(scores, batch).item(), logits: scores, labels: batch.labels)
+                if keepingScores { kept.append(scores) }
                 if metrics.samples == batch.count { FaultInjection.point(.evaluation) }
             }
-            return metrics
+            return (metrics, keepingScores && !kept.isEmpty ? Tensor.concat(kept, axis: 0) : nil)
         }
     }
 

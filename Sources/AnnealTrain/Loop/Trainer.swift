@@ -20,6 +20,14 @@ public final class Trainer {
     public var preprocessing: Preprocessing = .none
     /// Views averaged when evaluating after each epoch (`.none`: the plain output).
     public var testTimeAugmentation: TestTimeAugmentation = .none
+    /// Evaluate after every this many epochs, and after the last one (1: every epoch).
+    public var evaluateEvery = 1 {
+        didSet { precondition(evaluateEvery >= 1, "Trainer: evaluateEvery must be ≥ 1, got \(evaluateEvery)") }
+    }
+    /// The evaluation scores ([N, C], as `Evaluator.predict` gives them) after the
+    /// last epoch of the latest `fit` (nil when it evaluated nothing): what a report
+    /// of the final weights reads instead of evaluating them again.
+    public private(set) var finalEvaluationScores: Tensor?
     /// Completed epochs (what `fit` resumes from).
     public private(set) var history: [EpochRecord] = []
     /// The epoch under way, updated after every step (nil between epochs).
@@ -70,15 +78,18 @@ public final class Trainer {
     }
 
     /// Trains until `epochs` epochs are complete (continuing after `history` and
-    /// `progress`), evaluating on `evaluation` after each epoch when given.
+    /// `progress`), evaluating on `evaluation` when given: after every
+    /// `evaluateEvery` epochs and after the last.
     @discardableResult
     public func fit(_ train: DataLoader, evaluation: DataLoader? = nil, epochs: Int) throws -> [EpochRecord] {
         stopRequested = false
+        finalEvaluationScores = nil
         let start = history.count
         try emit(.fitBegin(FitPlan(epochs: epochs, startEpoch: start, startStep: progress?.stepsDone ?? 0,
                                    stepsPerEpoch: stepsPerEpoch(train), trainingSamples: train.dataset.count)))
         for epoch in start..<epochs where !stopRequested {
-            let record = try trainEpoch(train, epoch: epoch, evaluation: evaluation)
+            let evaluates = (epoch + 1) % evaluateEvery == 0 || epoch + 1 == epochs
+            let record = try trainEpoch(train, epoch: epoch, evaluation: evaluates ? evaluation : nil, last: epoch + 1 == epochs)
             history.append(record)
             progress = nil
             try emit(.epochEnd(record))
@@ -87,7 +98,7 @@ public final class Trainer {
         return history
     }
 
-    private func trainEpoch(_ loader: DataLoader, epoch: Int, evaluation: DataLoader?) throws -> EpochRecord {
+    private func trainEpoch(_ loader: DataLoader, epoch: Int, evaluation: DataLoader?, last: Bool) throws -> EpochRecord {
         let resumed = progress?.epoch == epoch ? progress : nil
         try emit(.epochBegin(epoch: epoch))
         model.train()
@@ -128,7 +139,12 @@ public final class Trainer {
         }
         let trainSeconds = earlierSeconds + (clock.now - started).seconds
         try emit(.stepsEnd(epoch: epoch))
-        let evaluated = try evaluation.map { try combineMetrics(evaluator.evaluate(model, on: $0)) }
+        // The last epoch's scores are kept for the reports on the final weights.
+        let evaluated = try evaluation.map { loader in
+            let (metrics, scores) = evaluator.evaluate(model, on: loader, keepingScores: last)
+            finalEvaluationScores = scores
+            return try combineMetrics(metrics)
+        }
         return EpochRecord(epoch: epoch, train: try combineMetrics(metrics), evaluation: evaluated,
                            learningRate: learningRate, seconds: trainSeconds)
     }

@@ -13,11 +13,14 @@ import Foundation
 public enum HTMLReport {
     public static let fileName = "report.html"
 
-    /// Writes the report of `directory` and returns its path.
-    public static func write(directory: String, mistakes: Int = 32) throws -> String {
+    /// Writes the report of `directory` and returns its path. `evaluated`: the run's
+    /// evaluation images with the final weights' scores for them (as
+    /// `Evaluator.predict` gives them), which spares loading and scoring them again.
+    public static func write(directory: String, mistakes: Int = 32,
+                             evaluated: (dataset: any Dataset, scores: Tensor)? = nil) throws -> String {
         let html: String
         if Directory.fileExists("\(directory)/metrics.csv") {
-            html = try runPage(directory: directory, mistakes: mistakes)
+            html = try runPage(directory: directory, mistakes: mistakes, evaluated: evaluated)
         } else if Directory.fileExists("\(directory)/trials.jsonl") {
             html = try searchPage(directory: directory)
         } else {
@@ -30,7 +33,7 @@ public enum HTMLReport {
 
     // MARK: Run
 
-    static func runPage(directory: String, mistakes: Int) throws -> String {
+    static func runPage(directory: String, mistakes: Int, evaluated: (dataset: any Dataset, scores: Tensor)?) throws -> String {
         let configPath = "\(directory)/\(Run.configFileName)"
         let config = Directory.fileExists(configPath) ? try RunConfig.decode(Data(try FileBytes.read(configPath)), source: configPath).resolved() : nil
         let evaluationName = config?.data.usesValidation == true ? "validation" : "test"
@@ -48,7 +51,8 @@ public enum HTMLReport {
         }.joined() + "</ul>")
         let weights = "\(directory)/\(Run.weightsFileName)"
         if let config, Directory.fileExists(weights) {
-            body += try evaluationSection(config: config, weights: weights, evaluationName: evaluationName, mistakes: mistakes)
+            body += try evaluationSection(config: config, evaluated: try evaluated ?? score(config: config, weights: weights),
+                                          evaluationName: evaluationName, mistakes: mistakes)
         } else {
             body.append("<p>No \(Run.weightsFileName) yet: per-class figures follow when the run has finished.</p>")
         }
@@ -58,12 +62,18 @@ public enum HTMLReport {
         return page(title: "Anneal run \(directory)", body: body)
     }
 
-    /// Per-class accuracy, the confusion matrix and the most confidently wrong images.
-    static func evaluationSection(config: RunConfig, weights: String, evaluationName: String, mistakes: Int) throws -> [String] {
+    /// The run's evaluation images and the scores of the weights in `weights` for them.
+    static func score(config: RunConfig, weights: String) throws -> (dataset: any Dataset, scores: Tensor) {
         let (model, _, preprocessing) = try WeightsFile.loadModel(weights)
         let dataset = try config.loadData().evaluation
         let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta)
-        let probabilities = evaluator.predict(model, on: DataLoader(dataset, batchSize: 1000)).softmax(axis: 1)
+        return (dataset, evaluator.predict(model, on: DataLoader(dataset, batchSize: 1000)))
+    }
+
+    /// Per-class accuracy, the confusion matrix and the most confidently wrong images.
+    static func evaluationSection(config: RunConfig, evaluated: (dataset: any Dataset, scores: Tensor), evaluationName: String,
+                                  mistakes: Int) throws -> [String] {
+        let dataset = evaluated.dataset, probabilities = evaluated.scores.softmax(axis: 1)
         let k = probabilities.shape[1], scores = probabilities.scalars
         let predictions = probabilities.argmax(axis: 1), labels = (0..<dataset.count).map(dataset.label(at:))
         // The data's class names (numbers where it has none); outputs beyond them (a wider head) by number.

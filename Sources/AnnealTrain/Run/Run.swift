@@ -254,6 +254,7 @@ public final class Run {
         trainer.testTimeAugmentation = control.tta
         trainer.combineMetrics = { try $0.summed(over: group) }
         trainer.accumulationSteps = config.parallel.accumulate
+        trainer.evaluateEvery = control.evaluateEvery!
         if let pipeline {
             trainer.forwardBackward = { [unowned trainer] in try pipeline.forwardBackward($0, share: $1, trainer: trainer) }
         }
@@ -272,8 +273,21 @@ public final class Run {
 
     /// The model's predictions on the evaluation set against its labels.
     public func confusionMatrix() -> ConfusionMatrix {
-        ConfusionMatrix(scores: trainer.evaluator.predict(model, on: fullEvaluationLoader),
-                        labels: (0..<evaluationSet.count).map(evaluationSet.label(at:)))
+        ConfusionMatrix(scores: evaluationScores(), labels: (0..<evaluationSet.count).map(evaluationSet.label(at:)))
+    }
+
+    /// The model's scores for every evaluation image ([N, C], as `Evaluator.predict`
+    /// gives them): the last epoch's, where they describe the weights the model
+    /// holds now, else computed.
+    public func evaluationScores() -> Tensor {
+        if !group.isDistributed && !finalWeightsReplaced, let scores = trainer.finalEvaluationScores { return scores }
+        return trainer.evaluator.predict(model, on: fullEvaluationLoader)
+    }
+
+    /// Whether the weights were replaced after the last epoch's evaluation: by the
+    /// best epoch's (early stopping) or by an average with recomputed batch norm.
+    private var finalWeightsReplaced: Bool {
+        earlyStopping?.restoredBestWeights == true || swa?.applied == true || weightAveraging?.updatedBatchNorm == true
     }
 
     /// Whether evaluation runs on held-out training images (else the test set).
@@ -356,7 +370,7 @@ public final class Run {
             Checkpoint.removeFiles(in: directory)
         }
         // After a restore of the best weights or weight averaging, the last epoch's figures describe other weights.
-        let final = earlyStopping?.restoredBestWeights == true || swa?.applied == true || weightAveraging?.updatedBatchNorm == true
+        let final = finalWeightsReplaced
             ? try trainer.combineMetrics(trainer.evaluator.evaluate(model, on: evaluationLoader)) : trainer.history.last?.evaluation
         return RunOutcome(model: model, history: trainer.history, evaluation: final, seconds: seconds)
     }

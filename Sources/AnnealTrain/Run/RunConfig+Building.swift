@@ -87,10 +87,11 @@ extension RunConfig {
         do { return try dataset.selectingClasses(classes) } catch { throw ConfigError(field: "data.classes", error.message) }
     }
 
-    /// Normalization and whitening fitted on `train` (before augmentation: statistics of the real images).
+    /// Normalization and whitening fitted on `train` (before augmentation: statistics of the real images;
+    /// call it on a resolved configuration, which holds the preset's normalization).
     public func fitPreprocessing(on train: any Dataset) throws -> Preprocessing {
         do {
-            return try Preprocessing.fit(on: train, normalize: data.normalize, whiten: data.whiten,
+            return try Preprocessing.fit(on: train, normalize: data.normalize ?? .none, whiten: data.whiten,
                                          components: data.pcaComponents, epsilon: data.whitenEpsilon)
         } catch let error as PreprocessingError {
             throw ConfigError(field: "data.whiten", "\(error)")
