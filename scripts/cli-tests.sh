@@ -133,8 +133,14 @@ grep -q "orange test" "$work/diagnose.log" || fail "diagnose did not read run.js
 "$anneal" bench data --images 2000 --repeats 1 --threads 1 | grep -q '"bench":"data"' || fail "bench data"
 [[ $("$anneal" bench conv --layers 32x8 --batch-size 4 --repeats 1 --threads 1 | grep -c '"algorithm":"\(direct\|winograd\)"') -eq 2 ]] || fail "bench conv"
 # The fast preset trains and reloads (a few images; its recipe's figures are in docs/accuracy.md).
-"$anneal" train --model fast --widths 16,32,32,32 --train-subset 512 --epochs 1 --no-progress --out "$work/fast" > /dev/null
-"$anneal" evaluate --weights "$work/fast/model.safetensors" | grep -q "accuracy" || fail "fast preset evaluate"
+# Its recipe carries flips, crops, global normalization and flip TTA, and evaluates after the last epoch only.
+"$anneal" train --model fast --widths 16,32,32,32 --stem-patch 2 --train-subset 512 --epochs 2 --no-progress --out "$work/fast" > "$work/fast.log"
+grep -q "normalize (mean .*augmentation: hflip(p 0.5), crop(pad 2 zero)" "$work/fast.log" && grep -q "^test-time augmentation: flip" "$work/fast.log" \
+    && grep -q "^epoch 1/2  train loss [0-9.]* acc [0-9.]*  lr" "$work/fast.log" && grep -q "^epoch 2/2 .* test loss" "$work/fast.log" || fail "fast preset recipe"
+"$anneal" evaluate --weights "$work/fast/model.safetensors" > "$work/fast-eval.log"
+grep -q "^test-time augmentation: flip (the preset's" "$work/fast-eval.log" && grep -q "accuracy" "$work/fast-eval.log" || fail "fast preset evaluate"
+# The last epoch's evaluation, the report and `anneal evaluate` agree.
+[[ $(grep "^test accuracy" "$work/fast.log") == $(grep "^test accuracy" "$work/fast-eval.log") ]] || fail "fast: train and evaluate disagree"
 
 expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
     local pattern="$1"; shift
@@ -143,6 +149,8 @@ expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line
 }
 expect_error "^Error: --widths: block widths does not apply to the cnn model" "$anneal" train --model cnn --widths 8,8,8,8 --out "$work/bad"
 expect_error "^Error: --widths: needs 4 positive widths" "$anneal" train --model fast --widths 8,8 --out "$work/bad"
+expect_error "^Error: --eval-every: early stopping compares the evaluation of every epoch" "$anneal" train --model fast --early-stop 2 --eval-every 2 --out "$work/bad"
+expect_error "^Error: --stem-patch: must be in 1...4, got 9" "$anneal" train --model fast --stem-patch 9 --out "$work/bad"
 echo "cli-tests: transfer learning: class splits, --init-from, frozen features with liblinear heads, fine-tuning"
 "$anneal" train --model cnn --classes 0-4 --epochs 1 --train-subset 3000 --out "$work/source" --no-progress > /dev/null
 "$anneal" train --model cnn --classes 5-9 --per-class 40 --epochs 2 --init-from "$work/source/model.safetensors" --reset-head \

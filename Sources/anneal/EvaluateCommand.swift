@@ -27,6 +27,15 @@ func loadModels(_ weights: [String], preset: ModelPreset?, combine: Ensemble.Com
 
 extension Ensemble.Combination: ExpressibleByArgument {}
 
+/// `--tta` where given, else the test-time augmentation of the models' preset
+/// recipe (flip for fast) when every weights file names the same preset, else none.
+func testTimeAugmentation(_ given: TestTimeAugmentation?, weights: [String], preset: ModelPreset?) throws -> TestTimeAugmentation {
+    if let given { return given }
+    let presets = try Set(weightsPaths(weights).map { try WeightsFile.read($0).model?.name ?? preset })
+    guard presets.count == 1, let only = presets.first, let only else { return .none }
+    return only.recipe.testTimeAugmentation
+}
+
 let combineHelp = ArgumentHelp("Ensembles (several --weights): average the members' probabilities (probs), their logits, or take a majority vote.")
 
 struct EvaluateCommand: ParsableCommand {
@@ -41,14 +50,14 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var data: DataOptions
     @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
     var mcSamples: Int?
-    @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
+    @Option(help: testTimeAugmentationPresetHelp) var tta: TestTimeAugmentation?
     @Option(help: "A linear head from `anneal fit-head`: the model is the --weights backbone up to the head's layer, then this head.")
     var head: String?
 
     func validate() throws {
         if head != nil && weights.flatMap({ $0.split(separator: ",") }).count > 1 { throw ValidationError("--head takes one backbone (--weights), not an ensemble") }
         if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1, got \(mcSamples)") }
-        if mcSamples != nil && tta != .none { throw ValidationError("--mc-samples and --tta do not combine; choose one") }
+        if mcSamples != nil && tta != nil && tta != TestTimeAugmentation.none { throw ValidationError("--mc-samples and --tta do not combine; choose one") }
     }
 
     func run() throws {
@@ -70,7 +79,10 @@ struct EvaluateCommand: ParsableCommand {
                 throw CommandError("--head: \(self.head!): \(error)")
             }
         }
-        let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta,
+        // Monte-Carlo passes replace the preset's test-time views.
+        let views = mcSamples == nil ? try testTimeAugmentation(tta, weights: weights, preset: model) : .none
+        if views != .none && tta == nil { print("test-time augmentation: \(views.rawValue) (the preset's; --tta none for the plain output)") }
+        let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: views,
                                   monteCarlo: mcSamples.map { .init(passes: $0, including: { $0 is DropoutLayer }) })
         let metrics = evaluator.evaluate(network, on: DataLoader(testSet, batchSize: data.batchSize ?? 1000))
         print(String(format: "test loss: %.4f", metrics.loss))
@@ -95,12 +107,13 @@ struct PredictCommand: ParsableCommand {
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "Also write a CSV with one row per image: image, predicted class (number and name), probability.") var csv: String?
     @Option(help: "Batch size.") var batchSize = 256
-    @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation = .none
+    @Option(help: testTimeAugmentationPresetHelp) var tta: TestTimeAugmentation?
 
     func run() throws {
         let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
         let first = try WeightsFile.read(weightsPaths(weights)[0]).model
         let (images, names) = try loadImages(input, sampleShape: first?.inputShape ?? FashionMNIST.sampleShape)
+        let tta = try testTimeAugmentation(self.tta, weights: weights, preset: model)
         let scores = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
             .predict(network, on: DataLoader(images, batchSize: batchSize))
         try NPYFile.write(scores.scalars, shape: scores.shape, to: out)

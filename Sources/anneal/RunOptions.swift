@@ -157,7 +157,9 @@ struct RegularizationOptions: ParsableArguments {
 }
 
 let testTimeAugmentationHelp = ArgumentHelp(
-    "Test-time augmentation when evaluating: none, or flip (mean probability of each image and its mirror image).")
+    "Test-time augmentation when evaluating: none, or flip (mean probability of each image and its mirror image); default: the preset's (flip for fast, else none).")
+let testTimeAugmentationPresetHelp = ArgumentHelp(
+    "Test-time augmentation: none, or flip (mean probability of each image and its mirror image); default: the preset's of the weights (flip for fast, else none).")
 
 /// Preprocessing fitted on the training set, augmentation and loader threads.
 struct PreprocessingOptions: ParsableArguments {

@@ -27,15 +27,18 @@ struct PresetRecipeTests {
     @Test func fastCarriesItsDataSettingsAndEvaluatesAtTheEnd() throws {
         let fast = try RunConfig(model: .fast).resolved()
         #expect(fast.data.augment == "flip,crop:2" && fast.data.normalize == .global && fast.data.loaderThreads == 1)
-        #expect(fast.control.evaluateEvery == fast.epochs)
+        #expect(fast.control.evaluateEvery == fast.epochs && fast.control.tta == .flip)
         let cnn = try RunConfig(model: .cnn).resolved()
         #expect(cnn.data.augment == "" && cnn.data.normalize == Preprocessing.Normalization.none && cnn.control.evaluateEvery == 1)
+        #expect(cnn.control.tta == TestTimeAugmentation.none)
         var own = RunConfig(model: .fast)
         own.data.augment = ""
         own.data.normalize = .perChannel
         own.control.evaluateEvery = 2
+        own.control.tta = TestTimeAugmentation.none
         let resolved = try own.resolved()
         #expect(resolved.data.augment == "" && resolved.data.normalize == .perChannel && resolved.control.evaluateEvery == 2)
+        #expect(resolved.control.tta == TestTimeAugmentation.none)
         var stopping = RunConfig(model: .fast)
         stopping.control.earlyStopPatience = 2
         #expect(try stopping.resolved().control.evaluateEvery == 1)

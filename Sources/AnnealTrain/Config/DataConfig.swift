@@ -139,8 +139,8 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     public var nanGuardEvery: Int = 1
     /// Evaluate and keep an exponential moving average of the weights with this decay.
     public var ema: Float? = nil
-    /// Test-time augmentation when evaluating.
-    public var tta: TestTimeAugmentation = .none
+    /// Test-time augmentation when evaluating (nil: the preset's; flip for fast, else none).
+    public var tta: TestTimeAugmentation? = nil
     /// Evaluate after every N epochs and after the last (nil: the preset's; fast
     /// evaluates after its last epoch only, the others after every epoch).
     public var evaluateEvery: Int? = nil

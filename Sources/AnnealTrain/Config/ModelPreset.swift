@@ -43,7 +43,7 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
         case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1)
         case .fast:
             PresetRecipe(epochs: 8, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256,
-                         augment: "flip,crop:2", normalize: .global, evaluatesEveryEpoch: false)
+                         augment: "flip,crop:2", normalize: .global, testTimeAugmentation: .flip, evaluatesEveryEpoch: false)
         case .resnet20, .resnet32, .resnet56:
             PresetRecipe(epochs: 30, sgdLearningRate: 0.1, warmupEpochs: 1, zeroInitResidual: true, labelSmoothing: 0.1,
                          batchSize: 64, weightDecay: 1e-3, stochasticDepth: 0.1)
@@ -67,13 +67,16 @@ public struct PresetRecipe: Sendable, Equatable {
     /// Augmentation spec (see `AugmentationSpec`; "" for none).
     public var augment: String
     public var normalize: Preprocessing.Normalization
+    /// Test-time augmentation of its evaluations (`anneal evaluate` and `predict` default to it too).
+    public var testTimeAugmentation: TestTimeAugmentation
     /// Whether to evaluate after every epoch (else after the last only, which a
     /// preset tuned for time to accuracy spends on training instead).
     public var evaluatesEveryEpoch: Bool
 
     public init(epochs: Int, sgdLearningRate: Float, warmupEpochs: Double = 0, zeroInitResidual: Bool = false,
                 labelSmoothing: Float = 0, batchSize: Int = 128, weightDecay: Float = 5e-4, stochasticDepth: Float? = nil,
-                augment: String = "", normalize: Preprocessing.Normalization = .none, evaluatesEveryEpoch: Bool = true) {
+                augment: String = "", normalize: Preprocessing.Normalization = .none, testTimeAugmentation: TestTimeAugmentation = .none,
+                evaluatesEveryEpoch: Bool = true) {
         self.epochs = epochs
         self.sgdLearningRate = sgdLearningRate
         self.warmupEpochs = warmupEpochs
@@ -84,6 +87,7 @@ public struct PresetRecipe: Sendable, Equatable {
         self.stochasticDepth = stochasticDepth
         self.augment = augment
         self.normalize = normalize
+        self.testTimeAugmentation = testTimeAugmentation
         self.evaluatesEveryEpoch = evaluatesEveryEpoch
     }
 

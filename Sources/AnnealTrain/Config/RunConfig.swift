@@ -40,6 +40,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         c.data = data.resolved(recipe: recipe)
         c.optimizer = optimizer.resolved(recipe: recipe)
         c.regularization.labelSmoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
+        c.control.tta = control.tta ?? recipe.testTimeAugmentation
         c.control.evaluateEvery = control.evaluateEvery ?? (recipe.evaluatesEveryEpoch || control.earlyStopPatience != nil || schedule.name == .plateau ? 1 : epochs)
         if c.control.evaluateEvery! > 1 && c.schedule.name == .plateau {
             throw ConfigError(field: "control.evaluateEvery", "the plateau schedule reads the evaluation of every epoch; evaluate every epoch (1)")

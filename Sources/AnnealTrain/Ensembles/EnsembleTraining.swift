@@ -146,10 +146,10 @@ public struct EnsembleReport {
         let loader = DataLoader(try config.loadData().evaluation, batchSize: 1000)
         let accuracies = try paths.map { path -> Double in
             let (model, _, preprocessing) = try WeightsFile.loadModel(path)
-            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta).evaluate(model, on: loader).accuracy
+            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta ?? .none).evaluate(model, on: loader).accuracy
         }
         let ensemble = try Ensemble.load(paths, combination: combination)
-        let accuracy = Evaluator(testTimeAugmentation: config.control.tta).evaluate(ensemble, on: loader).accuracy
+        let accuracy = Evaluator(testTimeAugmentation: config.control.tta ?? .none).evaluate(ensemble, on: loader).accuracy
         return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", memberAccuracies: accuracies,
                               ensembleAccuracy: accuracy, combination: combination)
     }

@@ -66,7 +66,7 @@ public enum HTMLReport {
     static func score(config: RunConfig, weights: String) throws -> (dataset: any Dataset, scores: Tensor) {
         let (model, _, preprocessing) = try WeightsFile.loadModel(weights)
         let dataset = try config.loadData().evaluation
-        let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta)
+        let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta ?? .none)
         return (dataset, evaluator.predict(model, on: DataLoader(dataset, batchSize: 1000)))
     }
 

@@ -251,7 +251,7 @@ public final class Run {
 
         trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model))
         trainer.preprocessing = preprocessing
-        trainer.testTimeAugmentation = control.tta
+        trainer.testTimeAugmentation = control.tta!
         trainer.combineMetrics = { try $0.summed(over: group) }
         trainer.accumulationSteps = config.parallel.accumulate
         trainer.evaluateEvery = control.evaluateEvery!
@@ -332,7 +332,7 @@ public final class Run {
             lines.append("weight averaging: exponential moving average, decay \(decay)"
                          + (c.control.emaBatchNormUpdate ? ", batch norm recomputed at the end" : ""))
         }
-        if c.control.tta != .none { lines.append("test-time augmentation: \(c.control.tta.rawValue)") }
+        if let tta = c.control.tta, tta != .none { lines.append("test-time augmentation: \(tta.rawValue)") }
         if let k = c.control.snapshots { lines.append("snapshot ensemble: \(k) cosine cycles, snapshot-1 … snapshot-\(k).safetensors") }
         if let e = c.control.swaStartEpoch {
             lines.append("stochastic weight averaging from epoch \(e)" + (c.control.swaLearningRate.map { " at lr \($0)" } ?? "")
