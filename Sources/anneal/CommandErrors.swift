@@ -12,7 +12,7 @@ struct CommandError: Error, CustomStringConvertible {
 let optionForField: [String: String] = [
     "epochs": "--epochs", "seed": "--seed",
     "model.name": "--model", "model.activation": "--activation", "model.initializer": "--init", "model.initStd": "--init-std",
-    "model.initGain": "--init-gain", "optimizer.nesterov": "--nesterov", "model.hidden": "--hidden", "model.widths": "--widths", "model.stemPatch": "--stem-patch", "model.dropout": "--dropout",
+    "model.initGain": "--init-gain", "optimizer.nesterov": "--nesterov", "model.hidden": "--hidden", "model.widths": "--widths", "model.stemPatch": "--stem-patch", "model.whitenedStem": "--whitened-stem", "model.dropout": "--dropout",
     "model.zeroInitResidual": "--zero-init-residual", "model.pool": "--pool", "model.batchNorm": "--batchnorm-off",
     "model.dropConnect": "--dropconnect", "model.stochasticDepth": "--stochastic-depth",
     "optimizer.name": "--optimizer", "optimizer.learningRate": "--lr", "optimizer.momentum": "--momentum",

@@ -62,6 +62,8 @@ struct RunOptions: ParsableArguments {
     @Option(help: "fast: widths of the stem and the three blocks, comma-separated (default 32,64,128,256).") var widths: String?
     @Option(help: "fast: the stem reads P×P patches with stride P, so the blocks run at 1/P of the resolution (default 1: a 3×3 stem).")
     var stemPatch: Int?
+    @Flag(help: "cnn, fast, resnets: start the first convolution as a whitening of the training images' patches (patch PCA, ± filter pairs).")
+    var whitenedStem = false
     @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
     var dropout: Float?
     @Flag(inversion: .prefixedNo, help: "Residual presets: zero-initialize the last batch-norm scale of each block (default: on).")
@@ -107,6 +109,7 @@ struct RunOptions: ParsableArguments {
         if let hidden { c.model.hidden = try parseSizes(hidden, option: "--hidden") }
         if let widths { c.model.widths = try parseSizes(widths, option: "--widths") }
         if let stemPatch { c.model.stemPatch = stemPatch }
+        if whitenedStem { c.model.whitenedStem = true }
         if let dropout { c.model.dropout = dropout }
         if let zeroInitResidual { c.model.zeroInitResidual = zeroInitResidual }
         if let trainSubset { c.data.trainSubset = trainSubset }

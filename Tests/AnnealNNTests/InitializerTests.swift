@@ -19,6 +19,38 @@ import Testing
         #expect(Initializer.constant(3).make([2], using: &g).scalars == [3, 3])
     }
 
+    /// The whitened stem's positive filters decorrelate the images' patches to unit
+    /// variance (λ/(λ+ε) ≈ 1 for the strong directions); each negative filter mirrors
+    /// its partner; filters beyond 2·C·k·k keep their initialization.
+    @Test func patchWhiteningDecorrelatesPatches() throws {
+        // Images with strongly correlated neighbouring pixels: a smoothed noise field.
+        var g = RandomGenerator(seed: 3)
+        let noise = Tensor.normal([64, 1, 13, 13], using: &g)
+        let images = noise.avgPool2d(kernel: (2, 2), stride: (1, 1)) * 3 + 1   // 12×12, mean 1
+        let conv = Conv2d(1, 20, kernelSize: 3, bias: true)
+        let before = conv.weight.value.scalars
+        try PatchWhitening.initialize(conv, images: images, epsilon: 1e-4)
+        let w = conv.weight.value.scalars, d = 9
+        for pair in 0..<9 {
+            let positive: [Float] = Array(w[(2 * pair * d)..<((2 * pair + 1) * d)])
+            let negative: [Float] = Array(w[((2 * pair + 1) * d)..<((2 * pair + 2) * d)])
+            expectClose(negative, positive.map { -$0 }, tolerance: 1e-6)
+        }
+        let kept: [Float] = Array(w[(18 * d)...]), initial: [Float] = Array(before[(18 * d)...])
+        #expect(kept == initial)
+        #expect(conv.bias!.value.scalars.allSatisfy { $0 == 0 })
+        // Responses of the positive filters over every patch: covariance ≈ identity for the leading directions.
+        let out = conv(images)   // [64, 20, 10, 10]
+        let positive = (0..<4).map { out.slice(axis: 1, (2 * $0)..<(2 * $0 + 1)).reshape([out.shape[0] * 100]) }
+        let centered = positive.map { $0 - $0.mean() }
+        for a in 0..<4 {
+            for b in 0..<4 {
+                let covariance = (centered[a] * centered[b]).mean().item()
+                #expect(abs(covariance - (a == b ? 1 : 0)) < 0.02, "filters \(2 * a), \(2 * b): covariance \(covariance)")
+            }
+        }
+    }
+
     @Test func orthogonalIsOrthogonal() {
         var g = RandomGenerator(seed: 2)
         for shape in [[6, 4], [4, 6], [5, 5]] {

@@ -74,6 +74,8 @@ import Testing
         #expect(field(#"{"model": {"name": "fast", "stemPatch": 2, "inputShape": [1, 14, 14]}}"#) == "model.inputShape")
         #expect(field(#"{"model": {"name": "fast", "stemPatch": 5}}"#) == "model.stemPatch")
         #expect(field(#"{"model": {"name": "cnn", "stemPatch": 2}}"#) == "model.stemPatch")
+        #expect(field(#"{"model": {"name": "mlp", "whitenedStem": true}}"#) == "model.whitenedStem")
+        #expect(field(#"{"model": {"name": "resnet20", "whitenedStem": true}}"#) == nil)
         #expect(field(#"{"control": {"evaluateEvery": 0}}"#) == "control.evaluateEvery")
         #expect(field(#"{"model": {"name": "fast"}, "optimizer": {"nesterov": true}}"#) == nil)
         #expect(field(#"{"schedule": {"name": "cosine", "gamma": 0.5}}"#) == "schedule.gamma")

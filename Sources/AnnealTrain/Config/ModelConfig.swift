@@ -46,6 +46,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// fast: the stem reads non-overlapping P×P patches (stride P), so the blocks run
     /// at 1/P of the resolution; 1 (default): a 3×3 convolution at full resolution.
     public var stemPatch: Int? = nil
+    /// Convolutional presets: the first convolution starts as a whitening of the
+    /// training images' patches (`PatchWhitening`) instead of random filters.
+    public var whitenedStem: Bool? = nil
     /// mlp: input width (C·H·W, or k after a PCA projection); set from the data.
     public var inputs: Int? = nil
     /// mlp: dropout after each hidden layer (default 0); cnn: before the classifier (default 0.5).
@@ -108,6 +111,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             let where_ = residual ? "inside its residual blocks" : "after every batch norm"
             throw ConfigError(field: "model.activation", "the \(name.rawValue) model uses ReLU \(where_); '\(activation.rawValue)' is for mlp and cnn")
         }
+        if whitenedStem == true && name == .mlp { try refuse("whitenedStem", "a whitened first convolution") }
         if let stemPatch {
             guard name == .fast else { try refuse("stemPatch", "a patch stem") }
             guard (1...4).contains(stemPatch) else { throw ConfigError(field: "model.stemPatch", "must be in 1...4, got \(stemPatch)") }
@@ -205,6 +209,7 @@ extension ModelConfig {
         var c = self
         if name != .mlp { c.hidden = nil; c.inputs = nil }
         if name != .fast { c.widths = nil; c.stemPatch = nil }
+        if name == .mlp { c.whitenedStem = nil }
         if !name.hasHiddenLinear { c.dropout = nil; c.dropConnect = nil }
         if !name.isResidual { c.zeroInitResidual = nil; c.stochasticDepth = nil }
         if name != .cnn { c.pool = nil; c.batchNorm = nil }

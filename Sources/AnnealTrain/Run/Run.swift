@@ -139,6 +139,16 @@ public final class Run {
         return run
     }
 
+    /// `ModelConfig.whitenedStem`: the first convolution from the patches of (up to)
+    /// the first 2,000 training images, preprocessed as the model receives them.
+    private static func whitenFirstConvolution(of model: Module, trainingSet: any Dataset, preprocessing: Preprocessing) throws {
+        guard let first = model.namedModules().lazy.compactMap({ $0.module as? Conv2d }).first,
+              let batch = DataLoader(trainingSet, batchSize: min(2000, trainingSet.count)).batches(epoch: 0).first(where: { _ in true }) else { return }
+        do { try PatchWhitening.initialize(first, images: preprocessing.apply(batch.inputs)) } catch {
+            throw ConfigError(field: "model.whitenedStem", "the patch covariance has no eigendecomposition: \(error)")
+        }
+    }
+
     /// A pipeline takes one rank per stage.
     private static func checkRanks(_ config: RunConfig, _ group: any ProcessGroup) throws {
         let stages = config.parallel.pipelineStages
@@ -182,6 +192,9 @@ public final class Run {
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
         model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
         transferReport = loadsInitialWeights ? try config.transfer.loadInitialWeights(into: model) : StateDictMismatch()
+        if modelConfig.whitenedStem == true && loadsInitialWeights && config.transfer.initFrom == nil {
+            try Self.whitenFirstConvolution(of: model, trainingSet: trainingSet, preprocessing: preprocessing)
+        }
         // The optimizer holds every parameter; it skips frozen ones, so unfreezing needs no new optimizer.
         optimizer = try config.optimizer.makeOptimizer(for: model, backboneLearningRateScale: config.transfer.backboneLearningRateScale)
         try config.transfer.applyFreezing(to: model)
@@ -298,7 +311,8 @@ public final class Run {
     public var summary: [String] {
         let c = config, m = modelConfig.resolved()
         let residual = [m.zeroInitResidual == true ? "zero-init residual" : nil,
-                        (m.stochasticDepth ?? 0) > 0 ? "stochastic depth \(m.stochasticDepth!)" : nil].compactMap { $0 }
+                        (m.stochasticDepth ?? 0) > 0 ? "stochastic depth \(m.stochasticDepth!)" : nil,
+                        m.whitenedStem == true ? "whitened stem" : nil].compactMap { $0 }
         let warmup = c.schedule.warmupEpochs ?? 0
         let weightDecay = c.optimizer.weightDecay ?? 0, smoothing = c.regularization.labelSmoothing ?? 0
         var lines = ["model \(m.name.rawValue): \(model.parameterCount) parameters"
