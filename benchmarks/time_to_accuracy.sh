@@ -42,7 +42,7 @@ def need(ok, what):
         sys.exit(f"time_to_accuracy.sh: the PyTorch twin does not implement {what}")
 need(o["name"] == "sgd" and s["name"] == "cosine" and s.get("minLearningRate", 0) == 0, "this optimizer or schedule")
 need(d.get("normalize") == "global" and d.get("whiten", "none") == "none", "this preprocessing")
-need(c["control"].get("tta", "none") == "none" and "ema" not in c["control"], "TTA or EMA")
+need("ema" not in c["control"] and "swaStartEpoch" not in c["control"], "weight averaging")
 crop = 0
 for token in d.get("augment", "").split(","):
     if token == "flip": continue
@@ -52,8 +52,9 @@ print(" ".join(map(str, [
     "--widths", ",".join(map(str, m["widths"])), "--epochs", c["epochs"], "--batch-size", d["batchSize"],
     "--lr", o["learningRate"], "--momentum", o["momentum"], "--weight-decay", o["weightDecay"],
     "--label-smoothing", r.get("labelSmoothing", 0), "--warmup-epochs", s.get("warmupEpochs", 0),
-    "--warmup-start-factor", s.get("warmupStartFactor", 0.01), "--crop-padding", crop, "--seed", c["seed"]]
-    + (["--nesterov"] if o.get("nesterov") else []))))
+    "--warmup-start-factor", s.get("warmupStartFactor", 0.01), "--crop-padding", crop, "--seed", c["seed"],
+    "--stem-patch", m.get("stemPatch", 1), "--evaluate-every", c["control"]["evaluateEvery"], "--tta", c["control"]["tta"]]
+    + (["--nesterov"] if o.get("nesterov") else []) + (["--whitened-stem"] if m.get("whitenedStem") else []))))
 EOF
 )
     start=$(date +%s.%N)
