@@ -90,7 +90,7 @@ def augment(x, generator, padding):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--widths", default="32,64,128,256")
+    p.add_argument("--widths", default="16,32,64,128")
     p.add_argument("--stem-patch", type=int, default=1)
     p.add_argument("--whitened-stem", action="store_true")
     p.add_argument("--evaluate-every", type=int, default=1)

@@ -59,7 +59,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Standard deviation for --init gaussian (default 0.01).") var initStd: Float?
     @Option(help: "Gain for --init xavier or orthogonal (default 1, as PyTorch).") var initGain: Float?
     @Option(help: "Hidden layer widths for mlp, comma-separated (default 1024,1024).") var hidden: String?
-    @Option(help: "fast: widths of the stem and the three blocks, comma-separated (default 32,64,128,256).") var widths: String?
+    @Option(help: "fast: widths of the stem and the three blocks, comma-separated (default 16,32,64,128).") var widths: String?
     @Option(help: "fast: the stem reads P×P patches with stride P, so the blocks run at 1/P of the resolution (default 1: a 3×3 stem).")
     var stemPatch: Int?
     @Flag(help: "cnn, fast, resnets: start the first convolution as a whitening of the training images' patches (patch PCA, ± filter pairs).")

@@ -14,7 +14,7 @@ enum BenchModel: String, CaseIterable, ExpressibleByArgument {
         case .mlpL: c = ModelConfig(name: .mlp); c.hidden = [1024, 1024]
         case .cnn: c = ModelConfig(name: .cnn)
         case .resnet20: c = ModelConfig(name: .resnet20); c.zeroInitResidual = false; c.stochasticDepth = 0
-        case .fast: c = ModelConfig(name: .fast)
+        case .fast: c = ModelConfig(name: .fast); c.widths = [16, 32, 64, 128]
         }
         return c
     }
@@ -26,7 +26,7 @@ enum BenchModel: String, CaseIterable, ExpressibleByArgument {
         case .mlpL: 784 * 1024
         case .cnn: 225_792
         case .resnet20: 112_896
-        case .fast: 225_792
+        case .fast: 112_896
         }
     }
 
@@ -39,8 +39,8 @@ enum BenchModel: String, CaseIterable, ExpressibleByArgument {
         case .cnn: 225_792 + 3_612_672 + 401_408 + 1_280
         // stem, 3 stages of 6 3×3 convs (+ two 1×1 projections), classifier
         case .resnet20: 112_896 + 10_838_016 + 10_035_200 + 10_035_200 + 640
-        // stem 32·9·28², per block 3×3 convs at 28/14, 14/7, 7/3 pixels, classifier 256·10
-        case .fast: 225_792 + 14_450_688 + 7_225_344 + 14_450_688 + 7_225_344 + 14_450_688 + 5_308_416 + 2_560
+        // widths 16/32/64/128: stem 16·9·28², per block 3×3 convs at 28/14, 14/7, 7/3 pixels, classifier 128·10
+        case .fast: 112_896 + 3_612_672 + 1_806_336 + 3_612_672 + 1_806_336 + 3_612_672 + 1_327_104 + 1_280
         }
     }
 }

@@ -41,7 +41,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var initGain: Float? = nil
     /// mlp: hidden layer widths (default 1024, 1024).
     public var hidden: [Int]? = nil
-    /// fast: widths of the stem and the three blocks (default 32, 64, 128, 256).
+    /// fast: widths of the stem and the three blocks (default 16, 32, 64, 128).
     public var widths: [Int]? = nil
     /// fast: the stem reads non-overlapping P×P patches (stride P), so the blocks run
     /// at 1/P of the resolution; 1 (default): a 3×3 convolution at full resolution.
