@@ -16,24 +16,23 @@ func namingModelOption<T>(_ body: () throws -> T) throws -> T {
 
 /// One weights file's model and preprocessing, or for several comma-separated files
 /// their ensemble (which applies each member's preprocessing itself).
-func loadModels(_ weights: [String], preset: ModelPreset?, combine: Ensemble.Combination) throws -> (model: Module, preprocessing: Preprocessing, members: Int) {
-    let paths = try weightsPaths(weights)
-    if paths.count == 1 {
-        let (model, _, preprocessing) = try loadModel(paths[0], preset: preset)
-        return (model, preprocessing, 1)
-    }
-    return (try namingModelOption { try Ensemble.load(paths, preset: preset, combination: combine) }, .none, paths.count)
+/// `configs`: each file's model configuration, one per member.
+func loadModels(_ weights: [String], preset: ModelPreset?, combine: Ensemble.Combination)
+    throws -> (model: Module, preprocessing: Preprocessing, configs: [ModelConfig]) {
+    let loaded = try weightsPaths(weights).map { try loadModel($0, preset: preset) }
+    let configs = loaded.map(\.config)
+    if loaded.count == 1 { return (loaded[0].model, loaded[0].preprocessing, configs) }
+    return (Ensemble(loaded: loaded.map { ($0.model, $0.preprocessing) }, combination: combine), .none, configs)
 }
 
 extension Ensemble.Combination: ExpressibleByArgument {}
 
 /// `--tta` where given, else the test-time augmentation of the models' preset
-/// recipe (flip for fast) when every weights file names the same preset, else none.
-func testTimeAugmentation(_ given: TestTimeAugmentation?, weights: [String], preset: ModelPreset?) throws -> TestTimeAugmentation {
+/// recipe (flip for fast) when every member has the same preset, else none.
+func testTimeAugmentation(_ given: TestTimeAugmentation?, presets: [ModelPreset]) -> TestTimeAugmentation {
     if let given { return given }
-    let presets = try Set(weightsPaths(weights).map { try WeightsFile.read($0).model?.name ?? preset })
-    guard presets.count == 1, let only = presets.first, let only else { return .none }
-    return only.recipe.testTimeAugmentation
+    guard let first = presets.first, presets.allSatisfy({ $0 == first }) else { return .none }
+    return first.recipe.testTimeAugmentation
 }
 
 let combineHelp = ArgumentHelp("Ensembles (several --weights): average the members' probabilities (probs), their logits, or take a majority vote.")
@@ -62,8 +61,8 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         data.applyThreads()
-        var (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
-        if members > 1 { print("ensemble of \(members) models (\(combine.rawValue))") }
+        var (network, preprocessing, configs) = try loadModels(weights, preset: model, combine: combine)
+        if configs.count > 1 { print("ensemble of \(configs.count) models (\(combine.rawValue))") }
         if let head {
             let (linear, layer) = try LinearHead.read(head)
             network = try reportingLayerErrors { try HeadOnFeatures(backbone: network, layer: layer, head: linear.makeLayer()) }
@@ -80,7 +79,7 @@ struct EvaluateCommand: ParsableCommand {
             }
         }
         // Monte-Carlo passes replace the preset's test-time views.
-        let views = mcSamples == nil ? try testTimeAugmentation(tta, weights: weights, preset: model) : .none
+        let views = mcSamples == nil ? testTimeAugmentation(tta, presets: configs.map(\.name)) : .none
         if views != .none && tta == nil { print("test-time augmentation: \(views.rawValue) (the preset's; --tta none for the plain output)") }
         let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: views,
                                   monteCarlo: mcSamples.map { .init(passes: $0, including: { $0 is DropoutLayer }) })
@@ -110,19 +109,19 @@ struct PredictCommand: ParsableCommand {
     @Option(help: testTimeAugmentationPresetHelp) var tta: TestTimeAugmentation?
 
     func run() throws {
-        let (network, preprocessing, members) = try loadModels(weights, preset: model, combine: combine)
-        let first = try WeightsFile.read(weightsPaths(weights)[0]).model
-        let (images, names) = try loadImages(input, sampleShape: first?.inputShape ?? FashionMNIST.sampleShape)
-        let tta = try testTimeAugmentation(self.tta, weights: weights, preset: model)
+        let (network, preprocessing, configs) = try loadModels(weights, preset: model, combine: combine)
+        let first = configs[0]
+        let (images, names) = try loadImages(input, sampleShape: first.inputShape ?? FashionMNIST.sampleShape)
+        let tta = testTimeAugmentation(self.tta, presets: configs.map(\.name))
         let scores = Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta)
             .predict(network, on: DataLoader(images, batchSize: batchSize))
         try NPYFile.write(scores.scalars, shape: scores.shape, to: out)
-        let kind = members > 1 && combine != .logits ? "ensemble log-probabilities" : tta == .none ? "logits" : "log-probabilities"
+        let kind = configs.count > 1 && combine != .logits ? "ensemble log-probabilities" : tta == .none ? "logits" : "log-probabilities"
         print("wrote \(out): \(scores.shape[0])×\(scores.shape[1]) \(kind)")
         if let csv {
             let probabilities = scores.softmax(axis: 1), k = scores.shape[1]
             let predicted = probabilities.argmax(axis: 1), values = probabilities.scalars
-            let classNames = first?.classNames ?? []
+            let classNames = first.classNames ?? []
             var lines = ["image,class,name,probability"]
             for (i, name) in names.enumerated() {
                 let c = predicted[i]

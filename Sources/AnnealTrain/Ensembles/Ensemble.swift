@@ -33,13 +33,16 @@ public final class Ensemble: Module {
     /// The members saved in `paths` (weights files with their model description and
     /// preprocessing; `preset` for files without one), in evaluation mode.
     public static func load(_ paths: [String], preset: ModelPreset? = nil, combination: Combination = .probabilities) throws -> Ensemble {
-        let members = try paths.map { path -> Module in
+        try Ensemble(loaded: paths.map { path in
             let (model, _, preprocessing) = try WeightsFile.loadModel(path, preset: preset)
-            return Preprocessed(model, preprocessing: preprocessing)
-        }
-        let ensemble = Ensemble(members, combination: combination)
-        ensemble.eval()
-        return ensemble
+            return (model, preprocessing)
+        }, combination: combination)
+    }
+
+    /// Members as loaded from their weights files, each with its own preprocessing, in evaluation mode.
+    public convenience init(loaded: [(model: Module, preprocessing: Preprocessing)], combination: Combination = .probabilities) {
+        self.init(loaded.map { Preprocessed($0.model, preprocessing: $0.preprocessing) }, combination: combination)
+        eval()
     }
 
     public override func forward(_ input: Tensor) -> Tensor {
