@@ -107,6 +107,7 @@ echo "cli-tests: the recipe commands"
 grep -q '"overfit_passed":true' "$work/doctor.json" || { cat "$work/doctor.json"; fail "doctor could not overfit 20 examples"; }
 [[ -s "$work/doctor/lr-range.png" ]] || fail "doctor wrote no range plot"
 [[ $(grep -o '"validation_loss":' "$work/doctor.json" | wc -l) -eq 5 ]] || { cat "$work/doctor.json"; fail "doctor: 5 short runs"; }
+grep -q '"lr_trial_epochs":3' "$work/doctor.json" || { cat "$work/doctor.json"; fail "doctor: short runs of 3 epochs by default"; }
 "$anneal" search --model mlp --hidden 32 --train-subset 1000 --epochs 1 --space 'lr=log(0.01,0.3),batch-size=choice(64,128)' \
     --trials 2 --workers 2 --out "$work/search" > "$work/search.log"
 [[ $(wc -l < "$work/search/trials.jsonl") -eq 2 ]] || fail "search did not log 2 trials"

