@@ -136,7 +136,7 @@ grep -q "orange test" "$work/diagnose.log" || fail "diagnose did not read run.js
 # The fast preset trains and reloads (a few images; its recipe's figures are in docs/accuracy.md).
 # Its recipe carries flips, crops, global normalization and flip TTA, and evaluates after the last epoch only.
 "$anneal" train --model fast --widths 16,32,32,32 --stem-patch 2 --train-subset 512 --epochs 2 --no-progress --out "$work/fast" > "$work/fast.log"
-grep -q "normalize (mean .*augmentation: hflip(p 0.5), crop(pad 2 zero)" "$work/fast.log" && grep -q "^test-time augmentation: flip" "$work/fast.log" \
+grep -q "normalize (mean .*augmentation: hflip(p 0.5), crop(pad 1 zero)" "$work/fast.log" && grep -q "^test-time augmentation: flip" "$work/fast.log" \
     && grep -q "^epoch 1/2  train loss [0-9.]* acc [0-9.]*  lr" "$work/fast.log" && grep -q "^epoch 2/2 .* test loss" "$work/fast.log" || fail "fast preset recipe"
 "$anneal" evaluate --weights "$work/fast/model.safetensors" > "$work/fast-eval.log"
 grep -q "^test-time augmentation: flip (the preset's" "$work/fast-eval.log" && grep -q "accuracy" "$work/fast-eval.log" || fail "fast preset evaluate"

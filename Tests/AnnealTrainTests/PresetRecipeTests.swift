@@ -26,7 +26,7 @@ struct PresetRecipeTests {
     /// plateau schedule, which read every epoch's evaluation, bring it back.
     @Test func fastCarriesItsDataSettingsAndEvaluatesAtTheEnd() throws {
         let fast = try RunConfig(model: .fast).resolved()
-        #expect(fast.data.augment == "flip,crop:2" && fast.data.normalize == .global && fast.data.loaderThreads == 1)
+        #expect(fast.data.augment == "flip,crop:1" && fast.data.normalize == .global && fast.data.loaderThreads == 1)
         #expect(fast.control.evaluateEvery == fast.epochs && fast.control.tta == .flip)
         let cnn = try RunConfig(model: .cnn).resolved()
         #expect(cnn.data.augment == "" && cnn.data.normalize == Preprocessing.Normalization.none && cnn.control.evaluateEvery == 1)

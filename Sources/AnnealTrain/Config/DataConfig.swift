@@ -33,7 +33,7 @@ public struct DataConfig: Codable, Sendable, Equatable {
     /// Whitening: ε added to every eigenvalue before dividing by its square root.
     public var whitenEpsilon: Float = 0.01
     /// Augmentation spec, e.g. "flip,crop:4,erase:0.5" (see `AugmentationSpec`); "" for
-    /// none (nil: the preset's; "flip,crop:2" for fast, else none).
+    /// none (nil: the preset's; "flip,crop:1" for fast, else none).
     public var augment: String? = nil
     /// Background threads building training batches (nil: 1 with augmentation, else 0).
     /// Results do not depend on it.

@@ -43,7 +43,7 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
         case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1)
         case .fast:
             PresetRecipe(epochs: 10, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256,
-                         augment: "flip,crop:2", normalize: .global, testTimeAugmentation: .flip, evaluatesEveryEpoch: false)
+                         augment: "flip,crop:1", normalize: .global, testTimeAugmentation: .flip, evaluatesEveryEpoch: false)
         case .resnet20, .resnet32, .resnet56:
             PresetRecipe(epochs: 30, sgdLearningRate: 0.1, warmupEpochs: 1, zeroInitResidual: true, labelSmoothing: 0.1,
                          batchSize: 64, weightDecay: 1e-3, stochasticDepth: 0.1)
