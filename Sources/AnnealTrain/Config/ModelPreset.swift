@@ -42,7 +42,7 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
         case .mlp: PresetRecipe(epochs: 20, sgdLearningRate: 0.05)
         case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1)
         case .fast:
-            PresetRecipe(epochs: 10, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256,
+            PresetRecipe(epochs: 9, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256,
                          augment: "flip,crop:1", normalize: .global, testTimeAugmentation: .flip, evaluatesEveryEpoch: false)
         case .resnet20, .resnet32, .resnet56:
             PresetRecipe(epochs: 30, sgdLearningRate: 0.1, warmupEpochs: 1, zeroInitResidual: true, labelSmoothing: 0.1,
