@@ -44,10 +44,7 @@ struct DoctorCommand: ParsableCommand {
         var settings = LearningRateRangeTest.Settings()
         settings.start = rangeStart; settings.end = rangeEnd; settings.steps = rangeSteps
         let range = try doctor.rangeTest(settings)
-        // Short runs favour small rates (short-horizon bias: on cnn, 1-epoch runs pick a
-        // rate that ends 3 epochs 1.6 points below the best); runs as long as the planned
-        // one rank them as that run will, and 3 epochs caps the cost at 15 epochs.
-        let validateEpochs = self.validateEpochs ?? min(doctor.config.epochs ?? 1, 3)
+        let validateEpochs = self.validateEpochs ?? doctor.defaultValidationEpochs
         try Directory.create(out)
         let pngPath = "\(out)/lr-range.png"
         try range.plot(to: pngPath)

@@ -64,6 +64,10 @@ public struct Doctor {
                                              loader: loader, settings: settings, preprocessing: apply)
     }
 
+    /// The short runs' default length: the planned run's, at most 3 epochs. Shorter
+    /// runs favour small rates (short-horizon bias); 3 caps the cost at 15 epochs.
+    public var defaultValidationEpochs: Int { min(config.epochs ?? 1, 3) }
+
     /// 3b. Short runs of the whole configuration at rates around the range test's loss
     /// minimum; the lowest validation loss is the suggestion.
     public func validateRates(after range: LearningRateRangeTest, epochs: Int,

@@ -26,7 +26,7 @@ struct Pooling2DGeometry: Hashable, CustomStringConvertible {
 /// oneDNN pooling forward and backward, in the layout the input arrives in
 /// (blocked after a convolution, where pooling vectorizes over 16 channels).
 /// A training kernel's max pooling records its argmax in a workspace for
-/// backward; an inference kernel writes none (evaluation, 10 % faster there).
+/// backward; an inference kernel writes none (evaluation: docs/benchmarks.md).
 final class PoolingKernel {
     let geometry: Pooling2DGeometry
     let source: DNNLLayout
