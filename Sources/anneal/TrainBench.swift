@@ -90,7 +90,8 @@ struct TrainBench: ParsableCommand {
             let communicationShare = communication / total
             network.eval()
             let evalSeconds = medianSeconds(repeats: 5, warmup: 1) {
-                withoutGrad { for _ in 0..<steps { _ = network(inputs) } }
+                // As `Evaluator` runs a pass: no graph, weights packed once for the GEMM.
+                withoutGrad { withPackedWeights { for _ in 0..<steps { _ = network(inputs) } } }
             } / Double(steps)
             let trainRate = Double(batchSize * group.size) / trainSeconds
             guard group.isWriter else { continue }

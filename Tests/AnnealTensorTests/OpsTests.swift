@@ -169,6 +169,35 @@ import AnnealTestSupport
         }
     }
 
+    /// Inside `withPackedWeights` linear layers read their weights in the GEMM's packed
+    /// layout: the same values as outside and as a naive product, for every batch
+    /// size (a new kernel, same packed copy), each weight packed from its own values,
+    /// with and without bias and ReLU, and the gradients of the plain path.
+    @Test func packedWeightsMatchPlainAndNaive() {
+        let (n, k) = (70, 300)
+        let w = randomTensor([n, k], seed: 40), w2 = randomTensor([n, k], seed: 41), bias = randomTensor([n], seed: 42)
+        func naive(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, relu: Bool) -> [Float] {
+            let (xv, wv, m) = (x.scalars, w.scalars, x.shape[0])
+            return (0..<(m * n)).map { idx in
+                let sum = (0..<k).reduce(Float(0)) { $0 + xv[idx / n * k + $1] * wv[idx % n * k + $1] } + (bias?.scalars[idx % n] ?? 0)
+                return relu ? max(sum, 0) : sum
+            }
+        }
+        let batches = [randomTensor([128, k], seed: 43), randomTensor([17, k], seed: 44)]
+        let plain = batches.map { Tensor.linearReLU($0, weight: w, bias: bias).scalars }
+        withPackedWeights {
+            for (x, expected) in zip(batches, plain) {
+                expectClose(Tensor.linearReLU(x, weight: w, bias: bias).scalars, expected)
+                expectClose(Tensor.linearReLU(x, weight: w, bias: bias).scalars, naive(x, w, bias, relu: true), tolerance: 1e-3)
+                expectClose(Tensor.linearReLU(x, weight: w2, bias: bias).scalars, naive(x, w2, bias, relu: true), tolerance: 1e-3)
+                expectClose(Tensor.linear(x, weight: w, bias: nil).scalars, naive(x, w, nil, relu: false), tolerance: 1e-3)
+            }
+        }
+        let x = batches[1].requiringGrad(), wl = w.requiringGrad()
+        withPackedWeights { Tensor.linear(x, weight: wl, bias: nil).sum().backward() }
+        expectClose(wl.grad!.scalars, (0..<(n * k)).map { i in (0..<17).reduce(Float(0)) { $0 + batches[1].scalars[$1 * k + i % k] } }, tolerance: 1e-3)
+    }
+
     @Test func shapeOpsMatchNaive() {
         let x = randomTensor([2, 3, 4], seed: 16)
         let v = x.scalars

@@ -71,23 +71,24 @@ extension Tensor {
         linear(input, weight: weight, bias: bias, relu: true)
     }
 
+    /// Inside `withPackedWeights` the weight is read in the GEMM's packed layout.
     private static func linear(_ input: Tensor, weight: Tensor, bias: Tensor?, relu: Bool) -> Tensor {
         require(input.rank >= 1 && weight.rank == 2 && input.shape.last == weight.shape[1],
                 "linear: input \(input.shape) does not end in \(weight.rank == 2 ? weight.shape[1] : -1) (weight \(weight.shape))")
-        guard let bias else { return input.matmul(weight, transposeB: true) }
-        require(bias.shape == [weight.shape[0]], "linear: bias \(bias.shape) for weight \(weight.shape)")
+        if let bias { require(bias.shape == [weight.shape[0]], "linear: bias \(bias.shape) for weight \(weight.shape)") }
         let (k, n) = (weight.shape[1], weight.shape[0])
         let m = input.count / Swift.max(k, 1)
         let result = Tensor(uninitialized: Array(input.shape.dropLast()) + [n])
-        gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: input.storage.pointer, b: weight.storage.pointer,
-             bias: bias.storage.pointer, relu: relu, c: result.storage.pointer)
-        return result.recorded(relu ? "linearReLU" : "linear", [input, weight, bias]) { upstream, needs in
+        let weights = weight.storage
+        gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: input.storage.pointer, b: weights.pointer,
+             bias: bias?.storage.pointer, relu: relu, c: result.storage.pointer, constantB: weights)
+        return result.recorded(relu ? "linearReLU" : "linear", [input, weight] + (bias.map { [$0] } ?? [])) { upstream, needs in
             // ReLU's gradient passes where the output is positive (exactly where the pre-activation is).
             let g = relu ? mapBinary(upstream, result, ReLUBackward(), op: "relu") : upstream
             let g2 = g.reshape([m, n])
             return [needs[0] ? g2.matmul(weight).reshape(input.shape) : nil,
-                    needs[1] ? g2.matmul(input.reshape([m, k]), transposeA: true) : nil,
-                    needs[2] ? g2.sum(axes: [0]) : nil]
+                    needs[1] ? g2.matmul(input.reshape([m, k]), transposeA: true) : nil]
+                + (bias == nil ? [] : [needs[2] ? g2.sum(axes: [0]) : nil])
         }
     }
 

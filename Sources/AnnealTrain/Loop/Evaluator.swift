@@ -49,12 +49,14 @@ public struct Evaluator {
 
     /// Runs `body` with `model` in evaluation mode (its chosen stochastic layers
     /// active for Monte-Carlo passes), recording no graph; restores the mode after.
+    /// Plain passes keep the weights packed for the GEMM (`withPackedWeights`);
+    /// Monte-Carlo passes may draw new DropConnect weights for every batch.
     func withScoringMode<R>(_ model: Module, _ body: () -> R) -> R {
         let wasTraining = model.isTraining
         model.eval()
         if let monteCarlo { model.trainStochasticLayers(true, including: monteCarlo.including) }
         defer { model.train(wasTraining) }
-        return withoutGrad(body)
+        return withoutGrad { monteCarlo == nil ? withPackedWeights(body) : body() }
     }
 
     /// Loss and accuracy of `model`'s scores over every batch of `loader`.
