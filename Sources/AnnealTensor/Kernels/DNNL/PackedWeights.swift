@@ -3,7 +3,7 @@ import CDNNL
 /// Fully connected weights in the GEMM kernel's own (packed, blocked) layout, kept
 /// for the length of an evaluation pass. oneDNN's matmul reads plain weights by
 /// copying them into that layout on every call: 7.4 MB per batch for a
-/// 784-1024-1024-10 MLP, 10–13 % of its evaluation time. Inside
+/// 784-1024-1024-10 MLP, about 10 % of each GEMM's time (docs/benchmarks.md). Inside
 /// `withPackedWeights` each weight is packed once and reused by every batch.
 public final class PackedWeights: @unchecked Sendable {
     // @unchecked: read and written only under `DNNL.lock`.
