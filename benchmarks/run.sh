@@ -9,10 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
 venv="${TORCH_VENV:-$HOME/.cache/anneal/torch-venv}"
-if ! "$venv/bin/python" -c 'import torch' 2>/dev/null; then
-    echo "installing PyTorch into $venv (large download, once)" >&2
+if ! "$venv/bin/python" -c 'import torch, numpy' 2>/dev/null; then
+    echo "installing PyTorch and NumPy into $venv (large download, once)" >&2
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q torch
+    "$venv/bin/pip" install -q torch numpy
 fi
 swift build -c release --product anneal >&2
 anneal=.build/release/anneal
