@@ -90,6 +90,11 @@ if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" ensemble train --members 2 --mod
 grep -q "^member 1/2: finished earlier" "$work/members.log" && grep -q "^ensemble test accuracy: 0\.[0-9]* (" "$work/members.log" \
     || { cat "$work/members.log"; fail "ensemble train did not resume"; }
 "$anneal" ensemble report "$work/members" --combine vote | grep -q "^ensemble test accuracy: .*vote)" || fail "ensemble report"
+if (ANNEAL_KILL_AT=checkpoint-write:1 "$anneal" ensemble train --members 3 --model mlp --hidden 32 --epochs 1 --train-subset 1000 \
+    --out "$work/members" --no-progress > /dev/null 2>&1; exit $?) 2>/dev/null; then fail "the injected kill did not happen"; fi
+"$anneal" ensemble report "$work/members" > "$work/partial.log"
+grep -q "^member 3: not finished, left out" "$work/partial.log" && grep -q "^ensemble test accuracy: 0\." "$work/partial.log" \
+    || { cat "$work/partial.log"; fail "ensemble report while a member trains"; }
 "$anneal" ensemble train --members 3 --parallel 2 --vary 'lr=0.03|0.08' --model mlp --hidden 32 --epochs 1 --train-subset 1000 \
     --out "$work/parallel" > "$work/parallel.log"
 grep -q "^training 3 members, 2 at a time" "$work/parallel.log" && grep -q "^member 2/3 (seed 1, optimizer.learningRate=0.08): training" "$work/parallel.log" \

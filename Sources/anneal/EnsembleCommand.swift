@@ -113,7 +113,8 @@ final class FailureList: @unchecked Sendable {
 struct EnsembleReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Each member's accuracy, their mean, the ensemble's and the gain, for an ensemble directory (DIR/ensemble.json).")
+        abstract: "Each member's accuracy, their mean, the ensemble's and the gain, for an ensemble directory (DIR/ensemble.json).",
+        discussion: "Members still training are left out and named, so the report can be read while the last members train.")
 
     @Argument(help: "The ensemble's directory.") var directory: String
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
@@ -125,11 +126,15 @@ struct EnsembleReportCommand: ParsableCommand {
     }
 }
 
-/// Prints each member's accuracy, their mean, the ensemble's and the gain.
+/// Prints each finished member's accuracy, their mean, the ensemble's and the gain.
 func reportEnsemble(directory: String, combine: Ensemble.Combination) throws {
     let report = try reportingConfigErrors { try EnsembleReport.evaluate(directory: directory, combination: combine) }
     let name = report.evaluationName
-    for (i, accuracy) in report.memberAccuracies.enumerated() { print(String(format: "member %d %@ accuracy: %.4f", i + 1, name, accuracy)) }
+    if !report.unfinishedMembers.isEmpty {
+        let list = report.unfinishedMembers.map(String.init).joined(separator: ", ")
+        print("member\(report.unfinishedMembers.count == 1 ? "" : "s") \(list): not finished, left out of this report")
+    }
+    for (member, accuracy) in zip(report.members, report.memberAccuracies) { print(String(format: "member %d %@ accuracy: %.4f", member, name, accuracy)) }
     print(String(format: "mean member %@ accuracy: %.4f", name, report.meanMemberAccuracy))
     print(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member; %@)", name, report.ensembleAccuracy,
                  (report.ensembleAccuracy - report.meanMemberAccuracy) * 100, combine.rawValue))

@@ -119,18 +119,24 @@ public struct EnsembleTraining {
     public var weightsFiles: [String] { manifest.weights.map { "\(directory)/\($0)" } }
 }
 
-/// Each member's accuracy, their mean and the ensemble's, on the evaluation set of
-/// the members' configuration (the test set, or their validation split).
+/// Each finished member's accuracy, their mean and the ensemble's, on the evaluation
+/// set of the members' configuration (the test set, or their validation split).
+/// Members still training (no weights yet, or a checkpoint left) are left out and
+/// named, so that a report can be read while the last members train.
 public struct EnsembleReport {
     /// "test" or "validation".
     public let evaluationName: String
+    /// The members evaluated, numbered from 1 as in `ensemble.json`, with their accuracies.
+    public let members: [Int]
     public let memberAccuracies: [Double]
+    /// The members left out because they have not finished.
+    public let unfinishedMembers: [Int]
     public let ensembleAccuracy: Double
     public let combination: Ensemble.Combination
 
     public var meanMemberAccuracy: Double { memberAccuracies.reduce(0, +) / Double(memberAccuracies.count) }
 
-    /// Evaluates the ensemble listed in `directory/ensemble.json`.
+    /// Evaluates the finished members listed in `directory/ensemble.json`, and their ensemble.
     public static func evaluate(directory: String, combination: Ensemble.Combination = .probabilities) throws -> EnsembleReport {
         let manifestPath = "\(directory)/\(EnsembleTraining.manifestFileName)"
         let manifest: EnsembleTraining.Manifest
@@ -140,17 +146,25 @@ public struct EnsembleReport {
             throw AnnealIOError(path: manifestPath, "not an ensemble manifest")
         }
         guard !manifest.weights.isEmpty else { throw AnnealIOError(path: manifestPath, "lists no members") }
-        let paths = manifest.weights.map { "\(directory)/\($0)" }
-        let runFile = URL(fileURLWithPath: paths[0]).deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
+        let paths = manifest.weights.map { URL(fileURLWithPath: "\(directory)/\($0)") }
+        let finished = paths.indices.filter { i in
+            Run.isComplete(directory: paths[i].deletingLastPathComponent().path, weightsFile: paths[i].lastPathComponent)
+        }
+        guard finished.count >= 2 else {
+            throw AnnealIOError(path: manifestPath, "\(finished.count) of its \(paths.count) members finished; a report needs at least 2")
+        }
+        let runFile = paths[finished[0]].deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
         let config = try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved()
         let loader = DataLoader(try config.loadData().evaluation, batchSize: 1000)
-        let accuracies = try paths.map { path -> Double in
-            let (model, _, preprocessing) = try WeightsFile.loadModel(path)
-            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta ?? .none).evaluate(model, on: loader).accuracy
+        let tta = config.control.tta ?? .none
+        let accuracies = try finished.map { i -> Double in
+            let (model, _, preprocessing) = try WeightsFile.loadModel(paths[i].path)
+            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta).evaluate(model, on: loader).accuracy
         }
-        let ensemble = try Ensemble.load(paths, combination: combination)
-        let accuracy = Evaluator(testTimeAugmentation: config.control.tta ?? .none).evaluate(ensemble, on: loader).accuracy
-        return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", memberAccuracies: accuracies,
+        let ensemble = try Ensemble.load(finished.map { paths[$0].path }, combination: combination)
+        let accuracy = Evaluator(testTimeAugmentation: tta).evaluate(ensemble, on: loader).accuracy
+        return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", members: finished.map { $0 + 1 },
+                              memberAccuracies: accuracies, unfinishedMembers: paths.indices.filter { !finished.contains($0) }.map { $0 + 1 },
                               ensembleAccuracy: accuracy, combination: combination)
     }
 }

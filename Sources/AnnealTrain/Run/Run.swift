@@ -158,9 +158,10 @@ public final class Run {
         }
     }
 
-    /// Whether the run in `directory` finished: its weights are written and no checkpoint is left.
-    public static func isComplete(directory: String) -> Bool {
-        Directory.fileExists("\(directory)/\(weightsFileName)")
+    /// Whether the run in `directory` finished: its weights (`weightsFile`, or a
+    /// snapshot's) are written and no checkpoint is left.
+    public static func isComplete(directory: String, weightsFile: String = weightsFileName) -> Bool {
+        Directory.fileExists("\(directory)/\(weightsFile)")
             && !Directory.fileExists("\(directory)/\(Checkpoint.fileName)")
             && !Directory.fileExists("\(directory)/\(Checkpoint.previousFileName)")
     }
