@@ -6,6 +6,7 @@ let package = Package(
     name: "Anneal",
     products: [
         .library(name: "Anneal", targets: ["Anneal"]),
+        .library(name: "AnnealMPI", targets: ["AnnealMPI"]),
         .executable(name: "anneal", targets: ["anneal"]),
     ],
     dependencies: [
@@ -33,17 +34,27 @@ let package = Package(
         .target(name: "AnnealOptim", dependencies: ["AnnealTensor", "AnnealNN"]),
         // Datasets, loaders, preprocessing.
         .target(name: "AnnealData", dependencies: ["AnnealTensor", "AnnealIO"]),
-        // Trainer, callbacks, checkpoints, reports (TensorBoard event files through swift-protobuf),
-        // transfer learning (linear heads by liblinear).
-        .target(name: "AnnealTrain", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear",
-                                                    .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
-        // Data-parallel and pipeline training over OpenMPI: AnnealTrain's ProcessGroup for mpirun jobs.
-        .target(name: "AnnealDistributed", dependencies: ["AnnealTrain", "CMPI"]),
-        // One import for library users.
-        .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealTrain", "AnnealIO", "AnnealDistributed"]),
+        // The training engine: Trainer and its typed events, callbacks, Evaluator, checkpoints.
+        .target(name: "AnnealTraining", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO"]),
+        // Several processes as one run: the ProcessGroup protocol (and its single-process default),
+        // gradient all-reduce, pipeline stages. No transport here: AnnealMPI supplies one.
+        .target(name: "AnnealDistributed", dependencies: ["AnnealTraining", "AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData"]),
+        // What people look at: plots, curve diagnosis, the confusion matrix, report.html,
+        // TensorBoard event files (generated protobuf code).
+        .target(name: "AnnealReports", dependencies: ["AnnealTraining", "AnnealTensor", "AnnealData", "AnnealIO",
+                                                      .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // A run from its configuration: RunConfig, Run, presets, the recipe (doctor, search,
+        // ablation), ensembles, transfer learning (linear heads by liblinear).
+        .target(name: "AnnealExperiments", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealTensor",
+                                                          "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear"]),
+        // One import for library users; no MPI in it, so a program that imports Anneal builds without OpenMPI.
+        .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "AnnealTraining",
+                                               "AnnealDistributed", "AnnealReports", "AnnealExperiments"]),
+        // The OpenMPI binding: a ProcessGroup for mpirun jobs (its own product; the CLI links it).
+        .target(name: "AnnealMPI", dependencies: ["AnnealDistributed", "AnnealTraining", "AnnealTensor", "CMPI"]),
         // The command line.
         .executableTarget(name: "anneal", dependencies: [
-            "Anneal",
+            "Anneal", "AnnealMPI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -53,11 +64,11 @@ let package = Package(
         .testTarget(name: "AnnealNNTests", dependencies: ["AnnealNN", "AnnealTestSupport"]),
         .testTarget(name: "AnnealDataTests", dependencies: ["AnnealData", "AnnealTestSupport"]),
         .testTarget(name: "AnnealOptimTests", dependencies: ["AnnealOptim", "AnnealNN", "AnnealTensor"]),
-        .testTarget(name: "AnnealTrainTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealScheduleTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealTrainTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealScheduleTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealAugmentationTests", dependencies: ["AnnealData", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealRegularizationTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealRecipeTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
-        .testTarget(name: "AnnealRunTests", dependencies: ["AnnealTrain", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRegularizationTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRecipeTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealRunTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
     ]
 )

@@ -1,8 +1,11 @@
-// One import for library users: every layer of Anneal.
+// One import for library users: every layer of Anneal but the MPI binding
+// (import AnnealMPI as well for `MPIProcessGroup`).
 @_exported import AnnealData
+@_exported import AnnealDistributed
+@_exported import AnnealExperiments
 @_exported import AnnealIO
 @_exported import AnnealNN
 @_exported import AnnealOptim
+@_exported import AnnealReports
 @_exported import AnnealTensor
-@_exported import AnnealTrain
-@_exported import AnnealDistributed
+@_exported import AnnealTraining

@@ -1,5 +1,5 @@
-import Foundation
 import AnnealNN
+import Foundation
 
 /// Adam with bias correction and optional AMSGrad, as `torch.optim.Adam`;
 /// weight decay is the coupled L2 penalty (added to the gradient). `AdamW`

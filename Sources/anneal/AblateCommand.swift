@@ -28,36 +28,20 @@ struct AblateCommand: ParsableCommand {
             }
             return t
         }
-        let base = try options.makeConfig()
-        _ = try reportingConfigErrors { try base.resolved() }
-        let header = "technique,description,train_acc,test_acc,gap,test_loss,seconds"
-        var rows: [String] = [], printedHeader = false
-        for technique in chosen {
-            let name = technique.rawValue
-            guard let variant = try technique.variant(of: base).map({ v in try reportingConfigErrors { try v.resolved() } }) else {
-                print(name.padding(toLength: 18, withPad: " ", startingAt: 0) + " n/a for \(base.model.name.rawValue)")
-                continue
-            }
-            let run = try reportingConfigErrors { try Run(variant, directory: "\(out)/\(name)", overwrite: true) }
-            if !printedHeader {
-                print("ablation of \(base.model.name.rawValue): \(run.trainingSet.count) training images, \(variant.epochs!) epochs, seed \(variant.seed)")
+        let ablation = try reportingConfigErrors { try Ablation(base: try options.makeConfig(), techniques: chosen, directory: out) }
+        let preset = ablation.base.model.name.rawValue
+        try reportingConfigErrors {
+            try ablation.run(starting: { run in
+                print("ablation of \(preset): \(run.trainingSet.count) training images, \(run.config.epochs!) epochs, seed \(run.config.seed)")
                 print("technique          train acc  test acc    gap   seconds  description")
-                printedHeader = true
-            }
-            let outcome = try run.fit()
-            let trainAccuracy = Evaluator(preprocessing: run.preprocessing)
-                .evaluate(outcome.model, on: DataLoader(run.trainingSet, batchSize: 1000)).accuracy
-            let testAccuracy = outcome.evaluation?.accuracy ?? .nan
-            let description = technique.description(in: variant)
-            print(name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                  + String(format: "   %.4f    %.4f  %+.4f  %7.1f  %@", trainAccuracy, testAccuracy, trainAccuracy - testAccuracy,
-                           outcome.seconds, description))
-            fflush(nil)
-            rows.append([name, "\"\(description)\"", String(format: "%.4f", trainAccuracy), String(format: "%.4f", testAccuracy),
-                         String(format: "%.4f", trainAccuracy - testAccuracy), String(format: "%.4f", outcome.evaluation?.loss ?? .nan),
-                         String(format: "%.1f", outcome.seconds)].joined(separator: ","))
-            try AtomicFile.write(Array(([header] + rows).joined(separator: "\n").utf8) + [10], to: "\(out)/ablation.csv")
+            }, skipped: { technique in
+                print(technique.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0) + " n/a for \(preset)")
+            }, finished: { row in
+                print(row.technique.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
+                      + String(format: "   %.4f    %.4f  %+.4f  %7.1f  %@", row.trainAccuracy, row.testAccuracy, row.gap, row.seconds, row.description))
+                fflush(nil)
+            })
         }
-        print("wrote \(out)/ablation.csv")
+        print("wrote \(out)/\(Ablation.csvFileName)")
     }
 }

@@ -1,4 +1,5 @@
 import Anneal
+import AnnealMPI
 import ArgumentParser
 import Foundation
 

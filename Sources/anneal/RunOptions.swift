@@ -280,6 +280,8 @@ struct ControlOptions: ParsableArguments {
     @Flag(help: "EMA: recompute batch norm's running statistics for the averaged weights at the end.") var emaBnUpdate = false
     @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files (DIR/events.out.tfevents.*): scalars per step and epoch, histograms, images, the configuration (default: on).")
     var tensorboard: Bool?
+    @Flag(inversion: .prefixedNo, help: "At the end, write DIR/curves.png with the curve diagnosis and DIR/report.html (default: on).")
+    var report: Bool?
     @Option(help: "TensorBoard: histograms of every weight and gradient every E epochs (default 1; 0 for none).") var histogramsEvery: Int?
 
     func apply(to c: inout RunConfig) {
@@ -299,6 +301,7 @@ struct ControlOptions: ParsableArguments {
         if let swaEvery { c.control.swaEvery = swaEvery }
         if emaBnUpdate { c.control.emaBatchNormUpdate = true }
         if let tensorboard { c.control.tensorboard = tensorboard }
+        if let report { c.control.report = report }
         if let histogramsEvery { c.control.histogramsEvery = histogramsEvery == 0 ? nil : histogramsEvery }
     }
 }

@@ -1,4 +1,5 @@
 import Anneal
+import AnnealMPI
 import ArgumentParser
 import Foundation
 
@@ -91,7 +92,7 @@ func progressCallbacks(noProgress: Bool) -> [TrainingCallback] {
     [ProgressReporter(interactive: !noProgress && isatty(STDOUT_FILENO) != 0)]
 }
 
-/// Prints what the run will do, trains it, reads its curves and prints the final accuracy.
+/// Prints what the run will do, trains it, and prints what it wrote, the curve diagnosis and the final accuracy.
 func train(_ run: Run) throws {
     // Ranks other than 0 (data parallelism) compute and say nothing.
     guard run.group.isWriter else {
@@ -104,16 +105,8 @@ func train(_ run: Run) throws {
     let outcome = try reportingConfigErrors { try run.fit() }
     print("wrote \(run.directory)/metrics.csv and \(run.directory)/\(Run.weightsFileName) (\(String(format: "%.1f", outcome.seconds))s)")
     if let stopping = run.earlyStopping { print(stopping.summary) }
-    // Read the curves the way the notes do: still improving, overfitting, underfitting, lr too high or low.
-    for line in try CurveDiagnosis.report(outcome.history, png: "\(run.directory)/curves.png", evaluationName: run.evaluationName) {
-        print(line)
-    }
-    // The weights are written: a report that fails is a warning, not a failed run.
-    do {
-        let path = try HTMLReport.write(directory: run.directory, evaluated: (run.evaluationSet, run.evaluationScores()))
-        print("wrote \(path) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)")
-    } catch {
-        FileHandle.standardError.write(Data("warning: no report.html: \(error)\n".utf8))
-    }
+    for line in outcome.diagnosis { print(line) }
+    for line in outcome.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    if let report = outcome.report { print("wrote \(report) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)") }
     print(String(format: "%@ accuracy: %.4f", run.evaluationName, outcome.evaluation?.accuracy ?? .nan))
 }

@@ -1,7 +1,7 @@
-import AnnealTestSupport
 import AnnealData
 import AnnealIO
 import AnnealTensor
+import AnnealTestSupport
 import Foundation
 import Testing
 

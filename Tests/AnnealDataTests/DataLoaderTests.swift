@@ -1,6 +1,6 @@
+@testable import AnnealData
 import AnnealTensor
 import Testing
-@testable import AnnealData
 
 @Suite struct DataLoaderTests {
     @Test(arguments: [

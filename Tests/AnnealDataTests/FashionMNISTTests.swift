@@ -1,9 +1,9 @@
-import AnnealTestSupport
-import Foundation
+@testable import AnnealData
 import AnnealIO
 import AnnealTensor
+import AnnealTestSupport
+import Foundation
 import Testing
-@testable import AnnealData
 
 @Suite struct FashionMNISTTests {
     /// The installed data set (`dataset-fashion-mnist`); tests that need it are

@@ -1,8 +1,8 @@
-import AnnealTestSupport
+@testable import AnnealData
 import AnnealIO
 import AnnealTensor
+import AnnealTestSupport
 import Testing
-@testable import AnnealData
 
 @Suite struct IDXDatasetTests {
     let dir = TemporaryDirectory()

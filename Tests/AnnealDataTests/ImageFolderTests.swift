@@ -1,9 +1,9 @@
+@testable import AnnealData
 import AnnealIO
 import AnnealTensor
 import AnnealTestSupport
 import Foundation
 import Testing
-@testable import AnnealData
 
 /// Image folders: scanning, decoding, caching against streaming, and bad data.
 @Suite struct ImageFolderTests {

@@ -1,8 +1,8 @@
+@testable import AnnealData
 import AnnealIO
 import AnnealTensor
-import Foundation
-@testable import AnnealData
 import AnnealTestSupport
+import Foundation
 
 extension TemporaryDirectory {
     /// Writes an IDX file.

@@ -1,7 +1,7 @@
+@testable import AnnealIO
 import AnnealTestSupport
 import Foundation
 import Testing
-@testable import AnnealIO
 
 @Suite struct IDXFileTests {
     let dir = TemporaryDirectory()

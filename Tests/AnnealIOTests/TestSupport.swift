@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 @testable import AnnealIO
 import AnnealTestSupport
+import Foundation
+import Testing
 
 func readBytes(_ path: String) -> [UInt8] {
     [UInt8](FileManager.default.contents(atPath: path)!)

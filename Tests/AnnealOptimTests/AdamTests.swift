@@ -1,8 +1,8 @@
-import Foundation
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Foundation
+import Testing
 
 struct AdamConfig: Sendable, CustomStringConvertible {
     var learningRate: Float = 0.1

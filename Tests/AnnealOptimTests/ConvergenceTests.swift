@@ -1,7 +1,7 @@
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Testing
 
 /// Minimizes ‖Ax − b‖² (A well conditioned, exact solution x*) through autodiff.
 @Suite struct ConvergenceTests {

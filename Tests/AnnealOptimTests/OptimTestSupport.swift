@@ -1,7 +1,7 @@
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Testing
 
 /// A 1-D parameter from values.
 func makeParameter(_ values: [Float]) -> Parameter { Parameter(Tensor(values)) }

@@ -1,7 +1,7 @@
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Testing
 
 @Suite struct ParameterGroupTests {
     func names(_ group: ParameterGroup, in model: Module) -> [String] {

@@ -1,7 +1,7 @@
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Testing
 
 struct RMSPropConfig: Sendable, CustomStringConvertible {
     var learningRate: Float = 0.01

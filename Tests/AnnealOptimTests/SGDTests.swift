@@ -1,7 +1,7 @@
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Testing
 
 struct SGDConfig: Sendable, CustomStringConvertible {
     var learningRate: Float = 0.1

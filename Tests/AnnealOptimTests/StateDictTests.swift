@@ -1,7 +1,7 @@
-import Testing
-import AnnealTensor
 import AnnealNN
 @testable import AnnealOptim
+import AnnealTensor
+import Testing
 
 /// Each optimizer with settings that use every slot it has.
 enum OptimizerKind: String, CaseIterable, Sendable {

@@ -1,10 +1,13 @@
-import AnnealTestSupport
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealIO
 import AnnealNN
 import AnnealOptim
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
+import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 

@@ -1,9 +1,12 @@
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealNN
 import AnnealOptim
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Testing
 
 @Suite struct StochasticDepthTests {

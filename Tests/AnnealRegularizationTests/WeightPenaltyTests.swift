@@ -1,9 +1,12 @@
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealNN
 import AnnealOptim
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Testing
 
 /// Linear → BatchNorm1d → Linear with nonzero biases, so every kind of parameter has values to penalize.

@@ -1,7 +1,10 @@
+import AnnealDistributed
+import AnnealExperiments
 import AnnealNN
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 

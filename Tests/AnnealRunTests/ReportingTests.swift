@@ -1,8 +1,11 @@
-import AnnealIO
 import AnnealData
+import AnnealDistributed
+@testable import AnnealExperiments
+import AnnealIO
+@testable import AnnealReports
 import AnnealTensor
-@testable import AnnealTrain
 import AnnealTestSupport
+@testable import AnnealTraining
 import Foundation
 import Testing
 

@@ -1,7 +1,10 @@
+import AnnealDistributed
+import AnnealExperiments
 import AnnealNN
 import AnnealOptim
-import AnnealTrain
+import AnnealReports
 import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 

@@ -1,8 +1,11 @@
+import AnnealDistributed
+import AnnealExperiments
 import AnnealIO
 import AnnealNN
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 

@@ -1,10 +1,13 @@
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealIO
 import AnnealNN
 import AnnealOptim
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 
@@ -180,7 +183,7 @@ private func scriptedTrainer(_ model: Module, offsets: [Float], callbacks: [Trai
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let model = makeModel(), steps = StepWeights()
-        let guardian = NaNGuard(savingTo: path)
+        let guardian = NaNGuard(save: writingWeights(to: path))
         let scheduler = LearningRateScheduler(ConstantSchedule(0.3))
         let trainer = trainer(model, badStep: 5, callbacks: [scheduler, steps, guardian])
         let error = try #require(throws: NonFiniteTrainingError.self) {
@@ -213,7 +216,7 @@ private func scriptedTrainer(_ model: Module, offsets: [Float], callbacks: [Trai
         let path = temporaryPath()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let model = makeModel(), steps = StepWeights()
-        let trainer = trainer(model, badStep: -1, callbacks: [steps, Poison(), NaNGuard(savingTo: path, snapshotEvery: 2)])
+        let trainer = trainer(model, badStep: -1, callbacks: [steps, Poison(), NaNGuard(snapshotEvery: 2, save: writingWeights(to: path))])
         let error = try #require(throws: NonFiniteTrainingError.self) {
             try trainer.fit(DataLoader(try smallData(), batchSize: 2), epochs: 1)
         }
@@ -226,12 +229,20 @@ private func scriptedTrainer(_ model: Module, offsets: [Float], callbacks: [Trai
 
     @Test func aFailingFirstStepSavesNothing() throws {
         let path = temporaryPath()
-        let trainer = trainer(makeModel(), badStep: 0, callbacks: [NaNGuard(savingTo: path)])
+        let trainer = trainer(makeModel(), badStep: 0, callbacks: [NaNGuard(save: writingWeights(to: path))])
         let error = try #require(throws: NonFiniteTrainingError.self) {
             try trainer.fit(DataLoader(try smallData(), batchSize: 4), epochs: 1)
         }
         #expect(error.savedPath == nil)
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(error.description.contains("no weights saved"))
+    }
+}
+
+/// The NaN guard's save action as `Run` sets it up: the weights file at `path`.
+func writingWeights(to path: String) -> ([String: Tensor]) throws -> String {
+    { state in
+        try WeightsFile(state: state).write(to: path)
+        return path
     }
 }

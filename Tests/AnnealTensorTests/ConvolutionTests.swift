@@ -1,6 +1,6 @@
-import Testing
 @testable import AnnealTensor
 import AnnealTestSupport
+import Testing
 
 /// Direct-loop convolution: the independent reference for oneDNN's.
 func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), padding: (Int, Int),

@@ -1,6 +1,6 @@
-import Testing
 @testable import AnnealTensor
 import AnnealTestSupport
+import Testing
 
 @Suite struct CreationTests {
     @Test func constants() {

@@ -1,6 +1,6 @@
-import Testing
 @testable import AnnealTensor
 import AnnealTestSupport
+import Testing
 
 /// Every differentiable op against central finite differences.
 @Suite struct GradientTests {

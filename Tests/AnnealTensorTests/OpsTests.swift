@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 @testable import AnnealTensor
 import AnnealTestSupport
+import Foundation
+import Testing
 
 /// Forward results against naive reference loops written here.
 @Suite struct OpsTests {

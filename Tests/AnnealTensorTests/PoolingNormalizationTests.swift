@@ -1,6 +1,6 @@
-import Testing
 @testable import AnnealTensor
 import AnnealTestSupport
+import Testing
 
 /// Distinct, well-separated values so finite differences never flip a max.
 func separatedTensor(_ shape: [Int], seed: UInt64) -> Tensor {

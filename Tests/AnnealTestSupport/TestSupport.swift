@@ -1,5 +1,5 @@
-import Testing
 import AnnealTensor
+import Testing
 
 /// Shared helpers for Anneal's test targets: seeded inputs, naive-index helpers,
 /// tolerant comparisons and the finite-difference gradient check.

@@ -1,8 +1,11 @@
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealNN
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 

@@ -1,9 +1,12 @@
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealIO
 import AnnealNN
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
 import AnnealTestSupport
+import AnnealTraining
 import Foundation
 import Testing
 

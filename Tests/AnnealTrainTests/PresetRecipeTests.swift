@@ -1,9 +1,12 @@
 import AnnealData
+import AnnealDistributed
+import AnnealExperiments
 import AnnealIO
 import AnnealNN
 import AnnealOptim
+import AnnealReports
 import AnnealTensor
-import AnnealTrain
+import AnnealTraining
 import Testing
 
 /// The per-preset training defaults that `anneal train` falls back on.

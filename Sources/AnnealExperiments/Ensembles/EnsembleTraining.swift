@@ -1,0 +1,173 @@
+import AnnealData
+import AnnealDistributed
+import AnnealIO
+import AnnealReports
+import AnnealTraining
+import Foundation
+
+/// Independent members of an ensemble: K runs of one configuration that differ
+/// in seed (the base seed + i: other initial weights, data order, dropout and
+/// augmentation draws) and, optionally, in listed hyperparameters (member i takes
+/// the (i mod n)-th of a field's n values), trained into `DIR/member-i`. A kill
+/// loses nothing: training again skips the finished members and resumes the
+/// unfinished ones from their checkpoints. `DIR/ensemble.json` lists the members.
+public struct EnsembleTraining {
+    public let base: RunConfig
+    public let members: Int
+    public let directory: String
+    /// Fields that differ between members (a field path or name as `RunConfig.setting`
+    /// takes it, e.g. "lr" or "data.augment") with the values they cycle through.
+    public let variations: [Variation]
+
+    public struct Variation: Sendable, Equatable {
+        public var field: String
+        public var values: [String]
+
+        public init(field: String, values: [String]) {
+            self.field = field
+            self.values = values
+        }
+    }
+
+    /// What `ensemble.json` holds.
+    public struct Manifest: Codable, Equatable {
+        /// The members' weights files, relative to the ensemble's directory.
+        public var weights: [String]
+        public var seeds: [UInt64]
+        /// Per member, the listed hyperparameters it was given (field path → value).
+        public var settings: [[String: String]]?
+    }
+
+    public static let manifestFileName = "ensemble.json"
+
+    /// Checks every member's configuration now, so that a bad value fails before any training.
+    public init(base: RunConfig, members: Int, directory: String, variations: [Variation] = []) throws {
+        guard members >= 2 else { throw ConfigError("an ensemble needs at least 2 members, got \(members)") }
+        self.base = base
+        self.members = members
+        self.directory = directory
+        self.variations = try variations.map { v in
+            guard !v.values.isEmpty else { throw ConfigError("\(v.field): no values to vary over") }
+            return Variation(field: try RunConfig.field(named: v.field), values: v.values)
+        }
+        if let repeated = Dictionary(grouping: self.variations, by: \.field).first(where: { $0.value.count > 1 })?.key {
+            throw ConfigError("\(repeated) is varied twice; list its values once")
+        }
+        for i in 0..<members { _ = try memberConfig(i).resolved() }
+    }
+
+    public func memberDirectory(_ i: Int) -> String { "\(directory)/member-\(i + 1)" }
+
+    /// Member i's listed hyperparameters (field path → value).
+    public func memberSettings(_ i: Int) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: variations.map { ($0.field, $0.values[i % $0.values.count]) })
+    }
+
+    /// Member i's configuration: the base with seed + i and its listed hyperparameters.
+    public func memberConfig(_ i: Int) throws -> RunConfig {
+        var config = base
+        config.seed = base.seed &+ UInt64(i)
+        for (field, value) in memberSettings(i).sorted(by: { $0.key < $1.key }) { config = try config.setting(field, to: value) }
+        return config
+    }
+
+    public var manifest: Manifest {
+        Manifest(weights: (0..<members).map { "member-\($0 + 1)/\(Run.weightsFileName)" },
+                 seeds: (0..<members).map { base.seed &+ UInt64($0) },
+                 settings: variations.isEmpty ? nil : (0..<members).map(memberSettings))
+    }
+
+    /// Writes `ensemble.json` (before any member trains, so a report can find them).
+    public func writeManifest() throws {
+        try Directory.create(directory)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(manifest) + [10], to: "\(directory)/\(EnsembleTraining.manifestFileName)")
+    }
+
+    /// Prepares member i to be trained elsewhere (another process): writes its
+    /// `run.json` unless it has one, so that `Run.resume(directory:)` trains it from
+    /// the start or from its checkpoint. Returns false when the member is complete.
+    public func prepareMember(_ i: Int) throws -> Bool {
+        let dir = memberDirectory(i)
+        if Run.isComplete(directory: dir) { return false }
+        if !Directory.fileExists("\(dir)/\(Run.configFileName)") {
+            try Directory.create(dir)
+            try AtomicFile.write(try memberConfig(i).resolved().jsonData(), to: "\(dir)/\(Run.configFileName)")
+        }
+        return true
+    }
+
+    /// Trains every member not yet finished; `run(i, run)` is told of each member
+    /// before it trains (to print its summary), `finished(i, outcome)` after; members
+    /// finished earlier are reported with a nil outcome.
+    public func train(callbacks: [TrainingCallback] = [], starting: (Int, Run) -> Void = { _, _ in },
+                      finished: (Int, RunOutcome?) -> Void = { _, _ in }) throws {
+        try writeManifest()
+        for i in 0..<members {
+            let dir = memberDirectory(i)
+            if Run.isComplete(directory: dir) {
+                finished(i, nil)
+                continue
+            }
+            let started = Directory.fileExists("\(dir)/\(Run.configFileName)")
+            let run = started ? try Run.resume(directory: dir, callbacks: callbacks)
+                              : try Run(try memberConfig(i), directory: dir, callbacks: callbacks)
+            starting(i, run)
+            finished(i, try run.fit())
+        }
+    }
+
+    /// The members' weights files (absolute paths).
+    public var weightsFiles: [String] { manifest.weights.map { "\(directory)/\($0)" } }
+}
+
+/// Each finished member's accuracy, their mean and the ensemble's, on the evaluation
+/// set of the members' configuration (the test set, or their validation split).
+/// Members still training (no weights yet, or a checkpoint left) are left out and
+/// named, so that a report can be read while the last members train.
+public struct EnsembleReport {
+    /// "test" or "validation".
+    public let evaluationName: String
+    /// The members evaluated, numbered from 1 as in `ensemble.json`, with their accuracies.
+    public let members: [Int]
+    public let memberAccuracies: [Double]
+    /// The members left out because they have not finished.
+    public let unfinishedMembers: [Int]
+    public let ensembleAccuracy: Double
+    public let combination: Ensemble.Combination
+
+    public var meanMemberAccuracy: Double { memberAccuracies.reduce(0, +) / Double(memberAccuracies.count) }
+
+    /// Evaluates the finished members listed in `directory/ensemble.json`, and their ensemble.
+    public static func evaluate(directory: String, combination: Ensemble.Combination = .probabilities) throws -> EnsembleReport {
+        let manifestPath = "\(directory)/\(EnsembleTraining.manifestFileName)"
+        let manifest: EnsembleTraining.Manifest
+        do { manifest = try JSONDecoder().decode(EnsembleTraining.Manifest.self, from: Data(try FileBytes.read(manifestPath))) } catch let error as AnnealIOError {
+            throw error
+        } catch {
+            throw AnnealIOError(path: manifestPath, "not an ensemble manifest")
+        }
+        guard !manifest.weights.isEmpty else { throw AnnealIOError(path: manifestPath, "lists no members") }
+        let paths = manifest.weights.map { URL(fileURLWithPath: "\(directory)/\($0)") }
+        let finished = paths.indices.filter { i in
+            Run.isComplete(directory: paths[i].deletingLastPathComponent().path, weightsFile: paths[i].lastPathComponent)
+        }
+        guard finished.count >= 2 else {
+            throw AnnealIOError(path: manifestPath, "\(finished.count) of its \(paths.count) members finished; a report needs at least 2")
+        }
+        let runFile = paths[finished[0]].deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
+        let config = try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved()
+        let loader = DataLoader(try config.loadData().evaluation, batchSize: 1000)
+        let tta = config.control.tta ?? .none
+        let accuracies = try finished.map { i -> Double in
+            let (model, _, preprocessing) = try WeightsFile.loadModel(paths[i].path)
+            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta).evaluate(model, on: loader).accuracy
+        }
+        let ensemble = try Ensemble.load(finished.map { paths[$0].path }, combination: combination)
+        let accuracy = Evaluator(testTimeAugmentation: tta).evaluate(ensemble, on: loader).accuracy
+        return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", members: finished.map { $0 + 1 },
+                              memberAccuracies: accuracies, unfinishedMembers: paths.indices.filter { !finished.contains($0) }.map { $0 + 1 },
+                              ensembleAccuracy: accuracy, combination: combination)
+    }
+}

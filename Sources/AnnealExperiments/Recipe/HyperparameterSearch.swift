@@ -1,0 +1,247 @@
+import AnnealDistributed
+import AnnealIO
+import AnnealReports
+import AnnealTraining
+import Foundation
+
+/// One trial of a search: what was asked and what came out. One JSON line in trials.jsonl.
+public struct SearchTrial: Codable, Sendable, Equatable {
+    /// "coarse-3", "refine-1": stable across resumes.
+    public var id: String
+    public var phase: String
+    public var params: [String: String]
+    public var epochs: Int
+    public var epochsRun: Int
+    public var valAccuracy: Double?
+    public var valLoss: Double?
+    public var stoppedEarly: Bool
+    public var failed: Bool
+    public var seconds: Double
+    public var directory: String?
+    /// The run the trial trained (its `run.json`).
+    public var config: RunConfig?
+
+    public init(id: String, phase: String, params: [String: String], epochs: Int, epochsRun: Int = 0, valAccuracy: Double? = nil,
+                valLoss: Double? = nil, stoppedEarly: Bool = false, failed: Bool = false, seconds: Double = 0, directory: String? = nil,
+                config: RunConfig? = nil) {
+        self.id = id; self.phase = phase; self.params = params; self.epochs = epochs; self.epochsRun = epochsRun
+        self.valAccuracy = valAccuracy; self.valLoss = valLoss; self.stoppedEarly = stoppedEarly; self.failed = failed
+        self.seconds = seconds; self.directory = directory; self.config = config
+    }
+}
+
+/// What a trial runner is asked to do.
+public struct TrialRequest: Sendable {
+    public var id: String
+    public var phase: String
+    /// Values by search dimension: `RunConfig` fields (paths or unique names, see `RunConfig.field(named:)`).
+    public var params: [String: String]
+    public var epochs: Int
+
+    /// The run this trial trains: `base` with its values set and its epoch budget.
+    public func config(from base: RunConfig) throws -> RunConfig {
+        var config = base
+        for name in params.keys.sorted() { config = try config.setting(name, to: params[name]!) }
+        config.epochs = epochs
+        return config
+    }
+}
+
+/// Appends trials to a JSON-lines file as they finish and reads them back (a
+/// truncated last line from an interrupted write is ignored).
+public final class TrialLog: @unchecked Sendable {
+    public let path: String
+    private let lock = NSLock()
+
+    public init(path: String) { self.path = path }
+
+    public func load() -> [SearchTrial] {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).compactMap { try? JSONDecoder().decode(SearchTrial.self, from: Data($0.utf8)) }
+    }
+
+    public func append(_ trial: SearchTrial) throws {
+        lock.lock(); defer { lock.unlock() }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var line = try encoder.encode(trial)
+        line.append(10)
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        guard let handle = FileHandle(forUpdatingAtPath: path) else { throw CurveFileError("cannot write \(path)") }
+        defer { try? handle.close() }
+        let size = try handle.seekToEnd()
+        if size > 0 {
+            // A line cut short by an interrupted write must not swallow this one.
+            try handle.seek(toOffset: size - 1)
+            let lastByte = try handle.read(upToCount: 1)
+            try handle.seekToEnd()
+            if lastByte != Data([10]) { line.insert(10, at: 0) }
+        }
+        try handle.write(contentsOf: line)
+        try handle.synchronize()
+    }
+}
+
+/// Successive halving on the validation accuracy, asynchronously (ASHA-style):
+/// at rung epochs 1, 2, 4, … a trial stops when it is below the top 1/η of the
+/// trials that reached that rung before it (once `minimumPeers` have).
+public final class SuccessiveHalving: @unchecked Sendable {
+    public let eta: Double
+    public let minimumPeers: Int
+    private var rungs: [Int: [Double]] = [:]
+    private let lock = NSLock()
+
+    public init(eta: Double = 2, minimumPeers: Int = 3) { self.eta = eta; self.minimumPeers = minimumPeers }
+
+    public static func isRung(_ epoch: Int) -> Bool { epoch > 0 && epoch & (epoch - 1) == 0 }
+
+    /// Records a trial's accuracy after `epoch` epochs; false: stop the trial.
+    public func report(epoch: Int, accuracy: Double, of totalEpochs: Int) -> Bool {
+        guard Self.isRung(epoch), epoch < totalEpochs else { return true }
+        lock.lock(); defer { lock.unlock() }
+        let peers = rungs[epoch, default: []]
+        rungs[epoch, default: []].append(accuracy)
+        guard peers.count >= minimumPeers else { return true }
+        let sorted = peers.sorted(by: >)
+        let keep = max(1, Int((Double(sorted.count) / eta).rounded(.up)))
+        return accuracy >= sorted[keep - 1]
+    }
+}
+
+/// Coarse-to-fine random (or grid) search over `SearchSpace`, running trials through
+/// a caller-supplied runner on `workers` threads (the command's runner spawns
+/// `anneal train` processes), logging each finished trial at once.
+public struct HyperparameterSearch {
+    public var space: SearchSpace
+    public var trials: Int
+    public var epochs: Int
+    public var refine: Int = 0
+    public var refineEpochs: Int = 0
+    /// Refine trials per best configuration... total refine trials = `refine`.
+    public var grid: Bool = false
+    public var gridPoints: Int = 3
+    public var workers: Int = 1
+    public var seed: UInt64 = 0
+    public var halving: SuccessiveHalving? = SuccessiveHalving()
+
+    public init(space: SearchSpace, trials: Int, epochs: Int) {
+        self.space = space; self.trials = trials; self.epochs = epochs
+    }
+
+    /// The coarse phase's requests (deterministic in `seed`).
+    public func coarseRequests() -> [TrialRequest] {
+        let configs: [[String: String]]
+        if grid {
+            configs = space.grid(points: gridPoints, limit: trials > 0 ? trials : 10_000)
+        } else {
+            var random = SearchRandom(seed: seed)
+            configs = (0..<trials).map { _ in space.sample(using: &random) }
+        }
+        return configs.enumerated().map { TrialRequest(id: "coarse-\($0.offset)", phase: "coarse", params: $0.element, epochs: epochs) }
+    }
+
+    /// The refine phase's requests around the best `refine` coarse trials: K samples from the narrowed space.
+    public func refineRequests(after coarse: [SearchTrial]) -> (SearchSpace, [TrialRequest]) {
+        let best = Self.ranked(coarse).prefix(refine).map(\.params)
+        let narrowed = space.narrowed(around: Array(best))
+        var random = SearchRandom(seed: seed &+ 1)
+        let requests = (0..<refine).map { i in
+            TrialRequest(id: "refine-\(i)", phase: "refine", params: narrowed.sample(using: &random), epochs: refineEpochs)
+        }
+        return (narrowed, requests)
+    }
+
+    /// Finished trials, best validation accuracy first (failed and early-stopped last).
+    public static func ranked(_ trials: [SearchTrial]) -> [SearchTrial] {
+        trials.sorted { a, b in
+            func key(_ t: SearchTrial) -> (Int, Double) { (t.failed ? 2 : t.stoppedEarly ? 1 : 0, -(t.valAccuracy ?? -1)) }
+            return key(a) < key(b)
+        }
+    }
+
+    /// Runs the requests not yet in `log` (resume), `workers` at a time; returns every
+    /// trial of these requests (the logged ones and the new ones).
+    public func run(_ requests: [TrialRequest], log: TrialLog,
+                    runner: @escaping @Sendable (TrialRequest, _ report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial,
+                    onFinish: @escaping @Sendable (SearchTrial) -> Void = { _ in }) throws -> [SearchTrial] {
+        let done = Dictionary(log.load().map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let pending = requests.filter { done[$0.id] == nil }
+        let results = ResultBox()
+        let halving = self.halving
+        let queue = DispatchQueue(label: "anneal.search", attributes: .concurrent)
+        let slots = DispatchSemaphore(value: max(1, workers))
+        let group = DispatchGroup()
+        for request in pending {
+            slots.wait()
+            group.enter()
+            queue.async {
+                defer { slots.signal(); group.leave() }
+                let started = Date()
+                var trial: SearchTrial
+                do {
+                    trial = try runner(request) { epoch, accuracy in
+                        halving?.report(epoch: epoch, accuracy: accuracy, of: request.epochs) ?? true
+                    }
+                } catch {
+                    trial = SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, failed: true,
+                                        seconds: Date().timeIntervalSince(started))
+                }
+                do { try log.append(trial) } catch { results.record(error: error) }
+                results.add(trial)
+                onFinish(trial)
+            }
+        }
+        group.wait()
+        if let error = results.error { throw error }
+        let fresh = Dictionary(results.trials.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        return requests.compactMap { done[$0.id] ?? fresh[$0.id] }
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var trials: [SearchTrial] = []
+    private(set) var error: Error?
+    func add(_ t: SearchTrial) { lock.lock(); trials.append(t); lock.unlock() }
+    func record(error e: Error) { lock.lock(); error = error ?? e; lock.unlock() }
+}
+
+extension HyperparameterSearch {
+    /// A runner that trains each trial in this process as a `Run` of `base` with the
+    /// trial's values, in `directory/trials/ID` (trials then share the kernel
+    /// threads: use `workers = 1`). The command line runs trials as worker
+    /// processes instead, one thread each.
+    public static func inProcessRunner(base: RunConfig, directory: String)
+        -> @Sendable (TrialRequest, _ report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
+        { request, report in
+            let config = try request.config(from: base)
+            let started = Date()
+            let halving = HalvingReporter(report)
+            let run = try Run(config, directory: "\(directory)/trials/\(request.id)", callbacks: [halving], overwrite: true)
+            let outcome = try run.fit()
+            let last = outcome.history.last
+            return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs,
+                               epochsRun: outcome.history.count, valAccuracy: last?.evaluation?.accuracy, valLoss: last?.evaluation?.loss,
+                               stoppedEarly: halving.stopped, seconds: Date().timeIntervalSince(started),
+                               directory: halving.stopped ? nil : run.directory, config: run.config)
+        }
+    }
+}
+
+/// Tells successive halving each epoch's evaluation accuracy and stops the run when it says so.
+private final class HalvingReporter: TrainingCallback {
+    let report: (Int, Double) -> Bool
+    private(set) var stopped = false
+
+    init(_ report: @escaping (Int, Double) -> Bool) { self.report = report }
+
+    func handle(_ event: TrainingEvent, trainer: Trainer) {
+        guard case .epochEnd(let record) = event, let accuracy = record.evaluation?.accuracy else { return }
+        if !report(record.epoch + 1, accuracy) {
+            stopped = true
+            trainer.stopRequested = true
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import AnnealData
+import AnnealDistributed
+import AnnealNN
+import AnnealReports
+import AnnealTensor
+import AnnealTraining
+
+/// Features of a trained network for every image of a data set: the output of a
+/// named layer (or the head's input, the penultimate features), flattened to one
+/// row per image, in evaluation mode, after the weights file's preprocessing.
+public enum Features {
+    public static func extract(_ model: Module, layer: String?, from dataset: any Dataset, preprocessing: Preprocessing,
+                               batchSize: Int = 500) throws -> Tensor {
+        let wasTraining = model.isTraining
+        model.eval()
+        defer { model.train(wasTraining) }
+        return try withoutGrad {
+            var rows: [Tensor] = []
+            for batch in DataLoader(dataset, batchSize: batchSize).batches() {
+                let features = try model.features(preprocessing.apply(batch.inputs), at: layer)
+                rows.append(features.reshape([batch.count, -1]))
+            }
+            return Tensor.concat(rows, axis: 0)
+        }
+    }
+}
+
+/// A backbone read up to one layer, then a new linear head: what `fit-head` trains
+/// on features, as a model that `evaluate` and `predict` can run.
+public final class HeadOnFeatures: Module {
+    public let backbone: Module
+    public let head: Linear
+    /// The backbone layer whose output the head reads (nil: the backbone's head's input).
+    public let layer: String?
+
+    public init(backbone: Module, layer: String?, head: Linear) throws {
+        self.backbone = backbone
+        self.layer = layer
+        self.head = head
+        super.init()
+        // Fails now, with the layer names, rather than at the first batch.
+        if let layer, !backbone.namedModules().contains(where: { $0.name == layer && !layer.isEmpty }) {
+            throw LayerNotFound(layer: layer, known: backbone.namedModules().map(\.name).filter { !$0.isEmpty })
+        }
+    }
+
+    /// Checks that the head takes as many features as the layer gives for inputs of `sampleShape`.
+    public func checkFeatureSize(sampleShape: [Int]) throws {
+        let width = try withoutGrad {
+            backbone.eval()
+            return try backbone.features(Tensor.zeros([1] + sampleShape), at: layer).count
+        }
+        guard width == head.weight.shape[1] else {
+            throw LinearHeadError("the head takes \(head.weight.shape[1]) features but layer \(layer ?? "(the head's input)") gives \(width); "
+                                  + "fit it on features of the same layer (anneal features --layer, fit-head --layer)")
+        }
+    }
+
+    public override func forward(_ input: Tensor) -> Tensor {
+        let features = try! backbone.features(input, at: layer)
+        return head(features.reshape([input.shape[0], -1]))
+    }
+}

@@ -1,0 +1,103 @@
+import AnnealIO
+import AnnealNN
+import AnnealTensor
+import AnnealTraining
+import Foundation
+
+/// Writes a run into a TensorBoard event file as it trains:
+/// - per step (`step/…`, step = optimizer steps): train loss, learning rate, global
+///   gradient norm, images per second;
+/// - per epoch (`epoch/…`, step = the epoch as in metrics.csv): train and evaluation
+///   loss and accuracy and the learning rate, then a flush, so a live TensorBoard sees it;
+/// - every `histogramsEvery` epochs: histograms of every parameter (`weights/NAME`) and
+///   of its gradient in the epoch's last step (`gradients/NAME`);
+/// - at the start: the configuration as text and hparams, the augmentation preview;
+///   at the end: the confusion matrix of the evaluation set.
+/// A resumed run writes a new file beside the old ones (TensorBoard reads them all),
+/// starting with a restart mark so the steps it repeats replace the earlier ones.
+public final class TensorBoardLogger: TrainingCallback {
+    public let events: TensorBoardEventFile
+    /// The run's configuration as JSON (shown as text, and flattened into hparams).
+    let configuration: Data
+    let evaluationName: String
+    let histogramsEvery: Int?
+    let preview: () -> Bitmap?
+    let confusion: () -> ConfusionMatrix?
+    private var stepsPerEpoch = 1
+    private var gradientNorm = 0.0
+
+    public init(directory: String, configuration: Data, evaluationName: String, histogramsEvery: Int?,
+                preview: @escaping () -> Bitmap? = { nil }, confusion: @escaping () -> ConfusionMatrix? = { nil }) throws {
+        events = try TensorBoardEventFile(directory: directory)
+        self.configuration = configuration
+        self.evaluationName = evaluationName
+        self.histogramsEvery = histogramsEvery
+        self.preview = preview
+        self.confusion = confusion
+    }
+
+    public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
+        switch event {
+        case .fitBegin(let plan):
+            stepsPerEpoch = plan.stepsPerEpoch
+            // Resumed (or restarted after a kill before any checkpoint): the steps after the
+            // checkpoint are logged again. Epoch-level values sit at steps ≤ the epochs done
+            // ≤ the optimizer steps, so they stay.
+            let directory = URL(fileURLWithPath: events.path).deletingLastPathComponent().path
+            if TensorBoardEventFile.files(in: directory).contains(where: { $0 != events.path }) {
+                try events.restart(at: trainer.optimizer.stepCount + 1)
+            }
+            guard plan.startEpoch == 0 && plan.startStep == 0 else {
+                try events.flush()
+                return
+            }
+            let json = String(decoding: configuration, as: UTF8.self)
+            try events.text("config", "```json\n\(json)```", step: 0)
+            try events.hparams(start: try Self.flattenedValues(configuration), metrics: ["epoch/\(evaluationName)_accuracy", "epoch/\(evaluationName)_loss"])
+            if let image = preview() { try events.image("augmentation_preview", image, step: 0) }
+            try events.flush()
+        case .afterBackward(let epoch, let step, _):
+            gradientNorm = GradientClipping.globalNorm(trainer.model.parameters)
+            if let every = histogramsEvery, (epoch + 1) % every == 0, step == stepsPerEpoch - 1 {
+                for (name, p) in trainer.model.namedParameters() {
+                    try events.histogram("weights/\(name)", p.value.scalars, step: epoch + 1)
+                    if let g = p.grad { try events.histogram("gradients/\(name)", g.scalars, step: epoch + 1) }
+                }
+            }
+        case .batchEnd(let report):
+            try events.scalars([("step/train_loss", Double(report.loss)), ("step/learning_rate", Double(report.learningRate)),
+                                ("step/gradient_norm", gradientNorm), ("step/images_per_second", report.imagesPerSecond)],
+                               step: trainer.optimizer.stepCount)
+        case .epochEnd(let record):
+            var values = [("epoch/train_loss", record.train.loss), ("epoch/train_accuracy", record.train.accuracy),
+                          ("epoch/learning_rate", Double(record.learningRate))]
+            if let e = record.evaluation { values += [("epoch/\(evaluationName)_loss", e.loss), ("epoch/\(evaluationName)_accuracy", e.accuracy)] }
+            try events.scalars(values.map { (tag: $0.0, value: $0.1) }, step: record.epoch + 1)
+            try events.flush()
+        case .fitEnd(let history):
+            if let matrix = confusion() { try events.image("confusion_matrix", matrix.png(), step: history.count) }
+            try events.hparamsEnd(success: true)
+            try events.flush()
+        default:
+            break
+        }
+    }
+}
+
+extension TensorBoardLogger {
+    /// Every leaf field of a JSON object with a value, by dotted path (numbers,
+    /// strings, booleans; lists as text): a run's hyperparameters for TensorBoard's HParams tab.
+    public static func flattenedValues(_ json: Data) throws -> [String: Any] {
+        var result: [String: Any] = [:]
+        func walk(_ value: Any, _ path: String) {
+            switch value {
+            case let object as [String: Any]: for (key, inner) in object { walk(inner, path.isEmpty ? key : "\(path).\(key)") }
+            case let list as [Any]: result[path] = list.map { "\($0)" }.joined(separator: ",")
+            case is NSNull: break
+            default: result[path] = value
+            }
+        }
+        walk(try JSONSerialization.jsonObject(with: json), "")
+        return result
+    }
+}
