@@ -34,10 +34,10 @@ struct FeaturesCommand: ParsableCommand {
 
     func run() throws {
         data.applyThreads()
-        let (network, modelConfig, preprocessing) = try loadModel(weights, preset: model)
+        let (network, modelConfig, preprocessing) = try namingModelOption { try WeightsFile.loadModel(weights, preset: model) }
         let images: any Dataset
         if let input {
-            images = try loadImages([input], sampleShape: modelConfig.inputShape ?? FashionMNIST.sampleShape).images
+            images = try ImageInputs.load([input], sampleShape: modelConfig.inputShape ?? FashionMNIST.sampleShape).images
         } else {
             var config = RunConfig()
             try data.apply(to: &config)
@@ -55,48 +55,6 @@ struct FeaturesCommand: ParsableCommand {
             print("wrote \(labelsOut): \(images.count) labels")
         }
     }
-}
-
-/// The images named by `--input` for a model that takes `sampleShape` samples
-/// (`[C, H, W]`): image files (PNG, JPEG), folders of them (searched recursively),
-/// an IDX file or an .npy array, several separated by commas. Image files are
-/// resized to the model's size; arrays must have it. `names` are the file paths,
-/// or `FILE[i]` for array rows.
-func loadImages(_ inputs: [String], sampleShape: [Int]) throws -> (images: TensorDataset, names: [String]) {
-    let paths = inputs.flatMap { $0.split(separator: ",") }.map(String.init).filter { !$0.isEmpty }
-    guard !paths.isEmpty else { throw CommandError("--input: no file given") }
-    var parts: [TensorDataset] = [], names: [String] = []
-    var imageFiles: [String] = []
-    func flushImageFiles() throws {
-        guard !imageFiles.isEmpty else { return }
-        parts.append(try ImageFiles.load(imageFiles, sampleShape: sampleShape))
-        names += imageFiles
-        imageFiles = []
-    }
-    for path in paths {
-        let lower = path.lowercased()
-        if Directory.isDirectory(path) {
-            let found = try ImageFiles.find(in: path)
-            guard !found.isEmpty else { throw CommandError("\(path): no .png, .jpg or .jpeg files in this folder") }
-            imageFiles += found
-        } else if ImageFolder.extensions.contains(where: { lower.hasSuffix("." + $0) }) {
-            imageFiles.append(path)
-        } else {
-            try flushImageFiles()
-            let images = lower.hasSuffix(".npy")
-                ? try ArrayDataset.images(NPYFile.readArray(path), layout: nil, path: path)
-                : try IDXDataset.images(path)
-            guard Array(images.shape.dropFirst()) == sampleShape else {
-                throw CommandError("\(path): images are \(images.shape.dropFirst().map(String.init).joined(separator: "×")), "
-                                   + "the model takes \(sampleShape.map(String.init).joined(separator: "×")) (C×H×W)")
-            }
-            parts.append(TensorDataset(unlabelled: images))
-            names += (0..<images.shape[0]).map { "\(path)[\($0)]" }
-        }
-    }
-    try flushImageFiles()
-    guard parts.count > 1 else { return (parts[0], names) }
-    return (TensorDataset(unlabelled: Tensor.concat(parts.map(\.samples), axis: 0)), names)
 }
 
 /// Turns an unknown layer name into one line naming the option.

@@ -29,7 +29,7 @@ struct FitHeadCommand: ParsableCommand {
     func run() throws {
         let (shape, values) = try NPYFile.read(features)
         guard shape.count == 2 else { throw CommandError("\(features): features must be a matrix [N, D], got shape \(shape)") }
-        let y = try readLabels(labels)
+        let y = try LabelFile.read(labels)
         guard y.count == shape[0] else {
             throw CommandError("\(labels) holds \(y.count) labels but \(features) holds \(shape[0]) feature rows")
         }
@@ -46,19 +46,6 @@ struct FitHeadCommand: ParsableCommand {
                      shape[0], shape[1], fitted.classes, Double(correct) / Double(y.count), seconds))
         print("wrote \(out)")
     }
-}
-
-/// Class labels from an .npy (non-negative whole numbers) or an IDX label file.
-func readLabels(_ path: String) throws -> [Int] {
-    if path.hasSuffix(".npy") {
-        let (shape, values) = try NPYFile.read(path)
-        guard shape.count == 1 else { throw CommandError("\(path): labels must be a vector [N], got shape \(shape)") }
-        guard let bad = values.firstIndex(where: { !($0 >= 0 && $0 < 1_000_000 && $0 == $0.rounded()) }) else { return values.map { Int($0) } }
-        throw CommandError("\(path): label \(values[bad]) at row \(bad) is not a class number")
-    }
-    let array = try IDXFile.read(path)
-    guard array.dims.count == 1 else { throw CommandError("\(path): not a label file (expected 1 dimension, got \(array.dims.count))") }
-    return array.bytes.map(Int.init)
 }
 
 extension LinearHead.Loss: ExpressibleByArgument {}

@@ -99,7 +99,7 @@ struct SearchCommand: ParsableCommand {
         print("wrote \(out)/trials.jsonl and \(out)/scatter.png (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
         print("wrote \(try HTMLReport.write(directory: out)) (the trials as a table and a scatter per hyperparameter)")
         if !noTest, let dir = best.directory {
-            let (network, _, preprocessing) = try loadModel("\(dir)/model.safetensors", preset: nil)
+            let (network, _, preprocessing) = try WeightsFile.loadModel("\(dir)/model.safetensors")
             let test = try base.loadTestSet()
             let metrics = Evaluator(preprocessing: preprocessing).evaluate(network, on: DataLoader(test, batchSize: 1000))
             print(String(format: "test accuracy of the best trial (reported once): %.4f", metrics.accuracy))

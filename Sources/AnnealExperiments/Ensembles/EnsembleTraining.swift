@@ -158,14 +158,14 @@ public struct EnsembleReport {
         }
         let runFile = paths[finished[0]].deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
         let config = try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved()
-        let loader = DataLoader(try config.loadData().evaluation, batchSize: 1000)
+        let dataset = try config.loadData().evaluation, loader = DataLoader(dataset, batchSize: 1000)
         let tta = config.control.tta ?? .none
-        let accuracies = try finished.map { i -> Double in
-            let (model, _, preprocessing) = try WeightsFile.loadModel(paths[i].path)
-            return Evaluator(preprocessing: preprocessing, testTimeAugmentation: tta).evaluate(model, on: loader).accuracy
+        // Each member is read once: scored alone, then as part of the ensemble.
+        let loaded = try finished.map { try WeightsFile.loadModel(paths[$0].path) }
+        let accuracies = loaded.map { member in
+            Evaluator(preprocessing: member.preprocessing, testTimeAugmentation: tta).evaluate(member.model, on: loader).accuracy
         }
-        let ensemble = try Ensemble.load(finished.map { paths[$0].path }, combination: combination)
-        let accuracy = Evaluator(testTimeAugmentation: tta).evaluate(ensemble, on: loader).accuracy
+        let accuracy = try Predictor(loaded: loaded, combination: combination, testTimeAugmentation: tta).evaluate(dataset).accuracy
         return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", members: finished.map { $0 + 1 },
                               memberAccuracies: accuracies, unfinishedMembers: paths.indices.filter { !finished.contains($0) }.map { $0 + 1 },
                               ensembleAccuracy: accuracy, combination: combination)

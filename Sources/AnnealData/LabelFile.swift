@@ -1,0 +1,17 @@
+import AnnealIO
+
+/// Class labels on their own, one per image: an .npy vector of non-negative whole
+/// numbers (any dtype NumPy writes) or an IDX label file.
+public enum LabelFile {
+    public static func read(_ path: String) throws -> [Int] {
+        if path.hasSuffix(".npy") {
+            let (shape, values) = try NPYFile.read(path)
+            guard shape.count == 1 else { throw DatasetError("\(path): labels must be a vector [N], got shape \(shape)") }
+            guard let bad = values.firstIndex(where: { !($0 >= 0 && $0 < 1_000_000 && $0 == $0.rounded()) }) else { return values.map { Int($0) } }
+            throw DatasetError("\(path): label \(values[bad]) at row \(bad) is not a class number")
+        }
+        let array = try IDXFile.read(path)
+        guard array.dims.count == 1 else { throw DatasetError("\(path): not a label file (expected 1 dimension, got \(array.dims.count))") }
+        return array.bytes.map(Int.init)
+    }
+}
