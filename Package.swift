@@ -58,6 +58,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Examples/: small programs a library user starts from (built in CI).
+        .executableTarget(name: "train-preset", dependencies: ["Anneal"], path: "Examples/TrainPreset"),
+
         .target(name: "AnnealTestSupport", dependencies: ["AnnealTensor"], path: "Tests/AnnealTestSupport"),
         .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealIOTests", dependencies: ["AnnealIO", "AnnealTestSupport"]),
