@@ -23,6 +23,7 @@ let package = Package(
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
         .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         .systemLibrary(name: "CLinear", path: "Sources/CLinear"),
+        .systemLibrary(name: "CProcess", path: "Sources/CProcess"),
 
         // File formats over plain arrays (IDX, NPY, safetensors, PNG, JPEG).
         .target(name: "AnnealIO", dependencies: ["CZlib", "CPNG", "CTurboJPEG", "CDeflate"]),
@@ -46,7 +47,7 @@ let package = Package(
         // A run from its configuration: RunConfig, Run, presets, the recipe (doctor, search,
         // ablation), ensembles, transfer learning (linear heads by liblinear).
         .target(name: "AnnealExperiments", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealTensor",
-                                                          "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear"]),
+                                                          "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear", "CProcess"]),
         // One import for library users; no MPI in it, so a program that imports Anneal builds without OpenMPI.
         .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "AnnealTraining",
                                                "AnnealDistributed", "AnnealReports", "AnnealExperiments"]),

@@ -432,4 +432,41 @@ expect_error "bad.idx" "$anneal" predict --weights "$work/run/model.safetensors"
 [[ ! -e "$work/never.npy" ]] || fail "predict left output behind after an error"
 [[ ! -e "$work/bad/model.safetensors" ]] || fail "a failed train wrote weights"
 expect_error "^Error: $work/bad: no metrics.csv (a run) or trials.jsonl (a search) to report on" "$anneal" report "$work/bad"
+echo "cli-tests: a parent killed with SIGKILL leaves no child alive 5 s later; one writer per run directory"
+# Every process below PID, children first found by their parent ids.
+descendants() { local c; for c in $(pgrep -P "$1" || true); do echo "$c"; descendants "$c"; done; }
+kill_and_check() {
+    local name=$1; shift
+    "$@" > "$work/$name-kill.log" 2>&1 &
+    local parent=$! children=() i
+    # Wait until the job has started its children (or grandchildren: the ranks under mpirun).
+    for ((i = 0; i < 150; i++)); do
+        mapfile -t children < <(descendants "$parent")
+        ((${#children[@]} >= 2)) && break
+        sleep 0.2
+    done
+    ((${#children[@]} >= 2)) || { cat "$work/$name-kill.log"; fail "$name: never started its child processes"; }
+    sleep 1
+    mapfile -t children < <(descendants "$parent")
+    kill -9 "$parent"
+    wait "$parent" 2>/dev/null || true
+    sleep 5
+    local alive=()
+    for c in "${children[@]}"; do kill -0 "$c" 2>/dev/null && alive+=("$c ($(tr '\0' ' ' < "/proc/$c/cmdline" 2>/dev/null | cut -c1-80))"); done
+    ((${#alive[@]} == 0)) || { kill -9 "${children[@]}" 2>/dev/null || true; fail "$name: children alive 5 s after SIGKILL: ${alive[*]}"; }
+    echo "cli-tests: $name: ${#children[@]} descendants, none alive 5 s after SIGKILL"
+}
+long=(--model mlp --hidden 512 --epochs 50 --train-subset 20000 --no-progress)
+kill_and_check "ensemble-parallel" "$anneal" ensemble train --members 2 --parallel 2 "${long[@]}" --out "$work/kill-ensemble"
+kill_and_check "search" "$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-test "${long[@]}" --out "$work/kill-search"
+kill_and_check "train-ranks" "$anneal" train --ranks 2 --threads 1 "${long[@]}" --out "$work/kill-ranks"
+# A second writer into a run directory that is being written is refused.
+"$anneal" train --model mlp --hidden 512 --epochs 50 --train-subset 20000 --no-progress --out "$work/locked" > /dev/null 2>&1 &
+writer=$!
+for ((i = 0; i < 100; i++)); do [[ -e "$work/locked/run.json" ]] && break; sleep 0.1; done
+expect_error "another process is writing into this directory" "$anneal" train --model mlp --epochs 1 --out "$work/locked" --overwrite
+kill -9 "$writer"; wait "$writer" 2>/dev/null || true
+# The kernel released the killed writer's claim: starting over in the directory works at once.
+"$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/locked" --overwrite --no-progress > /dev/null \
+    || fail "a killed writer's directory stays locked"
 echo "cli-tests: all passed"

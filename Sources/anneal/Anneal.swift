@@ -1,4 +1,4 @@
-import AnnealTensor
+import Anneal
 import ArgumentParser
 
 @main
@@ -8,4 +8,10 @@ struct AnnealCommand: ParsableCommand {
         abstract: "Train, evaluate and benchmark neural networks (Fashion-MNIST built in).",
         subcommands: [TrainCommand.self, ResumeCommand.self, EnsembleCommand.self, EvaluateCommand.self, PredictCommand.self, FeaturesCommand.self, FitHeadCommand.self, ReportCommand.self, AblateCommand.self, BenchCommand.self, ScheduleCommand.self, AugmentPreviewCommand.self, DoctorCommand.self, SearchCommand.self, DiagnoseCommand.self],
         defaultSubcommand: nil)
+
+    static func main() {
+        // A child of another anneal (a search trial, an ensemble member, a rank of train --ranks) dies with it.
+        ChildProcess.adoptParentDeathSignal()
+        main(nil)
+    }
 }

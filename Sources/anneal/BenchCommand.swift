@@ -1,4 +1,4 @@
-import AnnealTensor
+import Anneal
 import ArgumentParser
 import Foundation
 
@@ -9,16 +9,8 @@ struct BenchCommand: ParsableCommand {
         subcommands: [GEMMBench.self, ElementwiseBench.self, ConvolutionBench.self, TrainBench.self, DataBench.self, AllReduceBench.self, PipelineBench.self])
 }
 
-/// Median seconds of `repeats` timed runs of `body` after `warmup` untimed ones.
 func medianSeconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
-    for _ in 0..<warmup { body() }
-    var times: [Double] = []
-    for _ in 0..<repeats {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
-    }
-    return times.sorted()[times.count / 2]
+    Timing.medianSeconds(repeats: repeats, warmup: warmup, body)
 }
 
 /// Prints one JSON object on one line with keys in the given order.

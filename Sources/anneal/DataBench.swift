@@ -56,7 +56,7 @@ struct DataBench: ParsableCommand {
             let rate = Double(images) / seconds
             printJSON(["bench": "data", "data": "\(source)", "sample_shape": base.sampleShape.map(String.init).joined(separator: "x"),
                        "threads": threads, "images": images, "images_per_s": rate, "images_per_s_per_thread": rate / Double(threads),
-                       "peak_rss_mb": peakResidentMegabytes()])
+                       "peak_rss_mb": Timing.peakResidentMegabytes()])
         }
     }
 

@@ -51,7 +51,7 @@ struct EnsembleTrainCommand: ParsableCommand {
             return "member \(i + 1)/\(members) (seed \(base.seed &+ UInt64(i))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", ")))"
         }
         if parallel > 1 {
-            try trainInChildProcesses(training, describe: describe)
+            try trainInChildProcesses(training, descriptions: (0..<members).map(describe))
         } else {
             try reportingConfigErrors {
                 try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
@@ -65,49 +65,26 @@ struct EnsembleTrainCommand: ParsableCommand {
         try reportEnsemble(directory: out, combine: combine)
     }
 
-    /// `parallel` members at a time, each an `anneal resume` of its prepared directory
-    /// (from the start, or from its checkpoint after a kill) on its share of the threads.
-    func trainInChildProcesses(_ training: EnsembleTraining, describe: @escaping (Int) -> String) throws {
-        try training.writeManifest()
-        let threads = max(1, Threads.count / parallel)
-        var pending: [Int] = []
-        for i in 0..<members {
-            if try reportingConfigErrors({ try training.prepareMember(i) }) { pending.append(i) } else { print("member \(i + 1)/\(members): finished earlier") }
-        }
-        print("training \(pending.count) members, \(parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
-        fflush(nil)
-        let failures = FailureList()
-        let slots = DispatchSemaphore(value: parallel), group = DispatchGroup()
-        let members = self.members
-        for i in pending {
-            let dir = training.memberDirectory(i), log = "\(dir)/train.log", description = describe(i)
-            slots.wait()
-            group.enter()
-            DispatchQueue.global().async {
-                defer { slots.signal(); group.leave() }
-                print("\(description): training, log in \(log)")
-                fflush(nil)
-                let status: Int32
-                do { status = try runChild(["resume", dir, "--no-progress"], threads: threads, log: log) } catch {
-                    failures.add("member \(i + 1) could not start: \(error)")
-                    return
+    /// `parallel` members at a time in child processes, the threads split between them.
+    func trainInChildProcesses(_ training: EnsembleTraining, descriptions: [String]) throws {
+        let threads = max(1, Threads.count / parallel), members = self.members
+        do {
+            try reportingConfigErrors {
+                try training.trainInChildProcesses(parallel: parallel, threads: threads, planned: { pending in
+                    print("training \(pending) members, \(self.parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
+                    fflush(nil)
+                }) { i, outcome in
+                    switch outcome {
+                    case .finishedEarlier: print("member \(i + 1)/\(members): finished earlier")
+                    case .started(let log): print("\(descriptions[i]): training, log in \(log)")
+                    case .finished(let result): print("member \(i + 1)/\(members): \(result ?? "finished")")
+                    case .failed: break
+                    }
+                    fflush(nil)
                 }
-                let result = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").last { $0.hasPrefix("test accuracy") || $0.hasPrefix("validation accuracy") }
-                if status == 0 { print("member \(i + 1)/\(members): \(result ?? "finished")") } else { failures.add("member \(i + 1) failed (see \(log))") }
-                fflush(nil)
             }
-        }
-        group.wait()
-        if let first = failures.first { throw CommandError(first) }
+        } catch let error as ChildProcessError { throw CommandError(error.description) }
     }
-}
-
-/// Failures of parallel workers, collected under a lock.
-final class FailureList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-    func add(_ message: String) { lock.withLock { messages.append(message) } }
-    var first: String? { lock.withLock { messages.first } }
 }
 
 struct EnsembleReportCommand: ParsableCommand {

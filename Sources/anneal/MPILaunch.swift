@@ -22,21 +22,17 @@ func runUnderMPI(ranks: Int, threadsPerRank: Int? = nil) throws {
     if let i = arguments.firstIndex(of: "--ranks") { arguments.removeSubrange(i...min(i + 1, arguments.count - 1)) }
     arguments.removeAll { $0.hasPrefix("--ranks=") }
     let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
-    var environment = ProcessInfo.processInfo.environment
-    environment["ANNEAL_NUM_THREADS"] = String(threadsPerRank)
-    environment["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
-    environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     let binding = threadsPerRank == 1 && ranks <= ProcessInfo.processInfo.activeProcessorCount ? "core" : "none"
-    process.arguments = ["mpirun", "-np", String(ranks), "--oversubscribe", "--bind-to", binding, "-x", "ANNEAL_NUM_THREADS",
-                         executable] + arguments
-    process.environment = environment
-    do { try process.run() } catch {
-        throw CommandError("--ranks: cannot start mpirun (apt-get install openmpi-bin): \(error.localizedDescription)")
+    // The ranks ask for the parent-death signal too (ChildProcess.adoptParentDeathSignal), so a killed job leaves nothing behind.
+    let status: Int32
+    do {
+        status = try ChildProcess.run("/usr/bin/env", ["mpirun", "-np", String(ranks), "--oversubscribe", "--bind-to", binding,
+                                                       "-x", "ANNEAL_NUM_THREADS", "-x", ChildProcess.environmentKey, executable] + arguments,
+                                      environment: ["ANNEAL_NUM_THREADS": String(threadsPerRank), "OMPI_ALLOW_RUN_AS_ROOT": "1",
+                                                    "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1"])
+    } catch {
+        throw CommandError("--ranks: cannot start mpirun (apt-get install openmpi-bin): \(error)")
     }
-    process.waitUntilExit()
-    let status = process.terminationStatus
     guard status == 0 else {
         FileHandle.standardError.write(Data("anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank\n".utf8))
         throw ExitCode(status)

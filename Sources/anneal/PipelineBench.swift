@@ -21,9 +21,9 @@ struct PipelineBench: ParsableCommand {
                 var c = ModelConfig(name: .mlp)
                 c.hidden = [1024, 1024, 1024, 1024]
                 return c
-            case .mlpL: return BenchModel.mlpL.config
-            case .cnn: return BenchModel.cnn.config
-            case .resnet20: return BenchModel.resnet20.config
+            case .mlpL: return BenchmarkModel.mlpL.config
+            case .cnn: return BenchmarkModel.cnn.config
+            case .resnet20: return BenchmarkModel.resnet20.config
             }
         }
 

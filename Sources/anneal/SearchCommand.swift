@@ -60,10 +60,7 @@ struct SearchCommand: ParsableCommand {
         search.workers = workers
         search.seed = base.seed
         if noHalving { search.halving = nil }
-        let outDir = out
-        let runner: @Sendable (TrialRequest, @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial = { request, report in
-            try Self.runTrial(request, base: base, out: outDir, report: report)
-        }
+        let runner = HyperparameterSearch.processRunner(base: base, directory: out)
         let printer: @Sendable (SearchTrial) -> Void = { t in
             print("\(t.id): " + Self.describe(t)); fflush(nil)
         }
@@ -99,9 +96,8 @@ struct SearchCommand: ParsableCommand {
         print("wrote \(out)/trials.jsonl and \(out)/scatter.png (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
         print("wrote \(try HTMLReport.write(directory: out)) (the trials as a table and a scatter per hyperparameter)")
         if !noTest, let dir = best.directory {
-            let (network, _, preprocessing) = try WeightsFile.loadModel("\(dir)/model.safetensors")
-            let test = try base.loadTestSet()
-            let metrics = Evaluator(preprocessing: preprocessing).evaluate(network, on: DataLoader(test, batchSize: 1000))
+            let predictor = try Predictor(weights: ["\(dir)/\(Run.weightsFileName)"], testTimeAugmentation: TestTimeAugmentation.none)
+            let metrics = try predictor.evaluate(try base.loadTestSet())
             print(String(format: "test accuracy of the best trial (reported once): %.4f", metrics.accuracy))
         }
     }
@@ -111,37 +107,6 @@ struct SearchCommand: ParsableCommand {
         if t.failed { return "failed (\(params))" }
         return String(format: "val acc %.4f after %d/%d epochs%@ (%@) %.0fs", t.valAccuracy ?? .nan, t.epochsRun, t.epochs,
                       t.stoppedEarly ? ", stopped early" : "", params, t.seconds)
-    }
-
-    /// Runs `anneal train` for one trial, watching its metrics.csv for the halving decisions.
-    static func runTrial(_ request: TrialRequest, base: RunConfig, out: String,
-                         report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
-        let dir = "\(out)/trials/\(request.id)"
-        try Directory.create(dir)
-        try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv")
-        let config = try request.config(from: base)
-        try AtomicFile.write(try config.jsonData(), to: "\(dir)/run.json")
-        let started = Date()
-        var reported = 0, stopped = false
-        func poll() -> Bool {
-            guard let points = try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv") else { return true }
-            while reported < points.count {
-                let p = points[reported]
-                reported += 1
-                if !stopped, let acc = p.evalAccuracy, !report(p.epoch, acc) { stopped = true }
-            }
-            return !stopped
-        }
-        let status = try runChild(["train", "--config", "\(dir)/run.json", "--out", dir, "--no-progress", "--overwrite"],
-                                  threads: 1, log: "\(dir)/train.log", watch: poll)
-        let points = (try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")) ?? []
-        guard stopped || status == 0, let last = points.last else {
-            throw CurveFileError("trial \(request.id) failed (see \(dir)/train.log)")
-        }
-        let ranToEnd = points.count >= request.epochs && FileManager.default.fileExists(atPath: "\(dir)/model.safetensors")
-        return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, epochsRun: points.count,
-                           valAccuracy: last.evalAccuracy, valLoss: last.evalLoss, stoppedEarly: stopped && !ranToEnd, failed: false,
-                           seconds: Date().timeIntervalSince(started), directory: ranToEnd ? dir : nil, config: config)
     }
 
     /// Validation accuracy against each hyperparameter, one panel per dimension, stacked.

@@ -118,6 +118,57 @@ public struct EnsembleTraining {
         }
     }
 
+    /// What happened to one member trained in a child process.
+    public enum ChildOutcome: Sendable {
+        /// Trained earlier: nothing to do.
+        case finishedEarlier
+        /// Started now: its log is `DIR/member-i/train.log`.
+        case started(log: String)
+        /// Ended with exit status 0; `result` is its last accuracy line.
+        case finished(result: String?)
+        case failed(String)
+    }
+
+    /// Trains the unfinished members `parallel` at a time, each as `anneal resume` of
+    /// its prepared directory (from the start, or from its checkpoint after a kill) in
+    /// a child process on `threads` threads (`executable`: an `anneal` binary, this
+    /// program's own by default). The children die with this process; a member
+    /// directory has one writer at a time (`Run` locks it). `planned(n)` is told how
+    /// many members will train, `progress(i, outcome)` of each member; the first
+    /// failure is thrown once every child has ended.
+    public func trainInChildProcesses(parallel: Int, threads: Int, executable: String = ChildProcess.ownExecutable,
+                                      planned: (Int) -> Void = { _ in },
+                                      progress: @escaping @Sendable (Int, ChildOutcome) -> Void = { _, _ in }) throws {
+        try writeManifest()
+        var pending: [Int] = []
+        for i in 0..<members {
+            if try prepareMember(i) { pending.append(i) } else { progress(i, .finishedEarlier) }
+        }
+        planned(pending.count)
+        let failures = LockedList<String>()
+        let directories = pending.map(memberDirectory)
+        WorkerPool(workers: parallel).run(Array(zip(pending, directories))) { i, dir in
+            let log = "\(dir)/train.log"
+            progress(i, .started(log: log))
+            do {
+                let status = try ChildProcess.run(executable, ["resume", dir, "--no-progress", "--threads", String(threads)],
+                                                  environment: ["ANNEAL_NUM_THREADS": String(threads)], log: log)
+                guard status == 0 else {
+                    failures.append("member \(i + 1) failed (see \(log))")
+                    progress(i, .failed("see \(log)"))
+                    return
+                }
+                let result = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n")
+                    .last { $0.hasPrefix("test accuracy") || $0.hasPrefix("validation accuracy") }.map(String.init)
+                progress(i, .finished(result: result))
+            } catch {
+                failures.append("member \(i + 1) could not start: \(error)")
+                progress(i, .failed("\(error)"))
+            }
+        }
+        if let first = failures.all.first { throw ChildProcessError(first) }
+    }
+
     /// The members' weights files (absolute paths).
     public var weightsFiles: [String] { manifest.weights.map { "\(directory)/\($0)" } }
 }

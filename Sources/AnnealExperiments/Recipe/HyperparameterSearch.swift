@@ -168,44 +168,27 @@ public struct HyperparameterSearch {
                     onFinish: @escaping @Sendable (SearchTrial) -> Void = { _ in }) throws -> [SearchTrial] {
         let done = Dictionary(log.load().map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let pending = requests.filter { done[$0.id] == nil }
-        let results = ResultBox()
+        let trials = LockedList<SearchTrial>(), failures = LockedList<Error>()
         let halving = self.halving
-        let queue = DispatchQueue(label: "anneal.search", attributes: .concurrent)
-        let slots = DispatchSemaphore(value: max(1, workers))
-        let group = DispatchGroup()
-        for request in pending {
-            slots.wait()
-            group.enter()
-            queue.async {
-                defer { slots.signal(); group.leave() }
-                let started = Date()
-                var trial: SearchTrial
-                do {
-                    trial = try runner(request) { epoch, accuracy in
-                        halving?.report(epoch: epoch, accuracy: accuracy, of: request.epochs) ?? true
-                    }
-                } catch {
-                    trial = SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, failed: true,
-                                        seconds: Date().timeIntervalSince(started))
+        WorkerPool(workers: max(1, workers)).run(pending) { request in
+            let started = Date()
+            var trial: SearchTrial
+            do {
+                trial = try runner(request) { epoch, accuracy in
+                    halving?.report(epoch: epoch, accuracy: accuracy, of: request.epochs) ?? true
                 }
-                do { try log.append(trial) } catch { results.record(error: error) }
-                results.add(trial)
-                onFinish(trial)
+            } catch {
+                trial = SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, failed: true,
+                                    seconds: Date().timeIntervalSince(started))
             }
+            do { try log.append(trial) } catch { failures.append(error) }
+            trials.append(trial)
+            onFinish(trial)
         }
-        group.wait()
-        if let error = results.error { throw error }
-        let fresh = Dictionary(results.trials.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        if let error = failures.all.first { throw error }
+        let fresh = Dictionary(trials.all.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         return requests.compactMap { done[$0.id] ?? fresh[$0.id] }
     }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private(set) var trials: [SearchTrial] = []
-    private(set) var error: Error?
-    func add(_ t: SearchTrial) { lock.lock(); trials.append(t); lock.unlock() }
-    func record(error e: Error) { lock.lock(); error = error ?? e; lock.unlock() }
 }
 
 extension HyperparameterSearch {
@@ -226,6 +209,45 @@ extension HyperparameterSearch {
                                epochsRun: outcome.history.count, valAccuracy: last?.evaluation?.accuracy, valLoss: last?.evaluation?.loss,
                                stoppedEarly: halving.stopped, seconds: Date().timeIntervalSince(started),
                                directory: halving.stopped ? nil : run.directory, config: run.config)
+        }
+    }
+}
+
+extension HyperparameterSearch {
+    /// A runner that trains each trial as `anneal train` in a child process of its own
+    /// (`executable`: an `anneal` binary; this program's own by default) on `threads`
+    /// threads, in `directory/trials/ID` with its log in `train.log`, watching its
+    /// metrics.csv for the halving decisions. The child dies with this process.
+    public static func processRunner(base: RunConfig, directory: String, threads: Int = 1, executable: String = ChildProcess.ownExecutable)
+        -> @Sendable (TrialRequest, _ report: @escaping @Sendable (Int, Double) -> Bool) throws -> SearchTrial {
+        { request, report in
+            let dir = "\(directory)/trials/\(request.id)"
+            try Directory.create(dir)
+            try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv")
+            let config = try request.config(from: base)
+            try AtomicFile.write(try config.jsonData(), to: "\(dir)/\(Run.configFileName)")
+            let started = Date()
+            var reported = 0, stopped = false
+            func poll() -> Bool {
+                guard let points = try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv") else { return true }
+                while reported < points.count {
+                    let p = points[reported]
+                    reported += 1
+                    if !stopped, let acc = p.evalAccuracy, !report(p.epoch, acc) { stopped = true }
+                }
+                return !stopped
+            }
+            let status = try ChildProcess.run(executable, ["train", "--config", "\(dir)/\(Run.configFileName)", "--out", dir, "--no-progress",
+                                                           "--overwrite", "--threads", String(threads)],
+                                              environment: ["ANNEAL_NUM_THREADS": String(threads)], log: "\(dir)/train.log", watch: poll)
+            let points = (try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")) ?? []
+            guard stopped || status == 0, let last = points.last else {
+                throw CurveFileError("trial \(request.id) failed (see \(dir)/train.log)")
+            }
+            let ranToEnd = points.count >= request.epochs && FileManager.default.fileExists(atPath: "\(dir)/\(Run.weightsFileName)")
+            return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, epochsRun: points.count,
+                               valAccuracy: last.evalAccuracy, valLoss: last.evalLoss, stoppedEarly: stopped && !ranToEnd, failed: false,
+                               seconds: Date().timeIntervalSince(started), directory: ranToEnd ? dir : nil, config: config)
         }
     }
 }

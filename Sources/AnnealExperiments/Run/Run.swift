@@ -67,6 +67,8 @@ public final class Run {
     /// Lines about damaged checkpoints passed over when resuming.
     public private(set) var warnings: [String] = []
     private var stopped = false
+    /// This process's claim on `directory` (rank 0's; nil on the other ranks).
+    private let lock: DirectoryLock?
 
     public static let configFileName = "run.json"
     public static let weightsFileName = "model.safetensors"
@@ -87,6 +89,12 @@ public final class Run {
                             group: any ProcessGroup = SingleProcess()) throws {
         let resolved = try config.resolved()
         try Self.checkRanks(resolved, group)
+        // One writer per directory: claimed before anything in it is read or cleared.
+        var lock: DirectoryLock?
+        if group.isWriter {
+            try Directory.create(directory)
+            lock = try DirectoryLock(directory)
+        }
         if !overwrite, let (checkpoint, _) = try? Checkpoint.newest(in: directory) {
             let done = checkpoint.progress.history.count
             throw ConfigError("\(directory) holds an unfinished run (\(done) of its epochs done): resume it, or start over in it with overwrite")
@@ -94,13 +102,12 @@ public final class Run {
         // Every rank has looked before rank 0 clears the directory.
         try group.barrier()
         if group.isWriter {
-            try Directory.create(directory)
             Checkpoint.removeFiles(in: directory)
             // Event files of an earlier run in this directory would mix into this one's curves.
             TensorBoardEventFile.removeFiles(in: directory)
             try AtomicFile.write(try resolved.jsonData(), to: "\(directory)/\(Run.configFileName)")
         }
-        try self.init(resolved: resolved, directory: directory, callbacks: callbacks, group: group)
+        try self.init(resolved: resolved, directory: directory, callbacks: callbacks, group: group, lock: lock)
     }
 
     /// Rebuilds the run saved in `directory` (its `run.json`) and restores its newest
@@ -109,12 +116,13 @@ public final class Run {
         let path = "\(directory)/\(configFileName)"
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
         let config = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).resolved()
+        let lock = group.isWriter ? try DirectoryLock(directory) : nil
         let newest = try Checkpoint.newest(in: directory)
         if newest == nil && isComplete(directory: directory) {
             throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
         }
         // A checkpoint holds every weight: the run does not need its --init-from file again.
-        let run = try Run(resolved: config, directory: directory, callbacks: callbacks, group: group, loadsInitialWeights: newest == nil)
+        let run = try Run(resolved: config, directory: directory, callbacks: callbacks, group: group, lock: lock, loadsInitialWeights: newest == nil)
         if let (checkpoint, warnings) = newest {
             run.warnings += warnings
             // Compared decoded, so a checkpoint written before a field was added still matches.
@@ -171,7 +179,8 @@ public final class Run {
     }
 
     private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback], group: any ProcessGroup,
-                 loadsInitialWeights: Bool = true) throws {
+                 lock: DirectoryLock?, loadsInitialWeights: Bool = true) throws {
+        self.lock = lock
         self.config = config
         self.directory = directory
         self.group = group

@@ -22,6 +22,8 @@ extension Tensor {
             let kernel = ConvolutionKernel.cache.kernel("\(g)|\(g.hasBias)|\(algorithm)") { ConvolutionKernel(g, algorithm: algorithm) }
             return (kernel, kernel.runForward(input: input, weight: weight, bias: bias))
         }
+        MultiplyAdds.record(g.batch * g.outChannels * g.outHeight * g.outWidth * (g.inChannels / groups) * g.kernelHeight * g.kernelWidth,
+                            input, weight)
         let inputs = bias.map { [input, weight, $0] } ?? [input, weight]
         return output.recorded("conv2d", inputs) { gradient, needs in
             var grads: [Tensor?] = Array(repeating: nil, count: inputs.count)

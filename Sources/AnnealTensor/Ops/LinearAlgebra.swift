@@ -17,6 +17,7 @@ extension Tensor {
         let batchA = Array(a.shape.dropLast(2)), batchB = Array(b.shape.dropLast(2))
         let batch = checked { () throws(ShapeError) in try Shape.broadcast(batchA, batchB, op: "matmul (batch axes)") }
         let result = Tensor(uninitialized: batch + [m, n])
+        MultiplyAdds.record(Shape.count(batch) * m * n * k, a, b)
         let pa = a.storage.pointer, pb = b.storage.pointer, pc = result.storage.pointer
         let folds = b.rank == 2 && !transposeA
         if folds {
@@ -79,6 +80,7 @@ extension Tensor {
         let (k, n) = (weight.shape[1], weight.shape[0])
         let m = input.count / Swift.max(k, 1)
         let result = Tensor(uninitialized: Array(input.shape.dropLast()) + [n])
+        MultiplyAdds.record(m * n * k, input, weight)
         let weights = weight.storage
         gemm(transposeA: false, transposeB: true, m: m, n: n, k: k, a: input.storage.pointer, b: weights.pointer,
              bias: bias?.storage.pointer, relu: relu, c: result.storage.pointer, constantB: weights)

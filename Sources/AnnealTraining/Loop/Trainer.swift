@@ -113,20 +113,7 @@ public final class Trainer {
             var group: [Batch] = []
             while group.count < k, let batch = batches.next() { group.append(batch) }
             guard !group.isEmpty else { break }
-            try emit(.batchBegin(epoch: epoch, step: step))
-            optimizer.zeroGrad()
-            let total = Float(group.reduce(0) { $0 + $1.count })
-            var lossValue: Float = 0
-            for batch in group {
-                // The step's loss is the mean over all its samples: each batch weighs its share.
-                let share = group.count == 1 ? 1 : Float(batch.count) / total
-                let result = try forwardBackward.map { try $0(batch, share) } ?? forwardBackwardHere(batch, share: share)
-                guard let (value, logits) = result else { continue }
-                lossValue += value * share
-                metrics.add(meanLoss: value, logits: logits.detached(), labels: batch.labels)
-            }
-            try emit(.afterBackward(epoch: epoch, step: step, loss: lossValue))
-            optimizer.step()
+            let lossValue = try trainStep(group, epoch: epoch, step: step, metrics: &metrics)
             let elapsed = (clock.now - started).seconds
             progress = EpochProgress(epoch: epoch, stepsDone: step + 1, metrics: metrics, learningRate: learningRate,
                                      seconds: earlierSeconds + elapsed)
@@ -147,6 +134,28 @@ public final class Trainer {
         }
         return EpochRecord(epoch: epoch, train: try combineMetrics(metrics), evaluation: evaluated,
                            learningRate: learningRate, seconds: trainSeconds)
+    }
+
+    /// One optimizer step on `group` (one loader batch, or `accumulationSteps` of
+    /// them): forward, loss and backward of each, then the optimizer's step, with the
+    /// step's events around them. Adds the batches to `metrics`; returns the step's
+    /// mean loss. `fit` runs every step through this; `anneal bench train` times it.
+    public func trainStep(_ group: [Batch], epoch: Int, step: Int, metrics: inout Metrics) throws -> Float {
+        try emit(.batchBegin(epoch: epoch, step: step))
+        optimizer.zeroGrad()
+        let total = Float(group.reduce(0) { $0 + $1.count })
+        var lossValue: Float = 0
+        for batch in group {
+            // The step's loss is the mean over all its samples: each batch weighs its share.
+            let share = group.count == 1 ? 1 : Float(batch.count) / total
+            let result = try forwardBackward.map { try $0(batch, share) } ?? forwardBackwardHere(batch, share: share)
+            guard let (value, logits) = result else { continue }
+            lossValue += value * share
+            metrics.add(meanLoss: value, logits: logits.detached(), labels: batch.labels)
+        }
+        try emit(.afterBackward(epoch: epoch, step: step, loss: lossValue))
+        optimizer.step()
+        return lossValue
     }
 
     /// The plain step: the whole model, forward and backward, in this process.
