@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 /// Data set location, batch size and threads, shared by the commands that read data.
-struct DataOptions: ParsableArguments {
+struct DataOptions: ConfigOptions {
     @Option(name: [.customLong("data"), .customLong("dataset")],
             help: ArgumentHelp("Training data (default fashion-mnist): \(DataSource.kinds.joined(separator: ", ")).",
                                discussion: "An image folder holds a subfolder per class; its test images are a sibling test/ or val/ folder, or PATH/test beside PATH/train."))
@@ -24,16 +24,17 @@ struct DataOptions: ParsableArguments {
 
     func applyThreads() { if let threads { Threads.count = threads } }
 
-    func apply(to c: inout RunConfig) throws {
+    func bindings() throws -> [OptionBinding] {
         try reportingConfigErrors {
-            if let data { c.data.dataset = try DataSource(parsing: data) }
-            if let testData { c.data.testDataset = try DataSource(parsing: testData) }
-        }
-        if let imageSize { c.data.imageSize = try parseImageSize(imageSize, option: "--image-size") }
-        if skipBadImages { c.data.skipBadImages = true }
-        if let dataDir { c.data.directory = dataDir }
-        if let batchSize { c.data.batchSize = batchSize }
-        if let classes { c.data.classes = try parseClasses(classes, option: "--classes") }
+            [bind("--data", \.data.dataset, try data.map(DataSource.init(parsing:))),
+             bind("--test-data", \.data.testDataset, try testData.map(DataSource.init(parsing:)))]
+        } + [
+            bind("--image-size", \.data.imageSize, try imageSize.map { try parseImageSize($0, option: "--image-size") }),
+            bind("--skip-bad-images", \.data.skipBadImages, skipBadImages ? true : nil),
+            bind("--data-dir", \.data.directory, dataDir),
+            bind("--batch-size", \.data.batchSize, batchSize),
+            bind("--classes", \.data.classes, try classes.map { try parseClasses($0, option: "--classes") }),
+        ]
     }
 }
 
@@ -41,7 +42,7 @@ struct DataOptions: ParsableArguments {
 /// more: an option left out leaves its field to the preset's recipe (or to the
 /// `--config` file). `anneal train` is this plus an output directory; ablate,
 /// doctor and search start from it too.
-struct RunOptions: ParsableArguments {
+struct RunOptions: ConfigOptions {
     @Option(help: "A saved run configuration (a run's run.json); options given as well override its values.") var config: String?
     @Option(help: "Model preset: \(valueList(ModelPreset.self)) (default mlp).") var model: ModelPreset?
     @OptionGroup var data: DataOptions
@@ -95,35 +96,37 @@ struct RunOptions: ParsableArguments {
             c = RunConfig(model: model ?? .mlp)
             c.data.validationSplit = defaultValidationSplit
         }
-        try data.apply(to: &c)
-        if let epochs { c.epochs = epochs }
-        if let optimizer { c.optimizer.name = optimizer }
-        if let lr { c.optimizer.learningRate = lr }
-        if let momentum { c.optimizer.momentum = momentum }
-        if nesterov { c.optimizer.nesterov = true }
-        if let weightDecay { c.optimizer.weightDecay = weightDecay }
-        if let activation { c.model.activation = activation }
-        if let `init` { c.model.initializer = `init` }
-        if let initStd { c.model.initStd = initStd }
-        if let initGain { c.model.initGain = initGain }
-        if let hidden { c.model.hidden = try parseSizes(hidden, option: "--hidden") }
-        if let widths { c.model.widths = try parseSizes(widths, option: "--widths") }
-        if let stemPatch { c.model.stemPatch = stemPatch }
-        if whitenedStem { c.model.whitenedStem = true }
-        if let dropout { c.model.dropout = dropout }
-        if let zeroInitResidual { c.model.zeroInitResidual = zeroInitResidual }
-        if let trainSubset { c.data.trainSubset = trainSubset }
-        if let perClass { c.data.perClass = perClass }
-        if let numClasses { c.model.classes = numClasses }
-        if let seed { c.seed = seed }
-        if let valSplit { c.data.validationSplit = valSplit }
-        regularization.apply(to: &c)
-        preprocessing.apply(to: &c)
-        try schedule.apply(to: &c)
-        control.apply(to: &c)
-        transfer.apply(to: &c)
-        parallel.apply(to: &c)
+        try apply(to: &c)
         return c
+    }
+
+    /// Every option of a run, as bindings to the fields they set.
+    func bindings() throws -> [OptionBinding] {
+        let ownBindings: [OptionBinding] = [
+            bind("--epochs", \.epochs, epochs),
+            bind("--optimizer", \.optimizer.name, optimizer),
+            bind("--lr", \.optimizer.learningRate, lr),
+            bind("--momentum", \.optimizer.momentum, momentum),
+            bind("--nesterov", \.optimizer.nesterov, nesterov ? true : nil),
+            bind("--weight-decay", \.optimizer.weightDecay, weightDecay),
+            bind("--activation", \.model.activation, activation),
+            bind("--init", \.model.initializer, `init`),
+            bind("--init-std", \.model.initStd, initStd),
+            bind("--init-gain", \.model.initGain, initGain),
+            bind("--hidden", \.model.hidden, try hidden.map { try parseSizes($0, option: "--hidden") }),
+            bind("--widths", \.model.widths, try widths.map { try parseSizes($0, option: "--widths") }),
+            bind("--stem-patch", \.model.stemPatch, stemPatch),
+            bind("--whitened-stem", \.model.whitenedStem, whitenedStem ? true : nil),
+            bind("--dropout", \.model.dropout, dropout),
+            bind("--zero-init-residual", \.model.zeroInitResidual, zeroInitResidual),
+            bind("--train-subset", \.data.trainSubset, trainSubset),
+            bind("--per-class", \.data.perClass, perClass),
+            bind("--num-classes", \.model.classes, numClasses),
+            bind("--seed", \.seed, seed),
+            bind("--val-split", \.data.validationSplit, valSplit),
+        ]
+        return try data.bindings() + ownBindings + regularization.bindings() + preprocessing.bindings() + schedule.bindings()
+            + control.bindings() + transfer.bindings() + parallel.bindings()
     }
 
     /// The configuration, resolved: every value the run will use.
@@ -136,7 +139,7 @@ struct RunOptions: ParsableArguments {
 /// Regularizers: penalties, DropConnect, stochastic depth, pooling, batch norm
 /// off, label smoothing, max-norm (dropout and weight decay are run options;
 /// Cutout and Mixup come through --augment).
-struct RegularizationOptions: ParsableArguments {
+struct RegularizationOptions: ConfigOptions {
     @Option(help: "L1 penalty λ·Σ|w| on weights (not biases or norm parameters).") var l1: Float?
     @Option(help: "L2 penalty (λ/2)·Σw² on weights (not biases or norm parameters).") var l2: Float?
     @Option(help: "DropConnect probability on hidden Linear weights (mlp, cnn).") var dropconnect: Float?
@@ -147,15 +150,15 @@ struct RegularizationOptions: ParsableArguments {
     var labelSmoothing: Float?
     @Option(help: "Max-norm constraint: rescale each weight row/filter to L2 norm at most C after every step.") var maxNorm: Float?
 
-    func apply(to c: inout RunConfig) {
-        if let l1 { c.regularization.l1 = l1 }
-        if let l2 { c.regularization.l2 = l2 }
-        if let dropconnect { c.model.dropConnect = dropconnect }
-        if let stochasticDepth { c.model.stochasticDepth = stochasticDepth }
-        if let pool { c.model.pool = pool }
-        if batchnormOff { c.model.batchNorm = false }
-        if let labelSmoothing { c.regularization.labelSmoothing = labelSmoothing }
-        if let maxNorm { c.regularization.maxNorm = maxNorm }
+    func bindings() -> [OptionBinding] {
+        [bind("--l1", \.regularization.l1, l1),
+         bind("--l2", \.regularization.l2, l2),
+         bind("--dropconnect", \.model.dropConnect, dropconnect),
+         bind("--stochastic-depth", \.model.stochasticDepth, stochasticDepth),
+         bind("--pool", \.model.pool, pool),
+         bind("--batchnorm-off", \.model.batchNorm, batchnormOff ? false : nil),
+         bind("--label-smoothing", \.regularization.labelSmoothing, labelSmoothing),
+         bind("--max-norm", \.regularization.maxNorm, maxNorm)]
     }
 }
 
@@ -165,7 +168,7 @@ let testTimeAugmentationPresetHelp = ArgumentHelp(
     "Test-time augmentation: none, or flip (mean probability of each image and its mirror image); default: the preset's of the weights (flip for fast, else none).")
 
 /// Preprocessing fitted on the training set, augmentation and loader threads.
-struct PreprocessingOptions: ParsableArguments {
+struct PreprocessingOptions: ConfigOptions {
     @Option(help: "Normalization fitted on the training set: \(valueList(Preprocessing.Normalization.self)).")
     var normalize: Preprocessing.Normalization?
     @Option(help: "Whitening fitted on the training set (eigenvectors of its covariance): \(valueList(Preprocessing.WhiteningMethod.self)).")
@@ -184,18 +187,18 @@ struct PreprocessingOptions: ParsableArguments {
     @Option(help: "Background threads prefetching training batches (default: 1 with --augment, else 0).")
     var loaderThreads: Int?
 
-    func apply(to c: inout RunConfig) {
-        if let normalize { c.data.normalize = normalize }
-        if let whiten { c.data.whiten = whiten }
-        if let pcaComponents { c.data.pcaComponents = pcaComponents }
-        if let whitenEpsilon { c.data.whitenEpsilon = whitenEpsilon }
-        if let augment { c.data.augment = augment }
-        if let loaderThreads { c.data.loaderThreads = loaderThreads }
+    func bindings() -> [OptionBinding] {
+        [bind("--normalize", \.data.normalize, normalize),
+         bind("--whiten", \.data.whiten, whiten),
+         bind("--pca-components", \.data.pcaComponents, pcaComponents),
+         bind("--whiten-epsilon", \.data.whitenEpsilon, whitenEpsilon),
+         bind("--augment", \.data.augment, augment),
+         bind("--loader-threads", \.data.loaderThreads, loaderThreads)]
     }
 }
 
 /// Learning-rate schedule options, shared by `anneal schedule` and the training commands.
-struct ScheduleOptions: ParsableArguments {
+struct ScheduleOptions: ConfigOptions {
     @Option(help: "Learning-rate schedule: \(valueList(ScheduleKind.self)) (default cosine). --lr is its peak (one-cycle: its maximum).")
     var schedule: ScheduleKind?
     @Option(help: "Warmup epochs (fractions allowed) in front of the schedule; one-cycle uses it as its rising part (default: the preset's, 1 for cnn and resnets, less in runs shorter than the preset's; 0 for mlp).")
@@ -219,41 +222,38 @@ struct ScheduleOptions: ParsableArguments {
     @Flag(help: "Linear scaling rule: lr × batch/256, reached by Goyal et al.'s linear warmup from the unscaled lr over --warmup epochs (default 5).")
     var scaleLrWithBatch = false
 
-    func apply(to c: inout RunConfig) throws {
-        if let schedule, schedule != c.schedule.name {
-            // Another schedule: the old one's settings (a --config file's cosine floor) do not carry over.
-            var fresh = ScheduleConfig(name: schedule)
+    func bindings() throws -> [OptionBinding] {
+        // Another schedule first: the old one's settings (a --config file's cosine floor) do not carry over.
+        let replace = OptionBinding(option: "--schedule", field: "schedule.name", set: schedule.map { name in { c in
+            guard name != c.schedule.name else { return }
+            var fresh = ScheduleConfig(name: name)
             fresh.monitor = c.schedule.monitor
             fresh.scaleWithBatch = c.schedule.scaleWithBatch
             c.schedule = fresh
-        }
-        apply(to: &c.schedule)
-        if let milestones { c.schedule.milestones = try parseSizes(milestones, option: "--milestones") }
-    }
-
-    func apply(to s: inout ScheduleConfig) {
-        if let schedule { s.name = schedule }
-        if let warmup { s.warmupEpochs = warmup }
-        if let warmupMode { s.warmupShape = warmupMode }
-        if let warmupStartFactor { s.warmupStartFactor = warmupStartFactor }
-        if let gamma { s.gamma = gamma }
-        if let minLr { s.minLearningRate = minLr }
-        if let t0 { s.firstCycleEpochs = t0 }
-        if let tMult { s.cycleMultiplier = tMult }
-        if let power { s.power = power }
-        if let pctStart { s.pctStart = pctStart }
-        if let plateauPatience { s.plateauPatience = plateauPatience }
-        if let plateauFactor { s.plateauFactor = plateauFactor }
-        if let plateauThreshold { s.plateauThreshold = plateauThreshold }
-        if let plateauCooldown { s.plateauCooldown = plateauCooldown }
-        if let monitor { s.monitor = monitor }
-        if scaleLrWithBatch { s.scaleWithBatch = true }
+        } })
+        return [replace,
+                bind("--warmup", \.schedule.warmupEpochs, warmup),
+                bind("--warmup-mode", \.schedule.warmupShape, warmupMode),
+                bind("--warmup-start-factor", \.schedule.warmupStartFactor, warmupStartFactor),
+                bind("--milestones", \.schedule.milestones, try milestones.map { try parseSizes($0, option: "--milestones") }),
+                bind("--gamma", \.schedule.gamma, gamma),
+                bind("--min-lr", \.schedule.minLearningRate, minLr),
+                bind("--t0", \.schedule.firstCycleEpochs, t0),
+                bind("--t-mult", \.schedule.cycleMultiplier, tMult),
+                bind("--power", \.schedule.power, power),
+                bind("--pct-start", \.schedule.pctStart, pctStart),
+                bind("--plateau-patience", \.schedule.plateauPatience, plateauPatience),
+                bind("--plateau-factor", \.schedule.plateauFactor, plateauFactor),
+                bind("--plateau-threshold", \.schedule.plateauThreshold, plateauThreshold),
+                bind("--plateau-cooldown", \.schedule.plateauCooldown, plateauCooldown),
+                bind("--monitor", \.schedule.monitor, monitor),
+                bind("--scale-lr-with-batch", \.schedule.scaleWithBatch, scaleLrWithBatch ? true : nil)]
     }
 }
 
 /// Early stopping, gradient clipping, the NaN guard, weight averaging, test-time
 /// augmentation and checkpoints.
-struct ControlOptions: ParsableArguments {
+struct ControlOptions: ConfigOptions {
     @Option(help: "Stop after P epochs without improvement of --monitor, then restore the best epoch's weights (also at the last epoch).")
     var earlyStop: Int?
     @Option(help: "Early stopping: smallest change of --monitor that counts as an improvement (default 0).") var minDelta: Double?
@@ -284,30 +284,31 @@ struct ControlOptions: ParsableArguments {
     var report: Bool?
     @Option(help: "TensorBoard: histograms of every weight and gradient every E epochs (default 1; 0 for none).") var histogramsEvery: Int?
 
-    func apply(to c: inout RunConfig) {
-        if let earlyStop { c.control.earlyStopPatience = earlyStop }
-        if let minDelta { c.control.earlyStopMinDelta = minDelta }
-        if let clipNorm { c.control.clipNorm = clipNorm }
-        if let clipValue { c.control.clipValue = clipValue }
-        if let nanGuard { c.control.nanGuard = nanGuard }
-        if let nanGuardEvery { c.control.nanGuardEvery = nanGuardEvery }
-        if let ema { c.control.ema = ema }
-        if let tta { c.control.tta = tta }
-        if let evalEvery { c.control.evaluateEvery = evalEvery }
-        if let checkpointEvery { c.control.checkpointEvery = checkpointEvery }
-        if let snapshots { c.control.snapshots = snapshots }
-        if let swaStart { c.control.swaStartEpoch = swaStart }
-        if let swaLr { c.control.swaLearningRate = swaLr }
-        if let swaEvery { c.control.swaEvery = swaEvery }
-        if emaBnUpdate { c.control.emaBatchNormUpdate = true }
-        if let tensorboard { c.control.tensorboard = tensorboard }
-        if let report { c.control.report = report }
-        if let histogramsEvery { c.control.histogramsEvery = histogramsEvery == 0 ? nil : histogramsEvery }
+    func bindings() -> [OptionBinding] {
+        [bind("--early-stop", \.control.earlyStopPatience, earlyStop),
+         bind("--min-delta", \.control.earlyStopMinDelta, minDelta),
+         bind("--clip-norm", \.control.clipNorm, clipNorm),
+         bind("--clip-value", \.control.clipValue, clipValue),
+         bind("--no-nan-guard", \.control.nanGuard, nanGuard),
+         bind("--nan-guard-every", \.control.nanGuardEvery, nanGuardEvery),
+         bind("--ema", \.control.ema, ema),
+         bind("--tta", \.control.tta, tta),
+         bind("--eval-every", \.control.evaluateEvery, evalEvery),
+         bind("--checkpoint-every", \.control.checkpointEvery, checkpointEvery),
+         bind("--snapshots", \.control.snapshots, snapshots),
+         bind("--swa-start", \.control.swaStartEpoch, swaStart),
+         bind("--swa-lr", \.control.swaLearningRate, swaLr),
+         bind("--swa-every", \.control.swaEvery, swaEvery),
+         bind("--ema-bn-update", \.control.emaBatchNormUpdate, emaBnUpdate ? true : nil),
+         bind("--no-tensorboard", \.control.tensorboard, tensorboard),
+         bind("--no-report", \.control.report, report),
+         // 0: no histograms.
+         bind("--histograms-every", \.control.histogramsEvery, histogramsEvery.map { $0 == 0 ? nil : $0 })]
     }
 }
 
 /// How the ranks of a data-parallel or pipeline run share their work.
-struct ParallelOptions: ParsableArguments {
+struct ParallelOptions: ConfigOptions {
     @Flag(help: "Synchronized batch norm: batch statistics of all ranks' samples together, as with the global batch.") var syncBn = false
     @Option(help: "Gradients are all-reduced in buckets of at most this many MiB (default 25).") var bucketMb: Double?
     @Option(help: "Gradient accumulation: one optimizer step (and one all-reduce) per K batches, a K times larger batch.") var accumulate: Int?
@@ -316,18 +317,18 @@ struct ParallelOptions: ParsableArguments {
     @Option(help: "Pipeline: gpipe (all forwards, then all backwards) or 1f1b (one forward, one backward: less activation memory).")
     var pipelineSchedule: PipelineSchedule?
 
-    func apply(to c: inout RunConfig) {
-        if let pipelineStages { c.parallel.pipelineStages = pipelineStages }
-        if let microBatches { c.parallel.microBatches = microBatches }
-        if let pipelineSchedule { c.parallel.pipelineSchedule = pipelineSchedule }
-        if let accumulate { c.parallel.accumulate = accumulate }
-        if syncBn { c.parallel.syncBatchNorm = true }
-        if let bucketMb { c.parallel.bucketMegabytes = bucketMb }
+    func bindings() -> [OptionBinding] {
+        [bind("--pipeline-stages", \.parallel.pipelineStages, pipelineStages),
+         bind("--micro-batches", \.parallel.microBatches, microBatches),
+         bind("--pipeline-schedule", \.parallel.pipelineSchedule, pipelineSchedule),
+         bind("--accumulate", \.parallel.accumulate, accumulate),
+         bind("--sync-bn", \.parallel.syncBatchNorm, syncBn ? true : nil),
+         bind("--bucket-mb", \.parallel.bucketMegabytes, bucketMb)]
     }
 }
 
 /// Starting from saved weights: what to load, what to freeze, how fast the backbone learns.
-struct TransferOptions: ParsableArguments {
+struct TransferOptions: ConfigOptions {
     @Option(help: "Start from these weights (.safetensors by Anneal or PyTorch, PyTorch names) instead of a fresh initialization.")
     var initFrom: String?
     @Flag(help: "--init-from: keep a fresh initialization for tensors the file lacks or holds in another shape (a new head), listing them; without it they are an error.")
@@ -339,13 +340,13 @@ struct TransferOptions: ParsableArguments {
     @Option(help: "The backbone's learning rate as a fraction of the head's (discriminative learning rates, e.g. 0.1).") var backboneLrScale: Float?
     @Option(help: "Gradual unfreezing: train the head alone, then every E epochs one more layer down the network.") var unfreezeEvery: Int?
 
-    func apply(to c: inout RunConfig) {
-        if let initFrom { c.transfer.initFrom = initFrom }
-        if allowPartial { c.transfer.allowPartial = true }
-        if resetHead { c.transfer.resetHead = true }
-        if let freeze { c.transfer.freeze = freeze.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        if let freezeUntil { c.transfer.freezeUntil = freezeUntil }
-        if let backboneLrScale { c.transfer.backboneLearningRateScale = backboneLrScale }
-        if let unfreezeEvery { c.transfer.unfreezeEvery = unfreezeEvery }
+    func bindings() -> [OptionBinding] {
+        [bind("--init-from", \.transfer.initFrom, initFrom),
+         bind("--allow-partial", \.transfer.allowPartial, allowPartial ? true : nil),
+         bind("--reset-head", \.transfer.resetHead, resetHead ? true : nil),
+         bind("--freeze", \.transfer.freeze, freeze.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }),
+         bind("--freeze-until", \.transfer.freezeUntil, freezeUntil),
+         bind("--backbone-lr-scale", \.transfer.backboneLearningRateScale, backboneLrScale),
+         bind("--unfreeze-every", \.transfer.unfreezeEvery, unfreezeEvery)]
     }
 }
