@@ -19,32 +19,9 @@ struct AllReduceBench: ParsableCommand {
             return try runUnderMPI(ranks: ranks ?? 2, threadsPerRank: 1)
         }
         let sizes = try parseSizes(self.sizes, option: "--sizes")
-        for bytes in sizes {
-            var values = [Float](repeating: 1, count: max(1, bytes / 4))
-            var times: [Double] = []
-            for repeatIndex in 0..<(repeats + 2) {
-                try group.barrier()
-                let started = ContinuousClock.now
-                try values.withUnsafeMutableBufferPointer { try group.allReduceSum($0) }
-                if repeatIndex >= 2 { times.append((ContinuousClock.now - started).seconds) }
-            }
-            // The slowest rank decides: take each repetition's maximum over the ranks.
-            var slowest = times
-            try slowest.withUnsafeMutableBufferPointer { buffer in
-                var maxima = [Double](repeating: 0, count: buffer.count)
-                for r in 0..<group.size {
-                    var mine = r == group.rank ? Array(buffer) : [Double](repeating: 0, count: buffer.count)
-                    try group.allReduceSum(&mine)
-                    for i in maxima.indices { maxima[i] = max(maxima[i], mine[i]) }
-                }
-                for i in maxima.indices { buffer[i] = maxima[i] }
-            }
-            let seconds = slowest.sorted()[slowest.count / 2]
-            let n = Double(group.size), rate = Double(bytes) / seconds / 1e9
-            if group.isWriter {
-                printJSON(["bench": "allreduce", "ranks": group.size, "bytes": bytes, "microseconds": seconds * 1e6,
-                           "gb_per_s": rate, "bus_gb_per_s": rate * 2 * (n - 1) / n])
-            }
+        for r in try AllReduceBenchmark.measure(sizes: sizes, repeats: repeats, group: group) where group.isWriter {
+            printJSON(["bench": "allreduce", "ranks": r.ranks, "bytes": r.bytes, "microseconds": r.seconds * 1e6,
+                       "gb_per_s": r.gigabytesPerSecond, "bus_gb_per_s": r.busGigabytesPerSecond])
         }
     }
 }

@@ -9,10 +9,6 @@ struct BenchCommand: ParsableCommand {
         subcommands: [GEMMBench.self, ElementwiseBench.self, ConvolutionBench.self, TrainBench.self, DataBench.self, AllReduceBench.self, PipelineBench.self])
 }
 
-func medianSeconds(repeats: Int, warmup: Int = 2, _ body: () -> Void) -> Double {
-    Timing.medianSeconds(repeats: repeats, warmup: warmup, body)
-}
-
 /// Prints one JSON object on one line with keys in the given order.
 /// One decimal, or three below 10 (fractions, seconds).
 private func rounded(_ d: Double) -> Double { abs(d) < 10 ? (d * 1000).rounded() / 1000 : (d * 10).rounded() / 10 }
@@ -50,13 +46,10 @@ struct GEMMBench: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        var generator = RandomGenerator(seed: 1)
-        let a = Tensor.uniform([size, size], using: &generator), b = Tensor.uniform([size, size], using: &generator)
         for threads in try threadOptions.counts() {
             Threads.count = threads
-            let seconds = medianSeconds(repeats: repeats) { _ = a.matmul(b) }
-            let gflops = 2 * Double(size) * Double(size) * Double(size) / seconds / 1e9
-            printJSON(["bench": "gemm", "m": size, "n": size, "k": size, "threads": threads, "gflops": gflops])
+            printJSON(["bench": "gemm", "m": size, "n": size, "k": size, "threads": threads,
+                       "gflops": KernelBenchmarks.gemm(size: size, repeats: repeats)])
         }
     }
 }
@@ -71,20 +64,10 @@ struct ElementwiseBench: ParsableCommand {
     @OptionGroup var threadOptions: ThreadOptions
 
     func run() throws {
-        var generator = RandomGenerator(seed: 2)
-        let a = Tensor.uniform([elements], using: &generator), b = Tensor.uniform([elements], using: &generator)
-        var target = Tensor.zeros([elements])
         for threads in try threadOptions.counts() {
             Threads.count = threads
-            let addSeconds = medianSeconds(repeats: repeats) { _ = a + b }
-            let copySeconds = medianSeconds(repeats: repeats) {
-                a.withUnsafeBufferPointer { source in
-                    target.withUnsafeMutableBufferPointer { _ = memcpy($0.baseAddress!, source.baseAddress!, elements * 4) }
-                }
-            }
-            let bytes = Double(elements) * 4
-            printJSON(["bench": "add", "elements": elements, "threads": threads,
-                       "gb_per_s": 3 * bytes / addSeconds / 1e9, "memcpy_gb_per_s": 2 * bytes / copySeconds / 1e9])
+            let (add, copy) = KernelBenchmarks.elementwise(elements: elements, repeats: repeats)
+            printJSON(["bench": "add", "elements": elements, "threads": threads, "gb_per_s": add, "memcpy_gb_per_s": copy])
         }
     }
 }

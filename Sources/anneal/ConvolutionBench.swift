@@ -1,4 +1,4 @@
-import AnnealTensor
+import Anneal
 import ArgumentParser
 
 /// Direct against Winograd convolution, layer by layer (docs/benchmarks.md): the
@@ -22,32 +22,13 @@ struct ConvolutionBench: ParsableCommand {
             }
             return (parts[0], parts[1])
         }
-        var generator = RandomGenerator(seed: 1)
         for threads in try threadOptions.counts() {
             Threads.count = threads
-            for (channels, size) in shapes {
-                // Through a 1×1 identity convolution: the input arrives in oneDNN's blocked
-                // layout, as inside a network, so the timings hold no reorder of it.
-                let identity = Tensor.identity(channels).reshape([channels, channels, 1, 1])
-                let x = Tensor.conv2d(Tensor.uniform([batchSize, channels, size, size], using: &generator), weight: identity)
-                let w = Tensor.uniform([channels, channels, 3, 3], low: -0.1, high: 0.1, using: &generator)
-                let upstream = Tensor.uniform([batchSize, channels, size, size], using: &generator)
-                for algorithm in [ConvolutionAlgorithm.direct, .winograd] {
-                    ConvolutionAlgorithm.preferred = algorithm
-                    let forward = medianSeconds(repeats: repeats) { _ = Tensor.conv2d(x, weight: w, padding: (1, 1)) }
-                    let (xl, wl) = (x.requiringGrad(), w.requiringGrad())
-                    let both = medianSeconds(repeats: repeats) {
-                        Tensor.conv2d(xl, weight: wl, padding: (1, 1)).backward(upstream)
-                        xl.zeroGrad()
-                        wl.zeroGrad()
-                    }
-                    let flops = 2.0 * Double(batchSize * channels * channels * 9 * size * size)
-                    printJSON(["bench": "conv", "channels": channels, "size": size, "batch": batchSize, "threads": threads,
-                               "algorithm": algorithm.rawValue, "forward_ms": forward * 1e3, "backward_ms": (both - forward) * 1e3,
-                               "forward_effective_gflops": flops / forward / 1e9])
-                }
+            for t in KernelBenchmarks.convolutions(shapes, batchSize: batchSize, repeats: repeats) {
+                printJSON(["bench": "conv", "channels": t.channels, "size": t.size, "batch": batchSize, "threads": threads,
+                           "algorithm": t.algorithm.rawValue, "forward_ms": t.forwardSeconds * 1e3, "backward_ms": t.backwardSeconds * 1e3,
+                           "forward_effective_gflops": t.forwardEffectiveGFLOPS])
             }
-            ConvolutionAlgorithm.preferred = .auto
         }
     }
 }

@@ -32,7 +32,7 @@ struct DataBench: ParsableCommand {
         let base: any Dataset
         switch source {
         case .fashionMNIST:
-            base = (try? FashionMNIST.load(.train, from: dataDir)) ?? syntheticImages()
+            base = (try? FashionMNIST.load(.train, from: dataDir)) ?? DataBenchmark.syntheticImages()
         case .imageFolder(let path):
             let size = try imageSize.map { try parseImageSize($0, option: "--image-size") }
             base = try ImageFolder.load(ImageFolder.layout(of: path).train, imageSize: size, cacheBudget: 0).dataset
@@ -41,29 +41,15 @@ struct DataBench: ParsableCommand {
             config.data.dataset = source
             base = try reportingConfigErrors { try config.loadTrainingSet() }.dataset
         }
-        let images = self.images ?? (source.isImageFolder ? min(60_000, base.count) : 60_000)
-        let dataset = AugmentedDataset(base.subset((0..<images).map { $0 % base.count }), pipeline: spec.pipeline, seed: 1)
+        var benchmark = DataBenchmark(dataset: base, augmentation: spec,
+                                      images: images ?? (source.isImageFolder ? min(60_000, base.count) : 60_000))
+        benchmark.batchSize = batchSize
+        benchmark.repeats = repeats
         for threads in try threadOptions.counts() {
-            let loader = DataLoader(dataset, batchSize: batchSize, shuffle: true, seed: 1,
-                                    batchTransform: spec.batchTransform, workers: threads)
-            var epoch = 0
-            let seconds = medianSeconds(repeats: repeats, warmup: 1) {
-                var seen = 0
-                for batch in loader.batches(epoch: epoch) { seen += batch.count }
-                precondition(seen == images)
-                epoch += 1
-            }
-            let rate = Double(images) / seconds
+            let rate = benchmark.imagesPerSecond(threads: threads)
             printJSON(["bench": "data", "data": "\(source)", "sample_shape": base.sampleShape.map(String.init).joined(separator: "x"),
-                       "threads": threads, "images": images, "images_per_s": rate, "images_per_s_per_thread": rate / Double(threads),
+                       "threads": threads, "images": benchmark.images, "images_per_s": rate, "images_per_s_per_thread": rate / Double(threads),
                        "peak_rss_mb": Timing.peakResidentMegabytes()])
         }
-    }
-
-    /// Smooth random 28×28 images when Fashion-MNIST is not installed.
-    private func syntheticImages() -> TensorDataset {
-        var generator = RandomGenerator(seed: 3)
-        let samples = Tensor.uniform([10_000, 1, 28, 28], using: &generator)
-        return try! TensorDataset(samples: samples, labels: (0..<10_000).map { $0 % 10 }, classCount: 10)
     }
 }

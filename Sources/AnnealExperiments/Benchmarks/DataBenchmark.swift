@@ -1,0 +1,42 @@
+import AnnealData
+import AnnealTensor
+
+/// Throughput of the input pipeline as the trainer sees it: batches read (decoded,
+/// for a streamed image folder), augmented and handed over by prefetching loader threads.
+public struct DataBenchmark {
+    public let dataset: any Dataset
+    public let augmentation: AugmentationSpec
+    /// Images per timed pass (the data set's, repeated when it is smaller).
+    public let images: Int
+    public var batchSize = 128
+    /// Timed passes (after one warm-up; median reported).
+    public var repeats = 5
+
+    public init(dataset: any Dataset, augmentation: AugmentationSpec, images: Int) {
+        self.dataset = dataset
+        self.augmentation = augmentation
+        self.images = images
+    }
+
+    /// Images per second with `threads` loader threads.
+    public func imagesPerSecond(threads: Int) -> Double {
+        let subset = AugmentedDataset(dataset.subset((0..<images).map { $0 % dataset.count }), pipeline: augmentation.pipeline, seed: 1)
+        let loader = DataLoader(subset, batchSize: batchSize, shuffle: true, seed: 1, batchTransform: augmentation.batchTransform, workers: threads)
+        var epoch = 0
+        let seconds = Timing.medianSeconds(repeats: repeats, warmup: 1) {
+            var seen = 0
+            for batch in loader.batches(epoch: epoch) { seen += batch.count }
+            precondition(seen == images, "DataBenchmark: a pass gave \(seen) of \(images) images")
+            epoch += 1
+        }
+        return Double(images) / seconds
+    }
+
+    /// Smooth random 28×28 images (when Fashion-MNIST is not installed).
+    public static func syntheticImages(count: Int = 10_000) -> TensorDataset {
+        var generator = RandomGenerator(seed: 3)
+        let samples = Tensor.uniform([count, 1, 28, 28], using: &generator)
+        // The labels are 0...9 for 10 classes: nothing can throw.
+        return try! TensorDataset(samples: samples, labels: (0..<count).map { $0 % 10 }, classCount: 10)
+    }
+}
