@@ -36,37 +36,21 @@ struct ScheduleCommand: ParsableCommand {
             throw ValidationError("--metric-values only applies to --schedule plateau")
         }
         // Building the schedule here reports bad combinations (warmup too long, …) with this command's usage.
-        _ = try makeSchedule()
-        _ = try metricValues.map(parseMetrics)
+        _ = try rates()
     }
 
-    /// The schedule as `anneal train` would build it (without a preset's warmup).
-    func makeSchedule() throws -> any LearningRateSchedule {
-        var config = ScheduleConfig()
-        try reportingConfigErrors {
-            var run = RunConfig()
-            try options.apply(to: &run)
-            config = run.schedule.resolved(epochs: epochs)
-            try config.validate()
-        }
+    /// The schedule's rates as `anneal train` would use them (without a preset's warmup).
+    func rates() throws -> [Float] {
+        var run = RunConfig()
+        try options.apply(to: &run)
+        let metrics = try metricValues.map(parseMetrics) ?? []
         return try reportingConfigErrors {
-            try config.makeSchedule(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+            try run.schedule.rates(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize, metrics: metrics)
         }
     }
 
     func run() throws {
-        var schedule = try makeSchedule()
-        let metrics = try metricValues.map(parseMetrics) ?? []
-        let total = epochs * stepsPerEpoch
-        // Evaluate in training order so a plateau sees its metrics at epoch ends.
-        var rates = [Float](repeating: 0, count: total)
-        for step in 0..<total {
-            rates[step] = schedule.lr(step)
-            if (step + 1) % stepsPerEpoch == 0, schedule.monitorsMetric {
-                let epoch = (step + 1) / stepsPerEpoch - 1
-                if epoch < metrics.count { schedule.observe(metric: metrics[epoch], step: step + 1) }
-            }
-        }
+        let rates = try self.rates()
         if let png {
             var plot = LinePlot(rates.map(Double.init))
             plot.yIncludesZero = true
@@ -75,7 +59,7 @@ struct ScheduleCommand: ParsableCommand {
             try plot.write(to: png)
         }
         var out = csv ? "step,lr\n" : "    step  lr\n"
-        for step in stride(from: 0, to: total, by: every) {
+        for step in stride(from: 0, to: rates.count, by: every) {
             out += csv ? "\(step),\(rates[step])\n" : "\(String(step).leftPadded(to: 8))  \(rates[step])\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))

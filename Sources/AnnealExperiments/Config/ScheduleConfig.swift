@@ -227,3 +227,23 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         return (1..<cycles).map { min(total, warmup + $0 * length) } + [total]
     }
 }
+
+extension ScheduleConfig {
+    /// The learning rate of every optimizer step of a run of `epochs` epochs, as
+    /// training would use them (step t: the rate of the (t+1)-th update). A plateau
+    /// schedule observes `metrics[e]` at the end of epoch e (none: it stays at `baseLR`).
+    public func rates(baseLR: Float, epochs: Int, stepsPerEpoch: Int, batchSize: Int, metrics: [Double] = []) throws -> [Float] {
+        let resolved = self.resolved(epochs: epochs)
+        try resolved.validate()
+        var schedule = try resolved.makeSchedule(baseLR: baseLR, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize)
+        // In training order, so a plateau sees its metrics at epoch ends.
+        return (0..<(epochs * stepsPerEpoch)).map { step in
+            let rate = schedule.lr(step)
+            if (step + 1) % stepsPerEpoch == 0, schedule.monitorsMetric {
+                let epoch = (step + 1) / stepsPerEpoch - 1
+                if epoch < metrics.count { schedule.observe(metric: metrics[epoch], step: step + 1) }
+            }
+            return rate
+        }
+    }
+}

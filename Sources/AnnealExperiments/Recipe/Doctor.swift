@@ -1,10 +1,12 @@
 import AnnealData
+import AnnealIO
 import AnnealDistributed
 import AnnealNN
 import AnnealOptim
 import AnnealReports
 import AnnealTensor
 import AnnealTraining
+import Foundation
 
 /// The recipe's checks before a long run, on a run configuration and its training
 /// images only (a validation split is held out and the test set never read):
@@ -84,5 +86,96 @@ public struct Doctor {
     public func layerStatistics() throws -> LayerStatistics {
         LayerStatistics.run(model: try freshModel(regularized: true),
                             batch: RecipeSupport.smallSample(trainingSet, k: min(256, trainingSet.count)), preprocessing: apply)
+    }
+}
+
+extension Doctor {
+    /// What an examination does beyond the configuration.
+    public struct Settings: Sendable {
+        /// Images and step budget of the overfit check.
+        public var overfitSamples = 20, overfitSteps = 300
+        public var rangeTest = LearningRateRangeTest.Settings()
+        /// Epochs of the short runs at 5 rates (nil: `defaultValidationEpochs`; 0: none).
+        public var validationEpochs: Int?
+        public init() {}
+    }
+
+    /// Every check's result, told as each finishes.
+    public enum Step {
+        case initialLoss(InitialLossCheck)
+        case overfit(OverfitCheck)
+        /// The range test, its plot's path, and the epochs of the short runs that follow (0: none).
+        case rangeTest(LearningRateRangeTest, plot: String, validationEpochs: Int)
+        case rateTrial(LearningRateValidation.Trial)
+        case rateValidation(LearningRateValidation?)
+        case layerStatistics(LayerStatistics)
+    }
+
+    /// The four checks' results.
+    public struct Report {
+        public let model: ModelPreset
+        public let initialLoss: InitialLossCheck
+        public let overfit: OverfitCheck
+        public let rangeTest: LearningRateRangeTest
+        /// The range test's plot (x: log10 lr; raw and smoothed loss, the suggestion).
+        public let rangeTestPlot: String
+        public let rateValidation: LearningRateValidation?
+        public let layerStatistics: LayerStatistics
+
+        /// The short runs' best rate, else the range test's suggestion.
+        public var suggestedLR: Double? { rateValidation?.bestLR ?? rangeTest.suggestedLR }
+        public var findings: [String] {
+            initialLoss.findings + overfit.findings + rangeTest.findings + (rateValidation?.findings ?? []) + layerStatistics.findings
+        }
+
+        /// The report as one JSON object (sorted keys; null for missing and non-finite numbers).
+        public func json() throws -> Data {
+            func number(_ x: Double?) -> Any { x.flatMap { $0.isFinite ? $0 : nil } ?? NSNull() }
+            let object: [String: Any] = [
+                "model": model.rawValue,
+                "initial_loss": number(initialLoss.initialLoss), "expected_initial_loss": initialLoss.expectedLoss,
+                "initial_loss_ok": initialLoss.ok, "regularized_loss": number(initialLoss.regularizedLoss),
+                "regularization_raises_loss": initialLoss.regularizationRaisesLoss ?? NSNull(),
+                "overfit_passed": overfit.passed, "overfit_steps": overfit.steps, "overfit_samples": overfit.samples,
+                "overfit_symptom": overfit.symptom?.rawValue ?? NSNull(),
+                "suggested_lr": number(suggestedLR), "range_test_lr": number(rangeTest.suggestedLR), "steepest_lr": number(rangeTest.steepestLR),
+                "lr_trial_epochs": rateValidation?.epochs ?? 0,
+                "lr_trials": (rateValidation?.trials ?? []).map { t -> [String: Any] in
+                    ["lr": t.learningRate, "validation_loss": number(t.validationLoss), "validation_accuracy": number(t.validationAccuracy),
+                     "failure": t.failure ?? NSNull()]
+                },
+                "loss_minimum_lr": number(rangeTest.minimumLR), "lr_range_png": rangeTestPlot,
+                "findings": findings,
+                "layers": layerStatistics.layers.map { l -> [String: Any] in
+                    var d: [String: Any] = ["name": l.name, "kind": l.kind, "activation_mean": number(l.activationMean),
+                                            "activation_std": number(l.activationStd)]
+                    if let x = l.deadFraction { d["dead_fraction"] = number(x) }
+                    if let x = l.gradientNorm { d["gradient_norm"] = number(x) }
+                    return d
+                },
+            ]
+            return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        }
+    }
+
+    /// Runs the four checks in order, telling `progress` of each step as it
+    /// finishes; the range test's plot goes to `directory/lr-range.png`.
+    public func examine(_ settings: Settings = Settings(), directory: String, progress: (Step) -> Void = { _ in }) throws -> Report {
+        let initial = try checkInitialLoss()
+        progress(.initialLoss(initial))
+        let overfit = try overfit(samples: settings.overfitSamples, steps: settings.overfitSteps)
+        progress(.overfit(overfit))
+        let range = try rangeTest(settings.rangeTest)
+        try Directory.create(directory)
+        let plot = "\(directory)/lr-range.png"
+        try range.plot(to: plot)
+        let epochs = range.minimumLR == nil ? 0 : settings.validationEpochs ?? defaultValidationEpochs
+        progress(.rangeTest(range, plot: plot, validationEpochs: epochs))
+        let validation = try validateRates(after: range, epochs: epochs) { progress(.rateTrial($0)) }
+        progress(.rateValidation(validation))
+        let statistics = try layerStatistics()
+        progress(.layerStatistics(statistics))
+        return Report(model: config.model.name, initialLoss: initial, overfit: overfit, rangeTest: range, rangeTestPlot: plot,
+                      rateValidation: validation, layerStatistics: statistics)
     }
 }
