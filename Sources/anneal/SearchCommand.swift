@@ -47,10 +47,8 @@ struct SearchCommand: ParsableCommand {
         let base = try options.makeConfig(defaultValidationSplit: 0.1)
         let epochs = try reportingConfigErrors { try base.resolved() }.epochs!
         guard base.data.validationSplit > 0 else { throw ValidationError("search tunes on a validation split: --val-split must be > 0") }
-        try Directory.create(out)
-        let log = TrialLog(path: "\(out)/trials.jsonl")
-        if !resume && FileManager.default.fileExists(atPath: log.path) {
-            throw ValidationError("\(log.path) exists: pass --resume to continue that search, or choose another --out")
+        if !resume && FileManager.default.fileExists(atPath: "\(out)/\(HyperparameterSearch.logFileName)") {
+            throw ValidationError("\(out)/\(HyperparameterSearch.logFileName) exists: pass --resume to continue that search, or choose another --out")
         }
         var search = HyperparameterSearch(space: space, trials: trials, epochs: epochs)
         search.refine = refine
@@ -60,23 +58,18 @@ struct SearchCommand: ParsableCommand {
         search.workers = workers
         search.seed = base.seed
         if noHalving { search.halving = nil }
-        let runner = HyperparameterSearch.processRunner(base: base, directory: out)
-        let printer: @Sendable (SearchTrial) -> Void = { t in
-            print("\(t.id): " + Self.describe(t)); fflush(nil)
+        let (refine, refineEpochs, workers, split) = (refine, search.refineEpochs, workers, base.data.validationSplit)
+        let outcome = try search.run(directory: out, runner: HyperparameterSearch.processRunner(base: base, directory: out)) { event in
+            switch event {
+            case .starting(let coarse, let logged):
+                print("search: \(coarse) coarse trials × \(epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(refineEpochs)" : ""); "
+                      + "\(workers) workers; validation split \(split); \(logged) trials already logged")
+            case .refining(let narrowed): print("refine: " + narrowed.dimensions.map { d in "\(d.name)=\(d.distribution)" }.joined(separator: ","))
+            case .finished(let t): print("\(t.id): " + Self.describe(t))
+            }
+            fflush(nil)
         }
-        let coarseRequests = search.coarseRequests()
-        let done = Set(log.load().map(\.id))
-        print("search: \(coarseRequests.count) coarse trials × \(epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(search.refineEpochs)" : ""); "
-              + "\(workers) workers; validation split \(base.data.validationSplit); \(done.count) trials already logged")
-        fflush(nil)
-        let coarse = try search.run(coarseRequests, log: log, runner: runner, onFinish: printer)
-        var all = coarse
-        if refine > 0 {
-            let (narrowed, requests) = search.refineRequests(after: coarse)
-            print("refine: " + narrowed.dimensions.map { d in "\(d.name)=\(d.distribution)" }.joined(separator: ","))
-            all += try search.run(requests, log: log, runner: runner, onFinish: printer)
-        }
-        let ranked = HyperparameterSearch.ranked(all)
+        let ranked = outcome.ranked
         let names = space.dimensions.map(\.name)
         print("\n" + "trial".padding(toLength: 11, withPad: " ", startingAt: 0) + " val acc  val loss  epochs  "
               + names.map { $0.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
@@ -87,14 +80,13 @@ struct SearchCommand: ParsableCommand {
                   + String(format: "  %3d/%-3d", t.epochsRun, t.epochs) + (t.stoppedEarly ? "s " : t.failed ? "F " : "  ")
                   + names.map { (t.params[$0] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
         }
-        guard let best = ranked.first, !best.failed, best.valAccuracy != nil else { throw ValidationError("no trial finished") }
+        guard let best = outcome.best else { throw ValidationError("no trial finished") }
         for w in space.edgeWarnings(best.params) { print("warning: " + w) }
         print("best (val acc \(String(format: "%.4f", best.valAccuracy!))): "
               + names.map { "\($0)=\(best.params[$0]!)" }.joined(separator: " ") + ", \(best.epochs) epochs; "
               + "train it with: anneal train --config \(out)/trials/\(best.id)/run.json")
-        try Self.scatter(all.filter { !$0.failed }, space: space, to: "\(out)/scatter.png")
-        print("wrote \(out)/trials.jsonl and \(out)/scatter.png (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
-        print("wrote \(try HTMLReport.write(directory: out)) (the trials as a table and a scatter per hyperparameter)")
+        print("wrote \(out)/trials.jsonl and \(outcome.scatterPlot) (validation accuracy against each hyperparameter, top to bottom: \(names.joined(separator: ", ")); log10 x for log ranges)")
+        print("wrote \(outcome.report) (the trials as a table and a scatter per hyperparameter)")
         if !noTest, let dir = best.directory {
             let predictor = try Predictor(weights: ["\(dir)/\(Run.weightsFileName)"], testTimeAugmentation: TestTimeAugmentation.none)
             let metrics = try predictor.evaluate(try base.loadTestSet())
@@ -107,25 +99,5 @@ struct SearchCommand: ParsableCommand {
         if t.failed { return "failed (\(params))" }
         return String(format: "val acc %.4f after %d/%d epochs%@ (%@) %.0fs", t.valAccuracy ?? .nan, t.epochsRun, t.epochs,
                       t.stoppedEarly ? ", stopped early" : "", params, t.seconds)
-    }
-
-    /// Validation accuracy against each hyperparameter, one panel per dimension, stacked.
-    static func scatter(_ trials: [SearchTrial], space: SearchSpace, to path: String) throws {
-        var panels: [Bitmap] = []
-        for d in space.dimensions {
-            var xs: [Double] = [], ys: [Double] = []
-            for t in trials {
-                guard let acc = t.valAccuracy, let text = t.params[d.name] else { continue }
-                let x: Double
-                if case .choice(let values) = d.distribution, Double(text) == nil { x = Double(values.firstIndex(of: text) ?? 0) }
-                else { x = Double(text) ?? .nan }
-                xs.append(x); ys.append(acc)
-            }
-            var panel = PlotHelpers.scatter(x: xs, y: ys, logX: d.distribution.isLog, width: 640, height: 320)
-            panel.title = "validation accuracy"
-            panel.xLabel = d.distribution.isLog ? "log10 \(d.name)" : d.name
-            panels.append(panel.render())
-        }
-        if !panels.isEmpty { try PlotHelpers.stack(panels).write(to: path) }
     }
 }
