@@ -61,6 +61,8 @@ let package = Package(
 
         // Examples/: small programs a library user starts from (built in CI).
         .executableTarget(name: "train-preset", dependencies: ["Anneal"], path: "Examples/TrainPreset"),
+        .executableTarget(name: "custom-model", dependencies: ["Anneal"], path: "Examples/CustomModel"),
+        .executableTarget(name: "evaluate-ensemble", dependencies: ["Anneal"], path: "Examples/EvaluateEnsemble"),
 
         .target(name: "AnnealTestSupport", dependencies: ["AnnealTensor"], path: "Tests/AnnealTestSupport"),
         .testTarget(name: "AnnealTensorTests", dependencies: ["AnnealTensor", "AnnealTestSupport"]),

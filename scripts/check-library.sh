@@ -4,12 +4,14 @@
 #    engine's (AnnealTraining) no protobuf, liblinear or MPI;
 # 2. Example (a), a program that imports Anneal, links no libmpi;
 # 3. Example (a) writes the same files as `anneal train` with the same configuration,
-#    and the same metrics.csv but for its `seconds` column.
-#   bash scripts/check-library.sh [ANNEAL] [TRAIN_PRESET]
+#    and the same metrics.csv but for its `seconds` column;
+# 4. Examples (b) and (c) run: a custom model and callback under Trainer, an
+#    ensemble of (a)'s and anneal train's weights through a Predictor.
+#   bash scripts/check-library.sh [BUILD_DIR]   (holding anneal and the three examples)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-anneal="${1:-.build/release/anneal}"
-example="${2:-.build/release/train-preset}"
+build="${1:-.build/release}"
+anneal="$build/anneal" example="$build/train-preset"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "check-library: FAILED: $*" >&2; exit 1; }
@@ -48,3 +50,11 @@ diff <(files "$work/example") <(files "$work/cli") || fail "example (a) and anne
 metrics() { python3 -c "import csv,sys; r=list(csv.reader(open(sys.argv[1]))); k=[i for i,h in enumerate(r[0]) if h!='seconds']; print('\n'.join(','.join(x[i] for i in k) for x in r))" "$1"; }
 diff <(metrics "$work/example/metrics.csv") <(metrics "$work/cli/metrics.csv") || fail "metrics.csv differs"
 echo "check-library: example (a) wrote the same $(files "$work/cli" | wc -l) files as anneal train, and the same metrics.csv"
+
+"$build/custom-model" 1 2000 > "$work/custom.log" || fail "example (b) failed"
+grep -q "^epoch 1: train loss" "$work/custom.log" && grep -q "final test accuracy 0\." "$work/custom.log" || { cat "$work/custom.log"; fail "example (b) output"; }
+"$build/evaluate-ensemble" "$work/example/model.safetensors" "$work/cli/model.safetensors" --csv "$work/ensemble.csv" > "$work/ensemble.log" \
+    || fail "example (c) failed"
+grep -q "^ensemble of 2: test accuracy 0\." "$work/ensemble.log" && [[ $(wc -l < "$work/ensemble.csv") -eq 10001 ]] \
+    || { cat "$work/ensemble.log"; fail "example (c) output"; }
+echo "check-library: examples (b) and (c) ran: $(tail -1 "$work/custom.log"); $(tail -2 "$work/ensemble.log" | head -1)"

@@ -18,8 +18,8 @@ swift test --skip-build --parallel
 bash scripts/cli-tests.sh .build/release/anneal
 
 # The library is the product: no MPI in `import Anneal`, Example (a) writes what `anneal train` writes.
-swift build -c release --product train-preset
-bash scripts/check-library.sh .build/release/anneal .build/release/train-preset
+for example in train-preset custom-model evaluate-ensemble; do swift build -c release --product $example; done
+bash scripts/check-library.sh .build/release
 
 # Every parser under libFuzzer + AddressSanitizer, 30 seconds each (docs/reliability.md).
 FUZZ_SEED=1 bash scripts/fuzz.sh 30
