@@ -122,15 +122,16 @@ public final class PipelineStage: TrainingCallback {
     /// statistics cost time); the running statistics and random streams are put back
     /// afterwards. The last link's time includes the loss, which its stage computes too.
     static func time(_ links: [ChainLink], model: Module, on sample: Tensor) -> [Float] {
-        let wasTraining = model.isTraining
         let streams = model.randomStreams(), buffers = model.namedBuffers().map { ($0.buffer, $0.buffer.value) }
-        model.train()
         defer {
             try! model.restoreRandomStreams(streams)
             for (buffer, value) in buffers { buffer.value = value }
-            model.train(wasTraining)
             model.zeroGrad()
         }
+        return model.withMode(training: true) { timeInTrainingMode(links, on: sample) }
+    }
+
+    private static func timeInTrainingMode(_ links: [ChainLink], on sample: Tensor) -> [Float] {
         var input = sample, seconds: [Float] = []
         let clock = ContinuousClock()
         for (i, link) in links.enumerated() {
@@ -157,10 +158,7 @@ public final class PipelineStage: TrainingCallback {
     /// The per-sample shape entering each stage and the size of each link's output,
     /// from one sample run through the links.
     static func shapes(_ links: [ChainLink], model: Module, sampleShape: [Int], partition: [Range<Int>]) -> ([[Int]], [Int]) {
-        let wasTraining = model.isTraining
-        model.eval()
-        defer { model.train(wasTraining) }
-        return withoutGrad {
+        return model.withMode(training: false) { withoutGrad {
             var x = Tensor.zeros([1] + sampleShape), shapes: [[Int]] = [], outputs: [Int] = []
             for range in partition {
                 shapes.append(Array(x.shape.dropFirst()))
@@ -170,7 +168,7 @@ public final class PipelineStage: TrainingCallback {
                 }
             }
             return (shapes, outputs)
-        }
+        } }
     }
 
     private func rank(ofStage s: Int) -> Int { stages - 1 - s }

@@ -83,7 +83,7 @@ nonisolated(unsafe) let checkpointTrainer: Trainer = {
     }
     return Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1, momentum: 0.9),
                    callbacks: [LearningRateScheduler(ConstantSchedule(0.1)), EarlyStopping(patience: 2),
-                               WeightAveraging(decay: 0.9), NaNGuard(savingTo: "/nonexistent/g.safetensors")])
+                               WeightAveraging(decay: 0.9), NaNGuard(save: { _ in "/nonexistent/g.safetensors" })])
 }()
 
 /// The error types of Anneal's contract: anything else escaping a parser is a bug.

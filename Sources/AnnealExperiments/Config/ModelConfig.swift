@@ -185,10 +185,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         let model: Module
         switch name {
         case .mlp:
-            let mlp = MLP.make(inputs: c.inputs ?? shape.reduce(1, *), hidden: c.hidden!, classes: c.classes!, activation: activation, dropout: c.dropout!)
-            // DropConnect on the hidden layers, not the classifier.
-            for layer in mlp.layers.compactMap({ $0 as? Linear }).dropLast() { layer.dropConnect = c.dropConnect! }
-            model = mlp
+            model = MLP.make(inputs: c.inputs ?? shape.reduce(1, *), hidden: c.hidden!, classes: c.classes!, activation: activation,
+                             dropout: c.dropout!, dropConnect: c.dropConnect!)
         case .cnn:
             model = SmallCNN.make(inputShape: shape, classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
                                   activation: activation)

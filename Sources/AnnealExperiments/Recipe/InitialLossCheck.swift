@@ -32,14 +32,11 @@ public struct InitialLossCheck: Sendable {
     public static func run(model: Module, batch: Batch, classes: Int, kind: LossKind = .crossEntropy,
                            preprocessing: (Tensor) -> Tensor = { $0 },
                            regularizer: ((Module) -> Tensor)? = nil) -> InitialLossCheck {
-        let wasTraining = model.isTraining
-        model.eval()
-        defer { model.train(wasTraining) }
-        let (loss, logits, penalty): (Double, Tensor, Double?) = withoutGrad {
+        let (loss, logits, penalty): (Double, Tensor, Double?) = model.withMode(training: false) { withoutGrad {
             let logits = model(preprocessing(batch.inputs))
             let loss = kind == .crossEntropy ? crossEntropy(logits, labels: batch.labels) : multiclassHingeLoss(logits, labels: batch.labels)
             return (Double(loss.item()), logits, regularizer.map { Double($0(model).item()) })
-        }
+        } }
         let expected = kind == .crossEntropy ? log(Double(classes)) : Double(classes - 1)
         let values = logits.scalars.map(Double.init)
         let mean = values.reduce(0, +) / Double(max(values.count, 1))

@@ -11,17 +11,14 @@ import AnnealTraining
 public enum Features {
     public static func extract(_ model: Module, layer: String?, from dataset: any Dataset, preprocessing: Preprocessing,
                                batchSize: Int = 500) throws -> Tensor {
-        let wasTraining = model.isTraining
-        model.eval()
-        defer { model.train(wasTraining) }
-        return try withoutGrad {
+        try model.withMode(training: false) { try withoutGrad {
             var rows: [Tensor] = []
             for batch in DataLoader(dataset, batchSize: batchSize).batches() {
                 let features = try model.features(preprocessing.apply(batch.inputs), at: layer)
                 rows.append(features.reshape([batch.count, -1]))
             }
             return Tensor.concat(rows, axis: 0)
-        }
+        } }
     }
 }
 

@@ -67,6 +67,15 @@ open class Module {
     /// Evaluation mode for this module and all below it.
     public func eval() { train(false) }
 
+    /// Runs `body` with this module and all below it in training mode (`training`)
+    /// or evaluation mode, then puts every module's own mode back, however `body` ends.
+    public func withMode<R>(training: Bool, _ body: () throws -> R) rethrows -> R {
+        let modes = namedModules().map { ($0.module, $0.module.isTraining) }
+        train(training)
+        defer { for (module, was) in modes { module.isTraining = was } }
+        return try body()
+    }
+
     /// Switches only the `StochasticLayer`s below (and including) this module
     /// to training mode (or back), leaving every other module — batch norm in
     /// particular — as it is: `model.eval(); model.trainStochasticLayers()`

@@ -6,22 +6,23 @@ import AnnealTensor
 /// resumed run draws exactly what the uninterrupted one would have.
 public protocol RandomDrawing: Module {
     var randomStream: RandomGenerator { get set }
+    /// Whether it draws at all (a dropout of p = 0 does not): checkpoints keep
+    /// the streams of the modules that draw.
+    var drawsRandomNumbers: Bool { get }
+}
+
+extension RandomDrawing {
+    public var drawsRandomNumbers: Bool { true }
 }
 
 extension DropoutLayer: RandomDrawing {
     public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
-}
-
-extension Linear: RandomDrawing {
-    public var randomStream: RandomGenerator { get { maskGenerator } set { maskGenerator = newValue } }
-}
-
-extension Conv2d: RandomDrawing {
-    public var randomStream: RandomGenerator { get { maskGenerator } set { maskGenerator = newValue } }
+    public var drawsRandomNumbers: Bool { probability > 0 }
 }
 
 extension BasicBlock: RandomDrawing {
     public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
+    public var drawsRandomNumbers: Bool { stochasticDepth > 0 }
 }
 
 extension FractionalMaxPool2d: RandomDrawing {
@@ -34,11 +35,11 @@ public struct RandomStreamMismatch: Error, CustomStringConvertible {
 }
 
 extension Module {
-    /// Every random stream below this module, by the module's dotted name.
+    /// The random stream of every module below this one that draws, by the module's dotted name.
     public func randomStreams() -> [String: RandomGenerator] {
         var streams: [String: RandomGenerator] = [:]
         for (name, module) in namedModules() {
-            if let drawing = module as? any RandomDrawing { streams[name] = drawing.randomStream }
+            if let drawing = module as? any RandomDrawing, drawing.drawsRandomNumbers { streams[name] = drawing.randomStream }
         }
         return streams
     }
@@ -55,7 +56,7 @@ extension Module {
             throw RandomStreamMismatch(description: "random stream of '\(name)' was seeded differently (another seed or model)")
         }
         for (name, module) in namedModules() {
-            guard let drawing = module as? any RandomDrawing, let saved = streams[name] else { continue }
+            guard let drawing = module as? any RandomDrawing, drawing.drawsRandomNumbers, let saved = streams[name] else { continue }
             drawing.randomStream = saved
         }
     }

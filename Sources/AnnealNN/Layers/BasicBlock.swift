@@ -29,7 +29,8 @@ public final class BasicBlock: Module, StochasticLayer {
     public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, zeroInitResidual: Bool = false,
                 stochasticDepth: Float = 0, generator: RandomGenerator? = nil) {
         BasicBlock.check(stochasticDepth)
-        conv1 = Conv2d(inChannels, outChannels, kernelSize: 3, stride: stride, padding: 1, bias: false)
+        let conv1Generator = GlobalRandom.makeGenerator()
+        conv1 = Conv2d(inChannels, outChannels, kernelSize: 3, stride: stride, padding: 1, bias: false, generator: conv1Generator)
         bn1 = BatchNorm2d(outChannels)
         conv2 = Conv2d(outChannels, outChannels, kernelSize: 3, padding: 1, bias: false)
         bn2 = BatchNorm2d(outChannels, initialScale: zeroInitResidual ? 0 : 1)
@@ -37,9 +38,10 @@ public final class BasicBlock: Module, StochasticLayer {
             ? Sequential(Conv2d(inChannels, outChannels, kernelSize: 1, stride: stride, bias: false), BatchNorm2d(outChannels))
             : nil
         self.stochasticDepth = stochasticDepth
-        // Derived from a convolution's generator rather than taken from GlobalRandom,
-        // so the initial weights of every later layer stay what they were.
-        self.generator = generator ?? conv1.maskGenerator.derived(stream: 0x5D)
+        // Derived from the first convolution's generator rather than taken from GlobalRandom,
+        // so the initial weights of every later layer stay what they were (checkpoints of
+        // earlier versions hold it: the stream id is the DropConnect stream's, derived again).
+        self.generator = generator ?? conv1Generator.derived(stream: DropConnect.streamID).derived(stream: 0x5D)
     }
 
     private static func check(_ p: Float) {

@@ -4,15 +4,15 @@ public struct Tensor: @unchecked Sendable {
     // @unchecked: storage is copy-on-write and the grad node is only touched by
     // the thread running the forward/backward pass.
     public private(set) var shape: [Int]
-    /// Where the values live: plain row-major storage, or (between oneDNN
-    /// primitives) a blocked layout that is converted to plain on first plain use.
+    /// Where the values live: plain row-major storage, or (between kernels that
+    /// keep an order of their own) `KernelOrderedValues`, made row-major on first plain use.
     var representation: Representation
     /// The autodiff node: a leaf that collects `grad`, or the op that made this tensor.
     var node: GradNode?
 
     enum Representation {
         case plain(TensorStorage)
-        case blocked(BlockedTensorData)
+        case kernelOrdered(any KernelOrderedValues)
     }
 
     /// A tensor over existing storage (internal: ops build their results this way).
@@ -26,11 +26,11 @@ public struct Tensor: @unchecked Sendable {
         self.representation = representation
     }
 
-    /// The plain row-major values (a blocked tensor converts once, on first use).
+    /// The plain row-major values (kernel-ordered values convert once, on first use).
     @usableFromInline var storage: TensorStorage {
         switch representation {
         case .plain(let storage): storage
-        case .blocked(let data): data.plain
+        case .kernelOrdered(let values): values.rowMajor
         }
     }
 
@@ -101,8 +101,8 @@ public struct Tensor: @unchecked Sendable {
                 storage = TensorStorage(copying: storage.pointer, count: storage.count)
             }
             representation = .plain(storage)
-        case .blocked(let data):
-            representation = .plain(TensorStorage(copying: data.plain.pointer, count: count))
+        case .kernelOrdered(let values):
+            representation = .plain(TensorStorage(copying: values.rowMajor.pointer, count: count))
         }
     }
 
@@ -126,7 +126,7 @@ public struct Tensor: @unchecked Sendable {
     public func sharesStorage(with other: Tensor) -> Bool {
         switch (representation, other.representation) {
         case (.plain(let a), .plain(let b)): a === b
-        case (.blocked(let a), .blocked(let b)): a === b
+        case (.kernelOrdered(let a), .kernelOrdered(let b)): a === b
         default: false
         }
     }

@@ -13,8 +13,8 @@ protocol UnaryKernel {
 /// Elementwise work per thread chunk: small tensors stay on one thread.
 let elementwiseGrain = 1 << 15
 
-/// out = kernel(x) over contiguous storage. A blocked (oneDNN-layout) input
-/// gives a blocked output: elementwise work does not care about the order.
+/// out = kernel(x) over contiguous storage. A kernel-ordered input (oneDNN's
+/// blocked layout) gives an output in the same order: elementwise work does not care.
 func mapUnary<K: UnaryKernel>(_ x: Tensor, _ kernel: K) -> Tensor {
     let (source, result) = x.elementwiseOperands()
     let target = result.storage.pointer
@@ -27,30 +27,29 @@ func mapUnary<K: UnaryKernel>(_ x: Tensor, _ kernel: K) -> Tensor {
 extension Tensor {
     /// The values to read in storage order, and an output of the same size.
     func elementwiseOperands() -> (UnsafeMutablePointer<Float>, Tensor) {
-        if case .blocked(let data) = representation { return (data.data.pointer, Tensor(uninitialized: [count])) }
+        if case .kernelOrdered(let values) = representation { return (values.values.pointer, Tensor(uninitialized: [count])) }
         return (storage.pointer, Tensor(uninitialized: shape))
     }
 
     /// Wraps an elementwise result computed in `other`'s storage order.
     func finishedElementwise(like other: Tensor) -> Tensor {
-        guard case .blocked(let data) = other.representation else { return self }
-        return Tensor(shape: other.shape,
-                      representation: .blocked(BlockedTensorData(layout: data.layout, data: storage, shape: other.shape)))
+        guard case .kernelOrdered(let values) = other.representation else { return self }
+        return Tensor(shape: other.shape, representation: .kernelOrdered(values.withValues(storage)))
     }
 
-    /// Whether two same-shape tensors hold their values in the same blocked layout.
-    func sharesBlockedLayout(with other: Tensor) -> Bool {
-        if case .blocked(let a) = representation, case .blocked(let b) = other.representation { return a.layout == b.layout }
+    /// Whether two same-shape tensors hold their values in the same kernel order.
+    func sharesKernelOrder(with other: Tensor) -> Bool {
+        if case .kernelOrdered(let a) = representation, case .kernelOrdered(let b) = other.representation { return a.hasSameOrder(as: b) }
         return false
     }
 }
 
 /// out = kernel(a, b) with NumPy broadcasting.
 func mapBinary<K: BinaryKernel>(_ a: Tensor, _ b: Tensor, _ kernel: K, op: String) -> Tensor {
-    if a.shape == b.shape && a.sharesBlockedLayout(with: b) {
+    if a.shape == b.shape && a.sharesKernelOrder(with: b) {
         let (pa, result) = a.elementwiseOperands()
-        guard case .blocked(let bData) = b.representation else { fatalError("unreachable: layouts checked above") }
-        let pb = bData.data.pointer
+        guard case .kernelOrdered(let bValues) = b.representation else { fatalError("unreachable: orders checked above") }
+        let pb = bValues.values.pointer
         let out = result.storage.pointer
         Threads.parallelFor(a.count, grain: elementwiseGrain) { range in
             for i in range { out[i] = kernel(pa[i], pb[i]) }

@@ -62,16 +62,16 @@ public final class StochasticWeightAveraging: StatefulCallback {
         // A frozen batch norm (a transferred backbone's) keeps its statistics: it never updates them.
         let norms = model.namedModules().compactMap { $0.module as? BatchNorm }.filter { !($0.weight.isFrozen && $0.bias.isFrozen) }
         guard !norms.isEmpty else { return }
-        let wasTraining = model.isTraining, momenta = norms.map(\.momentum)
-        model.eval()
-        for norm in norms {
-            norm.resetRunningStatistics()
-            norm.momentum = nil
-            norm.train()
+        let momenta = norms.map(\.momentum)
+        model.withMode(training: false) {
+            for norm in norms {
+                norm.resetRunningStatistics()
+                norm.momentum = nil
+                norm.train()
+            }
+            withoutGrad { for batch in loader.batches(epoch: 0) { _ = model(preprocessing.apply(batch.inputs)) } }
         }
-        withoutGrad { for batch in loader.batches(epoch: 0) { _ = model(preprocessing.apply(batch.inputs)) } }
         for (norm, momentum) in zip(norms, momenta) { norm.momentum = momentum }
-        model.train(wasTraining)
     }
 
     public var stateKey: String { "swa" }

@@ -52,11 +52,10 @@ public struct Evaluator {
     /// Plain passes keep the weights packed for the GEMM (`withPackedWeights`);
     /// Monte-Carlo passes may draw new DropConnect weights for every batch.
     func withScoringMode<R>(_ model: Module, _ body: () -> R) -> R {
-        let wasTraining = model.isTraining
-        model.eval()
-        if let monteCarlo { model.trainStochasticLayers(true, including: monteCarlo.including) }
-        defer { model.train(wasTraining) }
-        return withoutGrad { monteCarlo == nil ? withPackedWeights(body) : body() }
+        model.withMode(training: false) {
+            if let monteCarlo { model.trainStochasticLayers(true, including: monteCarlo.including) }
+            return withoutGrad { monteCarlo == nil ? withPackedWeights(body) : body() }
+        }
     }
 
     /// Loss and accuracy of `model`'s scores over every batch of `loader`.

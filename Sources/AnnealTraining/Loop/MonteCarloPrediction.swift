@@ -43,11 +43,10 @@ public enum MonteCarloPrediction {
 
     /// Runs `body` with `model` in eval mode except its stochastic layers, recording no graph.
     static func withStochasticLayers<R>(_ model: Module, including: (Module) -> Bool, _ body: () -> R) -> R {
-        let wasTraining = model.isTraining
-        model.eval()
-        model.trainStochasticLayers(true, including: including)
-        defer { model.train(wasTraining) }
-        return withoutGrad(body)
+        model.withMode(training: false) {
+            model.trainStochasticLayers(true, including: including)
+            return withoutGrad(body)
+        }
     }
 
     static func average(_ model: Module, _ input: Tensor, passes: Int, averaging: MonteCarloAveraging) -> Tensor {

@@ -24,7 +24,10 @@ public struct Checkpoint {
     public static let fileName = "checkpoint.safetensors"
     /// The checkpoint before the newest, kept until the newest is complete.
     public static let previousFileName = "checkpoint.previous.safetensors"
-    static let formatVersion = 1
+    /// 2: random streams only of the modules that draw, DropConnect's under its own
+    /// module (`LAYER.weight_transform`). 1 (before the library split): a stream for
+    /// every Linear, Conv2d, dropout and residual block, DropConnect's under the layer's name.
+    public static let formatVersion = 2
 
     /// The small values.
     public struct Progress: Codable, Equatable {
@@ -80,7 +83,8 @@ public struct Checkpoint {
         }
         try trainer.model.loadStateDict(tensors.under("model"))
         try trainer.optimizer.loadStateDict(tensors.under("optimizer"))
-        try trainer.model.restoreRandomStreams(progress.randomStreams)
+        try trainer.model.restoreRandomStreams(progress.version == 1 ? Self.migratedStreams(progress.randomStreams, of: trainer.model)
+                                                                     : progress.randomStreams)
         let callbacks = trainer.callbacks.compactMap { $0 as? StatefulCallback }
         let expected = Set(callbacks.map(\.stateKey))
         guard expected == Set(callbackStates.keys) else {
@@ -91,6 +95,18 @@ public struct Checkpoint {
                                                     tensors: tensors.under("callback.\(callback.stateKey)")), trainer: trainer)
         }
         trainer.restore(history: progress.history, progress: progress.epochProgress)
+    }
+
+    /// A version-1 checkpoint's streams as version 2 keeps them: those of the
+    /// modules that draw, DropConnect's moved from its layer's name to its own.
+    static func migratedStreams(_ saved: [String: RandomGenerator], of model: Module) -> [String: RandomGenerator] {
+        var streams: [String: RandomGenerator] = [:]
+        for name in model.randomStreams().keys {
+            var layer = name
+            if name == "weight_transform" { layer = "" } else if name.hasSuffix(".weight_transform") { layer = String(name.dropLast(17)) }
+            if let stream = saved[layer] { streams[name] = stream }
+        }
+        return streams
     }
 
     // MARK: Files
@@ -154,8 +170,8 @@ public struct Checkpoint {
         do { progress = try CheckpointJSON.decoder.decode(Progress.self, from: Data(json.utf8)) } catch {
             throw CheckpointError("\(path): state is not readable: \(error)")
         }
-        guard progress.version == formatVersion else {
-            throw CheckpointError("\(path): checkpoint format \(progress.version), this build reads \(formatVersion)")
+        guard (1...formatVersion).contains(progress.version) else {
+            throw CheckpointError("\(path): checkpoint format \(progress.version) is newer than this build's (\(formatVersion)); update Anneal to resume it")
         }
         var states: [String: String] = [:]
         for (key, value) in file.metadata where key.hasPrefix("anneal.callback.") { states[String(key.dropFirst(16))] = value }

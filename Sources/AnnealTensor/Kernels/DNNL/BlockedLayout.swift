@@ -26,7 +26,7 @@ struct DNNLLayout {
 /// A tensor's values held in a blocked oneDNN layout, so consecutive oneDNN
 /// primitives (conv → batch norm → ReLU → pool) skip the reorders to and from
 /// plain NCHW. The plain form is made once, when some other op first needs it.
-final class BlockedTensorData: @unchecked Sendable {
+final class BlockedTensorData: KernelOrderedValues, @unchecked Sendable {
     // @unchecked: `plain` is created under DNNL.lock and never changes after.
     let layout: DNNLLayout
     let data: TensorStorage
@@ -39,7 +39,16 @@ final class BlockedTensorData: @unchecked Sendable {
         self.shape = shape
     }
 
-    var plain: TensorStorage {
+    var values: TensorStorage { data }
+
+    func hasSameOrder(as other: any KernelOrderedValues) -> Bool {
+        guard let other = other as? BlockedTensorData else { return false }
+        return other.layout == layout
+    }
+
+    func withValues(_ values: TensorStorage) -> any KernelOrderedValues { BlockedTensorData(layout: layout, data: values, shape: shape) }
+
+    var rowMajor: TensorStorage {
         DNNL.lock.withLock {
             if let plainCache { return plainCache }
             let result = TensorStorage(count: Shape.count(shape))
@@ -92,27 +101,23 @@ extension DNNL {
 extension Tensor {
     /// The layout the values are held in now.
     var dnnlLayout: DNNLLayout {
-        if case .blocked(let data) = representation { return data.layout }
+        if case .kernelOrdered(let values) = representation, let blocked = values as? BlockedTensorData { return blocked.layout }
         return .plain(shape)
     }
 
     /// The values in `layout`, reordered into a new buffer when held differently
     /// (call under `DNNL.lock`; the returned storage keeps the data alive).
     func data(in layout: DNNLLayout) -> TensorStorage {
+        let source = dnnlLayout
+        let sourceStorage: TensorStorage
         switch representation {
-        case .blocked(let data) where data.layout == layout: return data.data
-        case .plain(let storage) where layout == .plain(shape): return storage
-        default:
-            let target = TensorStorage(count: (layout.bytes + 3) / 4)
-            let source = dnnlLayout
-            let sourceStorage: TensorStorage
-            switch representation {
-            case .plain(let storage): sourceStorage = storage
-            case .blocked(let data): sourceStorage = data.data
-            }
-            DNNL.reorder(from: source, sourceStorage.pointer, to: layout, target.pointer)
-            return target
+        case .plain(let storage): sourceStorage = storage
+        case .kernelOrdered(let values): sourceStorage = values.values
         }
+        if source == layout { return sourceStorage }
+        let target = TensorStorage(count: (layout.bytes + 3) / 4)
+        DNNL.reorder(from: source, sourceStorage.pointer, to: layout, target.pointer)
+        return target
     }
 
     /// A tensor over values a primitive wrote in `layout`: kept blocked when the
@@ -122,7 +127,7 @@ extension Tensor {
         let plainLayout = DNNLLayout.plain(shape)
         if layout == plainLayout { return Tensor(shape: shape, storage: data) }
         if layout.bytes == Shape.count(shape) * 4 {
-            return Tensor(shape: shape, representation: .blocked(BlockedTensorData(layout: layout, data: data, shape: shape)))
+            return Tensor(shape: shape, representation: .kernelOrdered(BlockedTensorData(layout: layout, data: data, shape: shape)))
         }
         let plain = TensorStorage(count: Shape.count(shape))
         DNNL.reorder(from: layout, data.pointer, to: plainLayout, plain.pointer)
