@@ -29,12 +29,17 @@ head -c 128 "$work/logits.npy" | grep -aq "'shape': (10000, 10)" || fail "predic
 echo "cli-tests: a preset's recipe fills in what the command line leaves unset"
 "$anneal" train --model resnet20 --epochs 1 --train-subset 256 --out "$work/resnet" --no-progress > "$work/resnet.log"
 head -1 "$work/resnet.log"
-grep -q "(zero-init residual, stochastic depth 0.1); optimizer sgd lr 0.1 (cosine, warmup 0.0333333 epochs), weight decay 0.001; label smoothing 0.1; 1 epochs of 256 training images, batch 64," \
+grep -q "(zero-init residual, stochastic depth 0.1); optimizer sgd lr 0.1 (cosine, warmup 0.0333333 epochs), momentum 0.9, weight decay 0.001; label smoothing 0.1; 1 epochs of 256 training images, batch 64," \
     "$work/resnet.log" || fail "resnet20 recipe defaults"
 "$anneal" train --model resnet20 --epochs 1 --train-subset 256 --batch-size 32 --lr 0.05 --warmup 0 --label-smoothing 0 \
     --weight-decay 0 --stochastic-depth 0 --no-zero-init-residual --out "$work/resnet" --no-progress > "$work/resnet.log"
-head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine); 1 epochs of 256 training images, batch 32," \
+head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine), momentum 0.9, weight decay 0.0; 1 epochs of 256 training images, batch 32," \
     || fail "explicit options override the recipe"
+# The recipe's momentum is SGD's: another optimizer starts from its own defaults, all of them on the first line.
+"$anneal" train --model mlp --hidden 32 --optimizer rmsprop --epochs 1 --train-subset 256 --out "$work/rmsprop" --no-progress > "$work/rmsprop.log"
+head -1 "$work/rmsprop.log" | grep -q "optimizer rmsprop lr 0.001 (cosine), alpha 0.99, eps 1e-08, momentum 0.0, weight decay 0.0005;" \
+    || { head -1 "$work/rmsprop.log"; fail "rmsprop takes its own defaults"; }
+grep -q '"momentum" : 0' "$work/rmsprop/run.json" && grep -q '"version" : 2' "$work/rmsprop/run.json" || fail "run.json: rmsprop momentum and schema version"
 
 echo "cli-tests: weight averaging and test-time flips: evaluate reproduces what train reports"
 "$anneal" train --model resnet20 --epochs 1 --train-subset 512 --batch-size 64 --augment flip --ema 0.99 --tta flip \

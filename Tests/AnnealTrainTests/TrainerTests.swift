@@ -75,8 +75,7 @@ private func fashionMNISTAvailable() -> Bool {
     @Test func evaluatesEveryNEpochsAndAfterTheLastKeepingItsScores() throws {
         let data = try TensorDataset(samples: randomTensor([8, 4], seed: 1), labels: [0, 1, 0, 1, 0, 1, 0, 1])
         let model = Sequential(Linear(4, 2))
-        let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1))
-        trainer.evaluateEvery = 2
+        let trainer = Trainer(model: model, optimizer: SGD(model.parameters, learningRate: 0.1), settings: .init(evaluateEvery: 2))
         let evaluation = DataLoader(data, batchSize: 3)
         let history = try trainer.fit(DataLoader(data, batchSize: 4), evaluation: evaluation, epochs: 5)
         #expect(history.map { $0.evaluation != nil } == [false, true, false, true, true])

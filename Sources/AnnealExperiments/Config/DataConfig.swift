@@ -48,8 +48,9 @@ public struct DataConfig: Codable, Sendable, Equatable {
         var c = self
         c.batchSize = batchSize ?? recipe.batchSize
         c.normalize = normalize ?? recipe.normalize
-        c.augment = augment ?? recipe.augment
-        c.loaderThreads = loaderThreads ?? (c.augment!.isEmpty ? 0 : 1)
+        let augment = self.augment ?? recipe.augment
+        c.augment = augment
+        c.loaderThreads = loaderThreads ?? (augment.isEmpty ? 0 : 1)
         return c
     }
 

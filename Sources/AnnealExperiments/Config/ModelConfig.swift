@@ -178,29 +178,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     }
 
     /// Builds the network (fresh weights from `GlobalRandom`).
-    public func makeModel() throws -> Module {
-        try validate()
-        let c = resolved()
-        let shape = c.inputShape ?? [1, 28, 28]
-        let model: Module
-        switch name {
-        case .mlp:
-            model = MLP.make(inputs: c.inputs ?? shape.reduce(1, *), hidden: c.hidden!, classes: c.classes!, activation: activation,
-                             dropout: c.dropout!, dropConnect: c.dropConnect!)
-        case .cnn:
-            model = SmallCNN.make(inputShape: shape, classes: c.classes!, dropout: c.dropout!, pool: c.pool!, batchNorm: c.batchNorm!, dropConnect: c.dropConnect!,
-                                  activation: activation)
-        case .fast:
-            model = FastNet.make(inputShape: shape, classes: c.classes!, widths: c.widths!, stemPatch: c.stemPatch!)
-        case .resnet20, .resnet32, .resnet56:
-            model = ResNet(depth: name.resnetDepth!, inChannels: shape[0], classes: c.classes!, zeroInitResidual: c.zeroInitResidual!, stochasticDepth: c.stochasticDepth!)
-        }
-        if let initializer = makeInitializer() {
-            var generator = GlobalRandom.makeGenerator()
-            model.reinitializeHiddenWeights(initializer, using: &generator)
-        }
-        return model
-    }
+    public func makeModel() throws -> Module { try plan().makeModel() }
 }
 
 extension ModelConfig {

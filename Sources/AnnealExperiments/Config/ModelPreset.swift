@@ -59,6 +59,8 @@ public struct PresetRecipe: Sendable, Equatable {
     public var epochs: Int
     /// Peak learning rate with SGD (other optimizers keep their own defaults).
     public var sgdLearningRate: Float
+    /// SGD's momentum, tuned with the rest of the recipe (other optimizers keep their own).
+    public var sgdMomentum: Float = 0.9
     /// Warmup epochs in front of the schedule for a run of `epochs` epochs.
     public var warmupEpochs: Double
     public var zeroInitResidual: Bool

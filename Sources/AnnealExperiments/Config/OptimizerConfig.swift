@@ -24,21 +24,45 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
 
     /// Whether the optimizer has a momentum term.
     public var usesMomentum: Bool { self == .sgd || self == .rmsprop || self == .lars }
+    /// Whether it keeps Adam's moment estimates (β1, β2).
+    public var usesBetas: Bool { self == .adam || self == .adamw || self == .lamb }
+    /// Whether it divides by a running magnitude (and adds ε to it).
+    public var usesEps: Bool { usesBetas || self == .rmsprop || self == .adagrad }
+
+    /// Its own defaults, as PyTorch's optimizers have them (LARS: the paper's
+    /// momentum 0.9; LAMB: its paper's ε 1e-6). SGD's momentum is the preset recipe's.
+    var defaultMomentum: Float { self == .lars ? 0.9 : 0 }
+    static let defaultBetas: [Float] = [0.9, 0.999]
+    var defaultEps: Float {
+        switch self {
+        case .adagrad: 1e-10
+        case .lamb: 1e-6
+        default: 1e-8
+        }
+    }
 }
 
 /// An optimizer with its settings. Weight decay skips biases and normalization
-/// parameters (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw).
+/// parameters (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw). Settings of
+/// the optimizer's own (momentum, betas, ε, α) left nil take its own defaults; the
+/// rate and weight decay left nil take the preset recipe's.
 public struct OptimizerConfig: Codable, Sendable, Equatable {
     public var name: OptimizerKind = .sgd
     /// Peak of the schedule; nil: SGD the preset's, others their usual default.
     public var learningRate: Float? = nil
-    /// sgd, rmsprop: momentum (default 0.9).
+    /// sgd, rmsprop, lars: momentum (default: sgd the recipe's 0.9, rmsprop 0, lars 0.9).
     public var momentum: Float? = nil
     /// nil: the preset's (1e-3 for resnets, else 5e-4).
     public var weightDecay: Float? = nil
     /// sgd: Nesterov momentum (Sutskever et al. 2013), evaluating the gradient's
     /// correction at the look-ahead point (nil: off).
     public var nesterov: Bool? = nil
+    /// adam, adamw, lamb: (β1, β2) (default 0.9, 0.999).
+    public var betas: [Float]? = nil
+    /// adam, adamw, lamb, rmsprop, adagrad: ε added to the denominator (default 1e-8; adagrad 1e-10, lamb 1e-6).
+    public var eps: Float? = nil
+    /// rmsprop: smoothing constant of the squared-gradient average (default 0.99).
+    public var alpha: Float? = nil
 
     public init(name: OptimizerKind = .sgd, learningRate: Float? = nil, momentum: Float? = nil, weightDecay: Float? = nil) {
         self.name = name
@@ -47,12 +71,37 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         self.weightDecay = weightDecay
     }
 
-    public func resolved(recipe: PresetRecipe) -> OptimizerConfig {
+    /// With every setting the optimizer uses decided: the recipe's rate (for SGD)
+    /// and weight decay, the optimizer's own defaults for the rest (without a recipe:
+    /// SGD at 0.05 with momentum 0.9, no weight decay).
+    public func resolved(recipe: PresetRecipe?) -> OptimizerConfig {
         var c = self
-        c.learningRate = learningRate ?? (name == .sgd ? recipe.sgdLearningRate : name.defaultLearningRate)
-        if name.usesMomentum { c.momentum = momentum ?? 0.9 }
-        c.weightDecay = weightDecay ?? recipe.weightDecay
+        c.learningRate = learningRate ?? (name == .sgd ? recipe?.sgdLearningRate ?? name.defaultLearningRate : name.defaultLearningRate)
+        c.weightDecay = weightDecay ?? recipe?.weightDecay ?? 0
+        if name.usesMomentum { c.momentum = momentum ?? (name == .sgd ? recipe?.sgdMomentum ?? 0.9 : name.defaultMomentum) }
+        if name.usesBetas { c.betas = betas ?? OptimizerKind.defaultBetas }
+        if name.usesEps { c.eps = eps ?? name.defaultEps }
+        if name == .rmsprop { c.alpha = alpha ?? 0.99 }
         return c
+    }
+
+    /// The optimizer as it will run (checked; defaults as `resolved(recipe:)` fills them).
+    public func plan(recipe: PresetRecipe? = nil) throws -> OptimizerPlan {
+        try validate()
+        let c = resolved(recipe: recipe)
+        let momentum = c.momentum ?? 0, eps = c.eps ?? name.defaultEps
+        let betas = c.betas ?? OptimizerKind.defaultBetas, (beta1, beta2) = (betas[0], betas[1])
+        let settings: OptimizerPlan.Settings
+        switch name {
+        case .sgd: settings = .sgd(momentum: momentum, nesterov: c.nesterov ?? false)
+        case .adam: settings = .adam(beta1: beta1, beta2: beta2, eps: eps)
+        case .adamw: settings = .adamw(beta1: beta1, beta2: beta2, eps: eps)
+        case .rmsprop: settings = .rmsprop(alpha: c.alpha ?? 0.99, eps: eps, momentum: momentum)
+        case .adagrad: settings = .adagrad(eps: eps)
+        case .lars: settings = .lars(momentum: momentum)
+        case .lamb: settings = .lamb(beta1: beta1, beta2: beta2, eps: eps)
+        }
+        return OptimizerPlan(learningRate: c.learningRate ?? name.defaultLearningRate, weightDecay: c.weightDecay ?? 0, settings: settings)
     }
 
     public func validate() throws {
@@ -67,6 +116,20 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
             guard name == .sgd else { throw ConfigError(field: "optimizer.nesterov", "applies to sgd only, not \(name.rawValue)") }
             guard momentum ?? 0.9 > 0 else { throw ConfigError(field: "optimizer.nesterov", "needs momentum above 0") }
         }
+        if let betas {
+            guard name.usesBetas else { throw ConfigError(field: "optimizer.betas", "apply to adam, adamw and lamb, not \(name.rawValue)") }
+            guard betas.count == 2, betas.allSatisfy({ $0 >= 0 && $0 < 1 }) else {
+                throw ConfigError(field: "optimizer.betas", "must be two values in [0, 1), got \(betas)")
+            }
+        }
+        if let eps {
+            guard name.usesEps else { throw ConfigError(field: "optimizer.eps", "does not apply to \(name.rawValue)") }
+            guard eps > 0 && eps.isFinite else { throw ConfigError(field: "optimizer.eps", "must be positive, got \(eps)") }
+        }
+        if let alpha {
+            guard name == .rmsprop else { throw ConfigError(field: "optimizer.alpha", "applies to rmsprop only, not \(name.rawValue)") }
+            guard alpha >= 0 && alpha < 1 else { throw ConfigError(field: "optimizer.alpha", "\(alpha) is not in [0, 1)") }
+        }
         if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
             throw ConfigError(field: "optimizer.weightDecay", "must not be negative, got \(weightDecay)")
         }
@@ -77,7 +140,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     /// that fraction of the rate (groups "backbone/decay", "backbone/no_decay").
     public func makeOptimizer(for model: Module, backboneLearningRateScale: Float? = nil) throws -> Optimizer {
         try validate()
-        let weightDecay = weightDecay ?? 0
+        let weightDecay = self.weightDecay ?? 0
         var groups = ParameterGroup.weightDecayGroups(of: model, weightDecay: weightDecay)
         if let scale = backboneLearningRateScale {
             let head = Set(model.namedParameters().filter { model.isHeadParameter($0.name) }.map { ObjectIdentifier($0.parameter) })
@@ -90,15 +153,6 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
                 return [backbone, top]
             }
         }
-        let lr = learningRate ?? name.defaultLearningRate
-        switch name {
-        case .sgd: return SGD(groups, learningRate: lr, momentum: momentum ?? 0.9, nesterov: nesterov ?? false, weightDecay: weightDecay)
-        case .adam: return Adam(groups, learningRate: lr, weightDecay: weightDecay)
-        case .adamw: return AdamW(groups, learningRate: lr, weightDecay: weightDecay)
-        case .rmsprop: return RMSProp(groups, learningRate: lr, weightDecay: weightDecay, momentum: momentum ?? 0.9)
-        case .adagrad: return Adagrad(groups, learningRate: lr, weightDecay: weightDecay)
-        case .lars: return LARS(groups, learningRate: lr, momentum: momentum ?? 0.9, weightDecay: weightDecay)
-        case .lamb: return LAMB(groups, learningRate: lr, weightDecay: weightDecay)
-        }
+        return try plan().makeOptimizer(groups)
     }
 }

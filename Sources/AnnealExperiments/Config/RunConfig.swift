@@ -11,6 +11,12 @@ import Foundation
 /// Optional fields left nil mean "the preset's recipe decides"; `resolved()` fills
 /// in every value the run will actually use, in this one place.
 public struct RunConfig: Codable, Sendable, Equatable {
+    /// The schema of run.json. 2: optimizers' own settings (momentum, betas, ε, α)
+    /// default to the optimizer's own values, SGD's momentum to the recipe's.
+    /// 1 (no `version` field): every momentum defaulted to 0.9. Older files are
+    /// migrated when read, so they replay as they ran.
+    public static let currentVersion = 2
+    public var version = RunConfig.currentVersion
     public var model: ModelConfig
     public var data = DataConfig()
     public var optimizer = OptimizerConfig()
@@ -45,7 +51,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
         c.regularization.labelSmoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
         c.control.tta = control.tta ?? recipe.testTimeAugmentation
         c.control.evaluateEvery = control.evaluateEvery ?? (recipe.evaluatesEveryEpoch || control.earlyStopPatience != nil || schedule.name == .plateau ? 1 : epochs)
-        if c.control.evaluateEvery! > 1 && c.schedule.name == .plateau {
+        if c.control.evaluateEvery ?? 1 > 1 && c.schedule.name == .plateau {
             throw ConfigError(field: "control.evaluateEvery", "the plateau schedule reads the evaluation of every epoch; evaluate every epoch (1)")
         }
         if let k = control.snapshots {
@@ -145,13 +151,30 @@ extension RunConfig {
             preset = .mlp
         }
         var merged = try RunConfig(model: preset).jsonObject()
-        try merge(given, into: &merged, path: "")
+        try merge(try migrated(given), into: &merged, path: "")
+        merged["version"] = currentVersion
         do {
             let data = try JSONSerialization.data(withJSONObject: merged)
             return try JSONDecoder().decode(RunConfig.self, from: data)
         } catch let error as DecodingError {
             throw ConfigError(field: error.fieldPath, "\(source): \(error.reason)")
         }
+    }
+
+    /// A configuration of an earlier schema in today's terms (see `currentVersion`).
+    static func migrated(_ given: [String: Any]) throws -> [String: Any] {
+        let version = given["version"].map { $0 as? Int ?? -1 } ?? 1
+        guard (1...currentVersion).contains(version) else {
+            throw ConfigError(field: "version", "schema \(given["version"] ?? "?") is not one this build reads (1...\(currentVersion)); a newer Anneal wrote it")
+        }
+        var config = given
+        if version < 2, var optimizer = config["optimizer"] as? [String: Any], optimizer["name"] as? String == OptimizerKind.rmsprop.rawValue,
+           optimizer["momentum"] == nil {
+            // Version 1 gave RMSProp the recipe's SGD momentum.
+            optimizer["momentum"] = 0.9
+            config["optimizer"] = optimizer
+        }
+        return config
     }
 
     /// This configuration with the field at `path` (a dotted path such as
@@ -183,7 +206,7 @@ extension RunConfig {
         if paths.contains(name) { return name }
         let key = name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "")
         if let path = aliases[key] { return path }
-        let matches = paths.filter { $0.split(separator: ".").last!.lowercased() == key }
+        let matches = paths.filter { ($0.split(separator: ".").last ?? "").lowercased() == key }
         guard matches.count == 1 else {
             throw ConfigError(matches.isEmpty ? "unknown configuration field '\(name)'; fields: \(paths.joined(separator: ", "))"
                                               : "'\(name)' is ambiguous: \(matches.joined(separator: ", "))")
@@ -205,7 +228,10 @@ extension RunConfig {
     }()
 
     func jsonObject() throws -> [String: Any] {
-        try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as! [String: Any]
+        guard let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as? [String: Any] else {
+            throw ConfigError("the configuration does not encode as a JSON object")
+        }
+        return object
     }
 
     /// Overlays `given` on `base` key by key; keys that are not fields are refused.

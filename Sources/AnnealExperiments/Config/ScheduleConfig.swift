@@ -90,7 +90,7 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         default:
             c.warmupEpochs = warmupEpochs ?? (scaleWithBatch ? 5 : presetWarmup)
         }
-        if c.warmupEpochs! > 0 && !scaleWithBatch { c.warmupStartFactor = warmupStartFactor ?? Warmup.defaultStartFactor }
+        if c.warmupEpochs ?? 0 > 0 && !scaleWithBatch { c.warmupStartFactor = warmupStartFactor ?? Warmup.defaultStartFactor }
         switch name {
         case .step:
             c.milestones = milestones ?? [epochs / 2, epochs * 3 / 4].filter { $0 > 0 }

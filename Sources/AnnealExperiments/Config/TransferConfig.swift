@@ -71,6 +71,6 @@ public struct TransferConfig: Codable, Sendable, Equatable {
         if let layer = freezeUntil {
             do { try model.freeze(until: layer) } catch { throw ConfigError(field: "transfer.freezeUntil", error.description) }
         }
-        if unfreezeEvery != nil { GradualUnfreezing.apply(to: model, epoch: 0, every: unfreezeEvery!) }
+        if let unfreezeEvery { GradualUnfreezing.apply(to: model, epoch: 0, every: unfreezeEvery) }
     }
 }

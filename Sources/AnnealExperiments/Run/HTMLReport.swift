@@ -94,7 +94,8 @@ public enum HTMLReport {
                 return (x, acc)
             }
             guard !scored.isEmpty else { continue }
-            let logX = scored.allSatisfy { $0.0 > 0 } && (scored.map(\.0).max()! / scored.map(\.0).min()! > 20)
+            let xs = scored.map(\.0)
+            let logX = xs.allSatisfy { $0 > 0 } && (xs.max() ?? 1) / (xs.min() ?? 1) > 20
             var plot = PlotHelpers.scatter(x: scored.map(\.0), y: scored.map(\.1), logX: logX, width: 640, height: 320)
             plot.title = "validation accuracy"
             plot.xLabel = logX ? "log10 \(name)" : name

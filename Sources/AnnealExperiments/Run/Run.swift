@@ -29,8 +29,10 @@ import Foundation
 /// `DIR/model.safetensors` and returns the outcome. `Run.resume(directory:)`
 /// rebuilds a run from its `run.json` and continues exactly where it stopped.
 public final class Run {
+    /// Every value the run uses, decided.
+    public let plan: RunPlan
     /// The resolved configuration (what `run.json` holds).
-    public let config: RunConfig
+    public var config: RunConfig { plan.config }
     public let directory: String
     public let trainingSet: any Dataset
     /// The test set, or the validation split.
@@ -51,6 +53,8 @@ public final class Run {
     public let pipeline: PipelineStage?
     /// The model's configuration as built (with the input width the data gives).
     public let modelConfig: ModelConfig
+    /// What it resolved to.
+    public let modelPlan: ModelPlan
     public let model: Module
     public let optimizer: Optimizer
     public let trainer: Trainer
@@ -87,8 +91,8 @@ public final class Run {
     /// rank 0 alone writes files.
     public convenience init(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false,
                             group: any ProcessGroup = SingleProcess()) throws {
-        let resolved = try config.resolved()
-        try Self.checkRanks(resolved, group)
+        let plan = try config.plan()
+        try Self.checkRanks(plan.config, group)
         // One writer per directory: claimed before anything in it is read or cleared.
         var lock: DirectoryLock?
         if group.isWriter {
@@ -105,9 +109,9 @@ public final class Run {
             Checkpoint.removeFiles(in: directory)
             // Event files of an earlier run in this directory would mix into this one's curves.
             TensorBoardEventFile.removeFiles(in: directory)
-            try AtomicFile.write(try resolved.jsonData(), to: "\(directory)/\(Run.configFileName)")
+            try AtomicFile.write(try plan.config.jsonData(), to: "\(directory)/\(Run.configFileName)")
         }
-        try self.init(resolved: resolved, directory: directory, callbacks: callbacks, group: group, lock: lock)
+        try self.init(plan: plan, directory: directory, callbacks: callbacks, group: group, lock: lock)
     }
 
     /// Rebuilds the run saved in `directory` (its `run.json`) and restores its newest
@@ -115,14 +119,14 @@ public final class Run {
     public static func resume(directory: String, callbacks: [TrainingCallback] = [], group: any ProcessGroup = SingleProcess()) throws -> Run {
         let path = "\(directory)/\(configFileName)"
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
-        let config = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).resolved()
+        let plan = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).plan(), config = plan.config
         let lock = group.isWriter ? try DirectoryLock(directory) : nil
         let newest = try Checkpoint.newest(in: directory)
         if newest == nil && isComplete(directory: directory) {
             throw ConfigError("\(directory): the run is complete (\(weightsFileName) is written and no checkpoint is left)")
         }
         // A checkpoint holds every weight: the run does not need its --init-from file again.
-        let run = try Run(resolved: config, directory: directory, callbacks: callbacks, group: group, lock: lock, loadsInitialWeights: newest == nil)
+        let run = try Run(plan: plan, directory: directory, callbacks: callbacks, group: group, lock: lock, loadsInitialWeights: newest == nil)
         if let (checkpoint, warnings) = newest {
             run.warnings += warnings
             // Compared decoded, so a checkpoint written before a field was added still matches.
@@ -131,7 +135,7 @@ public final class Run {
                 throw CheckpointError("\(directory): the checkpoint was written by another configuration than \(configFileName)")
             }
             let done = checkpoint.progress.history.count, steps = checkpoint.progress.epochProgress?.stepsDone ?? 0
-            guard done <= config.epochs!, steps < run.trainer.stepsPerEpoch(run.trainLoader) else {
+            guard done <= plan.epochs, steps < run.trainer.stepsPerEpoch(run.trainLoader) else {
                 throw CheckpointError("\(directory): the checkpoint's position (\(done) epochs and \(steps) steps) lies outside the run")
             }
             try checkpoint.restore(into: run.trainer)
@@ -178,10 +182,11 @@ public final class Run {
             && !Directory.fileExists("\(directory)/\(Checkpoint.previousFileName)")
     }
 
-    private init(resolved config: RunConfig, directory: String, callbacks extra: [TrainingCallback], group: any ProcessGroup,
+    private init(plan: RunPlan, directory: String, callbacks extra: [TrainingCallback], group: any ProcessGroup,
                  lock: DirectoryLock?, loadsInitialWeights: Bool = true) throws {
         self.lock = lock
-        self.config = config
+        self.plan = plan
+        let config = plan.config
         self.directory = directory
         self.group = group
         let writer = group.isWriter
@@ -204,9 +209,11 @@ public final class Run {
         let modelConfig = try config.modelConfig(for: trainingSet, inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
         self.modelConfig = modelConfig
         // A seed scope of the run's own: the weights do not depend on what other threads draw.
-        model = try GlobalRandom.withSeed(config.seed) { try modelConfig.makeModel() }
+        let modelPlan = try modelConfig.plan(recipe: config.recipe)
+        self.modelPlan = modelPlan
+        model = GlobalRandom.withSeed(config.seed) { modelPlan.makeModel() }
         transferReport = loadsInitialWeights ? try config.transfer.loadInitialWeights(into: model) : StateDictMismatch()
-        if modelConfig.whitenedStem == true && loadsInitialWeights && config.transfer.initFrom == nil {
+        if modelPlan.architecture.whitenedStem && loadsInitialWeights && config.transfer.initFrom == nil {
             try Self.whitenFirstConvolution(of: model, trainingSet: trainingSet, preprocessing: preprocessing)
         }
         // The optimizer holds every parameter; it skips frozen ones, so unfreezing needs no new optimizer.
@@ -216,9 +223,9 @@ public final class Run {
         let stepsPerEpoch = (trainLoader.count + config.parallel.accumulate - 1) / config.parallel.accumulate
         let schedule = try config.makeSchedule(stepsPerEpoch: stepsPerEpoch, ranks: dataParallel ? group.size : 1)
         if stages > 1 {
-            let microBatch = max(1, config.data.batchSize! / config.parallel.microBatches)
+            let microBatch = max(1, plan.batchSize / config.parallel.microBatches)
             var batches = DataLoader(trainingSet, batchSize: min(microBatch, trainingSet.count)).batches(epoch: 0).makeIterator()
-            let sample = batches.next()!
+            guard let sample = batches.next() else { throw ConfigError(field: "data.dataset", "no training images to cut the model into stages with") }
             pipeline = try PipelineStage(model: model, group: group, microBatches: config.parallel.microBatches,
                                          schedule: config.parallel.pipelineSchedule, sample: preprocessing.apply(sample.inputs))
         } else {
@@ -261,7 +268,7 @@ public final class Run {
         }
         if let swa { callbacks.append(swa) }
         if control.snapshots != nil && writer {
-            let steps = config.schedule.cycleEnds(epochs: config.epochs!, stepsPerEpoch: stepsPerEpoch)
+            let steps = config.schedule.cycleEnds(epochs: plan.epochs, stepsPerEpoch: stepsPerEpoch)
             callbacks.append(SnapshotWriter(snapshotSteps: steps) { k in
                 try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing)
                     .write(to: "\(directory)/\(Run.snapshotFileName(k))")
@@ -280,15 +287,11 @@ public final class Run {
                 confusion: { evaluate?() }))
         }
 
-        trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model))
-        trainer.preprocessing = preprocessing
-        trainer.testTimeAugmentation = control.tta!
-        trainer.combineMetrics = { try $0.summed(over: group) }
-        trainer.accumulationSteps = config.parallel.accumulate
-        trainer.evaluateEvery = control.evaluateEvery!
-        if let pipeline {
-            trainer.forwardBackward = { [unowned trainer] in try pipeline.forwardBackward($0, share: $1, trainer: trainer) }
-        }
+        var settings = Trainer.Settings(preprocessing: preprocessing, testTimeAugmentation: plan.testTimeAugmentation,
+                                        evaluateEvery: plan.evaluateEvery, accumulationSteps: config.parallel.accumulate)
+        settings.combineMetrics = { try $0.summed(over: group) }
+        if let pipeline { settings.forwardBackward = { trainer, batch, share in try pipeline.forwardBackward(batch, share: share, trainer: trainer) } }
+        trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model), settings: settings)
         // Every rank takes part (the running metrics are summed over the ranks); rank 0 writes.
         trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
         evaluate = { [unowned self] in self.confusionMatrix() }
@@ -322,49 +325,45 @@ public final class Run {
     }
 
     /// Whether evaluation runs on held-out training images (else the test set).
-    public var evaluationName: String { config.data.usesValidation ? "validation" : "test" }
+    public var evaluationName: String { plan.evaluationName }
 
     /// What the run is about to do, for the log: model, optimizer and schedule,
     /// data, then weight averaging and test-time augmentation when on.
     public var summary: [String] {
-        let c = config, m = modelConfig.resolved()
-        let residual = [m.zeroInitResidual == true ? "zero-init residual" : nil,
-                        (m.stochasticDepth ?? 0) > 0 ? "stochastic depth \(m.stochasticDepth!)" : nil,
-                        m.whitenedStem == true ? "whitened stem" : nil].compactMap { $0 }
-        let warmup = c.schedule.warmupEpochs ?? 0
-        let weightDecay = c.optimizer.weightDecay ?? 0, smoothing = c.regularization.labelSmoothing ?? 0
-        var lines = ["model \(m.name.rawValue): \(model.parameterCount) parameters"
-            + (residual.isEmpty ? "" : " (\(residual.joined(separator: ", ")))") + "; "
-            + "optimizer \(c.optimizer.name.rawValue)\(c.optimizer.nesterov == true ? " (Nesterov)" : "") lr \(c.optimizer.learningRate!) (\(c.schedule.name.rawValue)"
-            + (warmup > 0 ? String(format: ", warmup %g epochs", warmup) : "") + ")"
-            + (weightDecay > 0 ? ", weight decay \(weightDecay)" : "")
+        let c = config, notes = modelPlan.architecture.notes
+        let smoothing = plan.labelSmoothing, batch = plan.batchSize
+        var lines = ["model \(c.model.name.rawValue): \(model.parameterCount) parameters"
+            + (notes.isEmpty ? "" : " (\(notes.joined(separator: ", ")))") + "; "
+            + "optimizer \(c.optimizer.name.rawValue) lr \(plan.optimizer.learningRate) (\(c.schedule.name.rawValue)"
+            + (plan.warmupEpochs > 0 ? String(format: ", warmup %g epochs", plan.warmupEpochs) : "") + "), "
+            + plan.optimizer.hyperparameters
             + (smoothing > 0 ? "; label smoothing \(smoothing)" : "")
-            + "; \(c.epochs!) epochs of \(trainingSet.count) training images, batch \(c.data.batchSize!), \(Threads.count) threads",
+            + "; \(plan.epochs) epochs of \(trainingSet.count) training images, batch \(batch), \(Threads.count) threads",
             "data \(c.data.dataset): \(trainingSet.count) training images of \(trainingSet.sampleShape.map(String.init).joined(separator: "×")) "
                 + "in \(trainingSet.classCount) classes; \(evaluationSet.count) \(evaluationName) images"
                 + (c.data.testDataset.map { " from \($0)" } ?? ""),
-            "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(c.data.loaderThreads!)"]
+            "preprocessing: \(preprocessing.summary); augmentation: \(augmentation); loader threads: \(plan.loaderThreads)"]
         if let pipeline {
             let total = pipeline.linkSeconds.reduce(0, +)
             let stages = pipeline.partition.enumerated().map { s, links in
                 let share = pipeline.linkSeconds[links].reduce(0, +) / max(total, 1e-12)
                 return "stage \(s + 1) links \(links.lowerBound + 1)–\(links.upperBound) (\(Int((share * 100).rounded())) % of the time)"
             }
-            lines.append("pipeline: \(pipeline.stages) stages × \(pipeline.microBatches) micro-batches per batch of \(c.data.batchSize!), "
+            lines.append("pipeline: \(pipeline.stages) stages × \(pipeline.microBatches) micro-batches per batch of \(batch), "
                          + "\(c.parallel.pipelineSchedule.rawValue) schedule; " + stages.joined(separator: ", "))
         } else if group.isDistributed {
-            lines.append("data parallel: \(group.size) ranks × batch \(c.data.batchSize!) = \(group.size * c.data.batchSize!) images per step, "
+            lines.append("data parallel: \(group.size) ranks × batch \(batch) = \(group.size * batch) images per step, "
                          + "\(trainLoader.samplesPerEpoch) training images per rank and epoch, gradients averaged")
         }
         if c.parallel.accumulate > 1 {
             lines.append("gradient accumulation: \(c.parallel.accumulate) batches per optimizer step "
-                         + "(\(c.parallel.accumulate * c.data.batchSize! * (pipeline == nil ? group.size : 1)) images per step)")
+                         + "(\(c.parallel.accumulate * batch * (pipeline == nil ? group.size : 1)) images per step)")
         }
         if let decay = c.control.ema {
             lines.append("weight averaging: exponential moving average, decay \(decay)"
                          + (c.control.emaBatchNormUpdate ? ", batch norm recomputed at the end" : ""))
         }
-        if let tta = c.control.tta, tta != .none { lines.append("test-time augmentation: \(tta.rawValue)") }
+        if plan.testTimeAugmentation != .none { lines.append("test-time augmentation: \(plan.testTimeAugmentation.rawValue)") }
         if let k = c.control.snapshots { lines.append("snapshot ensemble: \(k) cosine cycles, snapshot-1 … snapshot-\(k).safetensors") }
         if let e = c.control.swaStartEpoch {
             lines.append("stochastic weight averaging from epoch \(e)" + (c.control.swaLearningRate.map { " at lr \($0)" } ?? "")
@@ -383,8 +382,8 @@ public final class Run {
                          + (t.backboneLearningRateScale.map { ", backbone learning rate ×\($0)" } ?? ""))
         }
         if let from = resumedFrom {
-            lines.append(from.epochProgress.map { "resumed in epoch \($0.epoch + 1) of \(c.epochs!) after step \($0.stepsDone)" }
-                         ?? "resumed after epoch \(from.history.count) of \(c.epochs!)")
+            lines.append(from.epochProgress.map { "resumed in epoch \($0.epoch + 1) of \(plan.epochs) after step \($0.stepsDone)" }
+                         ?? "resumed after epoch \(from.history.count) of \(plan.epochs)")
         }
         return lines
     }
@@ -395,7 +394,7 @@ public final class Run {
     @discardableResult
     public func fit() throws -> RunOutcome {
         let clock = ContinuousClock(), started = clock.now
-        if !stopped { try trainer.fit(trainLoader, evaluation: evaluationLoader, epochs: config.epochs!) }
+        if !stopped { try trainer.fit(trainLoader, evaluation: evaluationLoader, epochs: plan.epochs) }
         let seconds = (clock.now - started).seconds
         if group.isWriter {
             try WeightsFile(model: model, config: modelConfig, preprocessing: preprocessing).write(to: "\(directory)/\(Run.weightsFileName)")

@@ -16,14 +16,41 @@ public final class Trainer {
     public var callbacks: [TrainingCallback]
     /// Set by a callback to end `fit` after the current batch.
     public var stopRequested = false
-    /// Applied to every batch's inputs before the model (fitted normalization).
-    public var preprocessing: Preprocessing = .none
-    /// Views averaged when evaluating after each epoch (`.none`: the plain output).
-    public var testTimeAugmentation: TestTimeAugmentation = .none
-    /// Evaluate after every this many epochs, and after the last one (1: every epoch).
-    public var evaluateEvery = 1 {
-        didSet { precondition(evaluateEvery >= 1, "Trainer: evaluateEvery must be ≥ 1, got \(evaluateEvery)") }
+    /// How the loop runs, fixed when the trainer is made.
+    public struct Settings {
+        /// Applied to every batch's inputs before the model (fitted normalization).
+        public var preprocessing: Preprocessing = .none
+        /// Views averaged when evaluating after each epoch (`.none`: the plain output).
+        public var testTimeAugmentation: TestTimeAugmentation = .none
+        /// Evaluate after every this many epochs, and after the last one (1: every epoch).
+        public var evaluateEvery = 1
+        /// Gradient accumulation: one optimizer step per this many loader batches, on the
+        /// mean loss over all their samples (the batches' gradients add up before the step).
+        public var accumulationSteps = 1
+        /// Turns this process's epoch metrics (training and evaluation) into the run's:
+        /// with data parallelism, the sum over the ranks (`Metrics.summed(over:)`).
+        public var combineMetrics: (Metrics) throws -> Metrics = { $0 }
+        /// Forward and backward of one batch whose loss weighs `share` of the step's:
+        /// returns the batch's mean loss and its logits, or nil where this process does
+        /// not compute the loss (a pipeline stage before the last). nil: the whole model
+        /// here (`forwardBackwardHere`); pipeline parallelism replaces it.
+        public var forwardBackward: ((Trainer, Batch, _ share: Float) throws -> (loss: Float, logits: Tensor)?)?
+
+        public init(preprocessing: Preprocessing = .none, testTimeAugmentation: TestTimeAugmentation = .none, evaluateEvery: Int = 1,
+                    accumulationSteps: Int = 1) {
+            self.preprocessing = preprocessing
+            self.testTimeAugmentation = testTimeAugmentation
+            self.evaluateEvery = evaluateEvery
+            self.accumulationSteps = accumulationSteps
+        }
     }
+
+    public let preprocessing: Preprocessing
+    public let testTimeAugmentation: TestTimeAugmentation
+    public let evaluateEvery: Int
+    public let accumulationSteps: Int
+    public let combineMetrics: (Metrics) throws -> Metrics
+    public let forwardBackward: ((Trainer, Batch, _ share: Float) throws -> (loss: Float, logits: Tensor)?)?
     /// The evaluation scores ([N, C], as `Evaluator.predict` gives them) after the
     /// last epoch of the latest `fit` (nil when it evaluated nothing): what a report
     /// of the final weights reads instead of evaluating them again.
@@ -32,30 +59,24 @@ public final class Trainer {
     public private(set) var history: [EpochRecord] = []
     /// The epoch under way, updated after every step (nil between epochs).
     public private(set) var progress: EpochProgress?
-    /// Turns this process's epoch metrics (training and evaluation) into the run's:
-    /// with data parallelism, the sum over the ranks (`Metrics.summed(over:)`).
-    public var combineMetrics: (Metrics) throws -> Metrics = { $0 }
-    /// Gradient accumulation: one optimizer step per this many loader batches, on the
-    /// mean loss over all their samples (the batches' gradients add up before the step).
-    public var accumulationSteps = 1 {
-        didSet { precondition(accumulationSteps >= 1, "Trainer: accumulationSteps must be ≥ 1, got \(accumulationSteps)") }
-    }
-
-    /// Forward and backward of one batch whose loss weighs `share` of the step's:
-    /// returns the batch's mean loss and its logits, or nil where this process does
-    /// not compute the loss (a pipeline stage before the last). nil: the whole
-    /// model here (`forwardBackwardHere`); pipeline parallelism replaces it.
-    public var forwardBackward: ((Batch, Float) throws -> (loss: Float, logits: Tensor)?)?
 
     /// Optimizer steps in an epoch of `loader`.
     public func stepsPerEpoch(_ loader: DataLoader) -> Int { (loader.count + accumulationSteps - 1) / accumulationSteps }
 
     public init(model: Module, optimizer: Optimizer, callbacks: [TrainingCallback] = [],
-                lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {
+                lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss, settings: Settings = Settings()) {
+        precondition(settings.evaluateEvery >= 1, "Trainer: evaluateEvery must be ≥ 1, got \(settings.evaluateEvery)")
+        precondition(settings.accumulationSteps >= 1, "Trainer: accumulationSteps must be ≥ 1, got \(settings.accumulationSteps)")
         self.model = model
         self.optimizer = optimizer
         self.callbacks = callbacks
         self.lossFunction = lossFunction
+        preprocessing = settings.preprocessing
+        testTimeAugmentation = settings.testTimeAugmentation
+        evaluateEvery = settings.evaluateEvery
+        accumulationSteps = settings.accumulationSteps
+        combineMetrics = settings.combineMetrics
+        forwardBackward = settings.forwardBackward
     }
 
     /// Softmax cross-entropy against the batch's probability targets (Mixup,
@@ -148,7 +169,7 @@ public final class Trainer {
         for batch in group {
             // The step's loss is the mean over all its samples: each batch weighs its share.
             let share = group.count == 1 ? 1 : Float(batch.count) / total
-            let result = try forwardBackward.map { try $0(batch, share) } ?? forwardBackwardHere(batch, share: share)
+            let result = try forwardBackward.map { try $0(self, batch, share) } ?? forwardBackwardHere(batch, share: share)
             guard let (value, logits) = result else { continue }
             lossValue += value * share
             metrics.add(meanLoss: value, logits: logits.detached(), labels: batch.labels)
