@@ -18,7 +18,7 @@ struct AllReduceBench: ParsableCommand {
         guard let group = try MPIProcessGroup.world() else {
             return try runUnderMPI(ranks: ranks ?? 2, threadsPerRank: 1)
         }
-        let sizes = try parseSizes(self.sizes, option: "--sizes")
+        let sizes = try reportingConfigErrors { try ValueParsing.sizes(self.sizes, field: "--sizes") }
         for r in try AllReduceBenchmark.measure(sizes: sizes, repeats: repeats, group: group) where group.isWriter {
             printJSON(["bench": "allreduce", "ranks": r.ranks, "bytes": r.bytes, "microseconds": r.seconds * 1e6,
                        "gb_per_s": r.gigabytesPerSecond, "bus_gb_per_s": r.busGigabytesPerSecond])

@@ -34,7 +34,7 @@ struct DataBench: ParsableCommand {
         case .fashionMNIST:
             base = (try? FashionMNIST.load(.train, from: dataDir)) ?? DataBenchmark.syntheticImages()
         case .imageFolder(let path):
-            let size = try imageSize.map { try parseImageSize($0, option: "--image-size") }
+            let size = try reportingConfigErrors { try imageSize.map { try ValueParsing.imageSize($0, field: "--image-size") } }
             base = try ImageFolder.load(ImageFolder.layout(of: path).train, imageSize: size, cacheBudget: 0).dataset
         default:
             var config = RunConfig()

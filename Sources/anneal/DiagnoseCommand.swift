@@ -20,32 +20,13 @@ struct DiagnoseCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.") var json = false
 
     func run() throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw ValidationError("no such run directory or file: \(path)")
-        }
-        let csv = isDirectory.boolValue ? "\(path)/metrics.csv" : path
-        let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
-        let points: [CurvePoint]
-        do { points = try CurveDiagnosis.readMetricsCSV(csv) } catch { throw ValidationError("\(error)") }
-        let diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy)
-        let pngPath = png ?? "\(directory.isEmpty ? "." : directory)/curves.png"
-        // The run's configuration says whether its evaluation columns are validation or test figures.
-        let runFile = "\(directory.isEmpty ? "." : directory)/\(Run.configFileName)"
-        let config = (try? Data(contentsOf: URL(fileURLWithPath: runFile))).flatMap { try? RunConfig.decode($0) }
-        let evaluationName = config.map { $0.data.usesValidation ? "validation" : "test" } ?? "evaluation"
-        try CurveDiagnosis.plot(points, to: pngPath, evaluationName: evaluationName)
+        let result: RunDiagnosis
+        do { result = try RunDiagnosis(path, png: png, lowAccuracy: lowAccuracy) } catch { throw ValidationError("\(error)") }
         if json {
-            let object: [String: Any] = [
-                "epochs": points.count, "verdicts": diagnosis.verdicts.map(\.rawValue),
-                "findings": diagnosis.findings.map { "\($0.verdict.rawValue): \($0.evidence) → \($0.remedy)" }, "png": pngPath,
-                "evaluation": evaluationName,
-            ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try result.json(), as: UTF8.self))
         } else {
-            for line in diagnosis.lines { print(line) }
-            print("wrote \(pngPath) (loss above, accuracy below; blue train, orange \(evaluationName))")
+            for line in result.diagnosis.lines { print(line) }
+            print("wrote \(result.plot) (loss above, accuracy below; blue train, orange \(result.evaluationName))")
         }
     }
 }

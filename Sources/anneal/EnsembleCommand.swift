@@ -36,13 +36,10 @@ struct EnsembleTrainCommand: ParsableCommand {
     func run() throws {
         options.data.applyThreads()
         let base = try options.makeConfig()
-        let variations = try vary.map { item -> EnsembleTraining.Variation in
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--vary: '\(item)' is not FIELD=V1|V2|…") }
-            return EnsembleTraining.Variation(field: parts[0], values: parts[1].split(separator: "|", omittingEmptySubsequences: false).map(String.init))
-        }
         let training = try reportingConfigErrors {
-            do { return try EnsembleTraining(base: base, members: members, directory: out, variations: variations) } catch let error as ConfigError where error.field == nil {
+            do {
+                return try EnsembleTraining(base: base, members: members, directory: out, variations: vary.map(EnsembleTraining.Variation.init(parsing:)))
+            } catch let error as ConfigError where error.field == nil {
                 throw CommandError("--vary: \(error.message)")
             }
         }

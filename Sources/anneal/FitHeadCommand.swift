@@ -27,23 +27,12 @@ struct FitHeadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (shape, values) = try NPYFile.read(features)
-        guard shape.count == 2 else { throw CommandError("\(features): features must be a matrix [N, D], got shape \(shape)") }
-        let y = try LabelFile.read(labels)
-        guard y.count == shape[0] else {
-            throw CommandError("\(labels) holds \(y.count) labels but \(features) holds \(shape[0]) feature rows")
-        }
-        let clock = ContinuousClock(), started = clock.now
-        let fitted: LinearHead
-        do {
-            fitted = try LinearHead.fit(features: Tensor(values, shape: shape), labels: y, loss: head, C: c, tolerance: tolerance, standardize: standardize)
-        } catch let error as LinearHeadError { throw CommandError("\(features): \(error)") }
-        let seconds = (clock.now - started).seconds
-        let predictions = withoutGrad { fitted.makeLayer()(Tensor(values, shape: shape)) }.argmax(axis: 1)
-        let correct = zip(predictions, y).filter { $0.0 == $0.1 }.count
-        try fitted.write(to: out, layer: layer)
+        let fitted: LinearHead.Fitted
+        do { fitted = try LinearHead.fit(featuresFile: features, labelsFile: labels, loss: head, C: c, tolerance: tolerance, standardize: standardize) }
+        catch let error as LinearHeadError { throw CommandError("\(error)") }
+        try fitted.head.write(to: out, layer: layer)
         print(String(format: "\(head.rawValue) head on %d×%d features, %d classes: training accuracy %.4f (%.1fs)",
-                     shape[0], shape[1], fitted.classes, Double(correct) / Double(y.count), seconds))
+                     fitted.rows, fitted.features, fitted.head.classes, fitted.trainingAccuracy, fitted.seconds))
         print("wrote \(out)")
     }
 }

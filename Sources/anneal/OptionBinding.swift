@@ -20,6 +20,13 @@ func bind<T>(_ option: String, _ path: WritableKeyPath<RunConfig, T?>, _ value: 
     OptionBinding(option: option, field: fieldPath(path), set: value.map { value in { $0[keyPath: path] = value } })
 }
 
+/// An option whose text the library parses (`ValueParsing`): errors name the field.
+func bind<T>(_ option: String, _ path: WritableKeyPath<RunConfig, T?>, _ text: String?,
+             _ parse: (String, _ field: String) throws -> T) throws -> OptionBinding {
+    let field = fieldPath(path)
+    return bind(option, path, try text.map { try parse($0, field) })
+}
+
 /// "optimizer.learningRate" for `\RunConfig.optimizer.learningRate`.
 private func fieldPath(_ path: AnyKeyPath) -> String {
     let text = String(describing: path)
@@ -36,7 +43,7 @@ protocol ConfigOptions: ParsableArguments {
 extension ConfigOptions {
     /// Sets the field of every option given, in the order of `bindings()`.
     func apply(to config: inout RunConfig) throws {
-        for binding in try bindings() { try binding.set?(&config) }
+        try reportingConfigErrors { for binding in try bindings() { try binding.set?(&config) } }
     }
 }
 

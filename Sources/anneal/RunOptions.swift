@@ -29,11 +29,11 @@ struct DataOptions: ConfigOptions {
             [bind("--data", \.data.dataset, try data.map(DataSource.init(parsing:))),
              bind("--test-data", \.data.testDataset, try testData.map(DataSource.init(parsing:)))]
         } + [
-            bind("--image-size", \.data.imageSize, try imageSize.map { try parseImageSize($0, option: "--image-size") }),
+            try bind("--image-size", \.data.imageSize, imageSize, ValueParsing.imageSize),
             bind("--skip-bad-images", \.data.skipBadImages, skipBadImages ? true : nil),
             bind("--data-dir", \.data.directory, dataDir),
             bind("--batch-size", \.data.batchSize, batchSize),
-            bind("--classes", \.data.classes, try classes.map { try parseClasses($0, option: "--classes") }),
+            try bind("--classes", \.data.classes, classes, ValueParsing.classes),
         ]
     }
 }
@@ -50,7 +50,10 @@ struct RunOptions: ConfigOptions {
     @Option(help: "Optimizer: \(valueList(OptimizerKind.self)) (default sgd).") var optimizer: OptimizerKind?
     @Option(help: "Learning rate, the schedule's peak (default: sgd the preset's, 0.05 or 0.1 for resnets; 1e-3 for adam/adamw/rmsprop, 1e-2 for adagrad).")
     var lr: Float?
-    @Option(help: "Momentum (sgd, rmsprop; default 0.9).") var momentum: Float?
+    @Option(help: "Momentum (sgd: the preset's 0.9; rmsprop 0; lars 0.9).") var momentum: Float?
+    @Option(help: "adam, adamw, lamb: β1,β2 (default 0.9,0.999).") var betas: String?
+    @Option(help: "ε added to the denominator (adam, adamw, rmsprop: 1e-8; adagrad 1e-10; lamb 1e-6).") var eps: Float?
+    @Option(help: "rmsprop: smoothing constant of the squared-gradient average (default 0.99).") var alpha: Float?
     @Flag(help: "sgd: Nesterov momentum.") var nesterov = false
     @Option(help: "Weight decay (L2 for sgd/adam/rmsprop/adagrad, decoupled for adamw); biases and norm parameters are exempt (default: the preset's, 1e-3 for resnets, else 5e-4).")
     var weightDecay: Float?
@@ -107,14 +110,17 @@ struct RunOptions: ConfigOptions {
             bind("--optimizer", \.optimizer.name, optimizer),
             bind("--lr", \.optimizer.learningRate, lr),
             bind("--momentum", \.optimizer.momentum, momentum),
+            try bind("--betas", \.optimizer.betas, betas, ValueParsing.numbers),
+            bind("--eps", \.optimizer.eps, eps),
+            bind("--alpha", \.optimizer.alpha, alpha),
             bind("--nesterov", \.optimizer.nesterov, nesterov ? true : nil),
             bind("--weight-decay", \.optimizer.weightDecay, weightDecay),
             bind("--activation", \.model.activation, activation),
             bind("--init", \.model.initializer, `init`),
             bind("--init-std", \.model.initStd, initStd),
             bind("--init-gain", \.model.initGain, initGain),
-            bind("--hidden", \.model.hidden, try hidden.map { try parseSizes($0, option: "--hidden") }),
-            bind("--widths", \.model.widths, try widths.map { try parseSizes($0, option: "--widths") }),
+            try bind("--hidden", \.model.hidden, hidden, ValueParsing.sizes),
+            try bind("--widths", \.model.widths, widths, ValueParsing.sizes),
             bind("--stem-patch", \.model.stemPatch, stemPatch),
             bind("--whitened-stem", \.model.whitenedStem, whitenedStem ? true : nil),
             bind("--dropout", \.model.dropout, dropout),
@@ -235,7 +241,7 @@ struct ScheduleOptions: ConfigOptions {
                 bind("--warmup", \.schedule.warmupEpochs, warmup),
                 bind("--warmup-mode", \.schedule.warmupShape, warmupMode),
                 bind("--warmup-start-factor", \.schedule.warmupStartFactor, warmupStartFactor),
-                bind("--milestones", \.schedule.milestones, try milestones.map { try parseSizes($0, option: "--milestones") }),
+                try bind("--milestones", \.schedule.milestones, milestones, ValueParsing.sizes),
                 bind("--gamma", \.schedule.gamma, gamma),
                 bind("--min-lr", \.schedule.minLearningRate, minLr),
                 bind("--t0", \.schedule.firstCycleEpochs, t0),

@@ -27,6 +27,13 @@ public struct EnsembleTraining {
             self.field = field
             self.values = values
         }
+
+        /// "FIELD=V1|V2|…" (FIELD a configuration field path or unique name).
+        public init(parsing text: String) throws {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ConfigError("'\(text)' is not FIELD=V1|V2|…") }
+            self.init(field: parts[0], values: parts[1].split(separator: "|", omittingEmptySubsequences: false).map(String.init))
+        }
     }
 
     /// What `ensemble.json` holds.

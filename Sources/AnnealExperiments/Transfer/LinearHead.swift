@@ -1,3 +1,4 @@
+import AnnealData
 import AnnealDistributed
 import AnnealIO
 import AnnealNN
@@ -5,6 +6,7 @@ import AnnealReports
 import AnnealTensor
 import AnnealTraining
 import CLinear
+import Foundation
 
 /// A linear classifier fitted on fixed features by liblinear (the solver behind
 /// scikit-learn's `LogisticRegression(solver="liblinear")` and `LinearSVC`): L2-
@@ -155,5 +157,40 @@ extension LinearHead {
                                 + file.tensors.keys.sorted().joined(separator: ", "))
         }
         return (LinearHead(weight: Tensor(w.values, shape: w.shape), bias: Tensor(b.values, shape: b.shape)), file.metadata[layerKey])
+    }
+}
+
+extension LinearHead {
+    /// A head fitted on files: what `anneal fit-head` does.
+    public struct Fitted {
+        public let head: LinearHead
+        /// Rows and width of the features.
+        public let rows: Int, features: Int
+        /// Accuracy of the head on the features it was fitted on.
+        public let trainingAccuracy: Double
+        public let seconds: Double
+    }
+
+    /// Fits a head on the N×D features of an .npy file (`Features.extract`'s output)
+    /// and the labels of an .npy or IDX label file, one per row; errors name the file.
+    public static func fit(featuresFile: String, labelsFile: String, loss: Loss, C: Double = 1, tolerance: Double = 1e-4,
+                           standardize: Bool = true) throws -> Fitted {
+        let (shape, values) = try NPYFile.read(featuresFile)
+        guard shape.count == 2 else { throw LinearHeadError("\(featuresFile): features must be a matrix [N, D], got shape \(shape)") }
+        let labels = try LabelFile.read(labelsFile)
+        guard labels.count == shape[0] else {
+            throw LinearHeadError("\(labelsFile) holds \(labels.count) labels but \(featuresFile) holds \(shape[0]) feature rows")
+        }
+        let features = Tensor(values, shape: shape)
+        let clock = ContinuousClock(), started = clock.now
+        let head: LinearHead
+        do { head = try fit(features: features, labels: labels, loss: loss, C: C, tolerance: tolerance, standardize: standardize) } catch {
+            throw LinearHeadError("\(featuresFile): \(error)")
+        }
+        let seconds = (clock.now - started).seconds
+        let predictions = withoutGrad { head.makeLayer()(features) }.argmax(axis: 1)
+        let correct = zip(predictions, labels).filter { $0.0 == $0.1 }.count
+        return Fitted(head: head, rows: shape[0], features: shape[1], trainingAccuracy: Double(correct) / Double(max(1, labels.count)),
+                      seconds: seconds)
     }
 }
