@@ -28,9 +28,7 @@ struct AugmentPreviewCommand: ParsableCommand {
     func run() throws {
         let spec: AugmentationSpec
         do { spec = try AugmentationSpec.parse(augment) } catch { throw AugmentationSpecError("--augment: \(error.message)") }
-        var config = RunConfig()
-        try data.apply(to: &config)
-        let train = try reportingConfigErrors { try config.loadTrainingSet() }.dataset
+        let train = try reportingConfigErrors { try data.config().loadTrainingSet() }.dataset
         guard first + columns <= train.count else { throw ValidationError("--first \(first) + --columns \(columns) exceeds the \(train.count) training images") }
         let image = AugmentationPreview.grid(train, spec: spec, seed: seed, first: first, columns: columns, rows: rows, zoom: zoom)
         try image.write(to: out)

@@ -9,21 +9,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [GEMMBench.self, ElementwiseBench.self, ConvolutionBench.self, TrainBench.self, DataBench.self, AllReduceBench.self, PipelineBench.self])
 }
 
-/// Prints one JSON object on one line with keys in the given order.
-/// One decimal, or three below 10 (fractions, seconds).
-private func rounded(_ d: Double) -> Double { abs(d) < 10 ? (d * 1000).rounded() / 1000 : (d * 10).rounded() / 10 }
-
-func printJSON(_ fields: KeyValuePairs<String, Any>) {
-    let body = fields.map { key, value -> String in
-        switch value {
-        case let s as String: return "\"\(key)\":\"\(s)\""
-        case let d as Double: return "\"\(key)\":\(rounded(d))"
-        case let ds as [Double]: return "\"\(key)\":[\(ds.map { "\(rounded($0))" }.joined(separator: ","))]"
-        default: return "\"\(key)\":\(value)"
-        }
-    }
-    print("{" + body.joined(separator: ",") + "}")
-}
+func printJSON(_ fields: KeyValuePairs<String, Any>) { print(JSONLine.render(fields)) }
 
 struct ThreadOptions: ParsableArguments {
     @Option(help: "Thread counts to measure, comma-separated (default: 1 and all cores).")
@@ -31,10 +17,7 @@ struct ThreadOptions: ParsableArguments {
 
     func counts() throws -> [Int] {
         guard let threads else { return Array(Set([1, ProcessInfo.processInfo.activeProcessorCount])).sorted() }
-        return try threads.split(separator: ",").map {
-            guard let n = Int($0), n > 0 else { throw ValidationError("--threads: '\($0)' is not a positive integer") }
-            return n
-        }
+        return try reportingConfigErrors { try ValueParsing.sizes(threads, field: "--threads") }
     }
 }
 

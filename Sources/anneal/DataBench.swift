@@ -29,17 +29,8 @@ struct DataBench: ParsableCommand {
         let spec: AugmentationSpec
         do { spec = try AugmentationSpec.parse(augment) } catch { throw AugmentationSpecError("--augment: \(error.message)") }
         let source = try reportingConfigErrors { try data.map(DataSource.init(parsing:)) ?? .fashionMNIST }
-        let base: any Dataset
-        switch source {
-        case .fashionMNIST:
-            base = (try? FashionMNIST.load(.train, from: dataDir)) ?? DataBenchmark.syntheticImages()
-        case .imageFolder(let path):
-            let size = try reportingConfigErrors { try imageSize.map { try ValueParsing.imageSize($0, field: "--image-size") } }
-            base = try ImageFolder.load(ImageFolder.layout(of: path).train, imageSize: size, cacheBudget: 0).dataset
-        default:
-            var config = RunConfig()
-            config.data.dataset = source
-            base = try reportingConfigErrors { try config.loadTrainingSet() }.dataset
+        let base = try reportingConfigErrors {
+            try DataBenchmark.dataset(source, imageSize: imageSize.map { try ValueParsing.imageSize($0, field: "--image-size") }, fashionMNISTDirectory: dataDir)
         }
         var benchmark = DataBenchmark(dataset: base, augmentation: spec,
                                       images: images ?? (source.isImageFolder ? min(60_000, base.count) : 60_000))

@@ -34,37 +34,7 @@ struct DoctorCommand: ParsableCommand {
         (settings.rangeTest.start, settings.rangeTest.end, settings.rangeTest.steps) = (rangeStart, rangeEnd, rangeSteps)
         func say(_ s: String) { if !json { print(s); fflush(nil) } }
         say("doctor: model \(doctor.config.model.name.rawValue), \(doctor.trainingSet.count) training images (validation held out, test set untouched)")
-        let report = try doctor.examine(settings, directory: out) { step in
-            switch step {
-            case .initialLoss(let initial):
-                say("1. initial loss: \(initial.ok ? "ok" : "FAIL")")
-                for f in initial.findings { say("   " + f) }
-            case .overfit(let overfit):
-                say("2. overfit \(overfitSamples) examples: \(overfit.passed ? "ok" : "FAIL")")
-                for f in overfit.findings { say("   " + f) }
-            case .rangeTest(let range, let plot, let epochs):
-                say("3. learning-rate range test (\(range.learningRates.count) steps): range-test lr \(range.suggestedLR.map { String(format: "%.3g", $0) } ?? "none")")
-                for f in range.findings { say("   " + f) }
-                say("   wrote \(plot) (x: log10 lr; blue raw loss, orange smoothed, green the suggestion)")
-                if epochs > 0 { say("   short runs of \(epochs) epoch\(epochs == 1 ? "" : "s") at 5 rates around the loss minimum:") }
-            case .rateTrial(let trial):
-                let result = trial.validationLoss.map { String(format: "validation loss %.4f, accuracy %.2f %%", $0, 100 * (trial.validationAccuracy ?? .nan)) }
-                    ?? "failed: \(trial.failure ?? "no result")"
-                say(String(format: "     lr %-9.3g ", trial.learningRate) + result + String(format: "  (%.0f s)", trial.seconds))
-            case .rateValidation(let validation):
-                for f in validation?.findings ?? [] { say("   " + f) }
-            case .layerStatistics(let stats):
-                say("4. per-layer statistics at initialization:")
-                say("   layer      kind              act mean   act std   dead %   grad norm")
-                for l in stats.layers {
-                    say("   " + l.name.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + l.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
-                        + String(format: " %9.4f %9.4f", l.activationMean, l.activationStd)
-                        + (l.deadFraction.map { String(format: " %7.1f", $0 * 100) } ?? "        ")
-                        + (l.gradientNorm.map { String(format: "   %.3g", $0) } ?? ""))
-                }
-                for f in stats.findings { say("   " + f) }
-            }
-        }
+        let report = try doctor.examine(settings, directory: out) { step in step.lines.forEach(say) }
         if json { print(String(decoding: try report.json(), as: UTF8.self)) }
     }
 }

@@ -102,14 +102,5 @@ struct EnsembleReportCommand: ParsableCommand {
 
 /// Prints each finished member's accuracy, their mean, the ensemble's and the gain.
 func reportEnsemble(directory: String, combine: Ensemble.Combination) throws {
-    let report = try reportingConfigErrors { try EnsembleReport.evaluate(directory: directory, combination: combine) }
-    let name = report.evaluationName
-    if !report.unfinishedMembers.isEmpty {
-        let list = report.unfinishedMembers.map(String.init).joined(separator: ", ")
-        print("member\(report.unfinishedMembers.count == 1 ? "" : "s") \(list): not finished, left out of this report")
-    }
-    for (member, accuracy) in zip(report.members, report.memberAccuracies) { print(String(format: "member %d %@ accuracy: %.4f", member, name, accuracy)) }
-    print(String(format: "mean member %@ accuracy: %.4f", name, report.meanMemberAccuracy))
-    print(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member; %@)", name, report.ensembleAccuracy,
-                 (report.ensembleAccuracy - report.meanMemberAccuracy) * 100, combine.rawValue))
+    for line in try reportingConfigErrors({ try EnsembleReport.evaluate(directory: directory, combination: combine) }).lines { print(line) }
 }

@@ -38,13 +38,11 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         data.applyThreads()
         let predictor = try namingModelOption {
-            try Predictor(weights: try weightsPaths(weights), preset: model, combination: combine, head: head, testTimeAugmentation: tta,
+            try Predictor(weights: weights, preset: model, combination: combine, head: head, testTimeAugmentation: tta,
                           monteCarloPasses: mcSamples)
         }
         if predictor.isEnsemble { print("ensemble of \(predictor.members.count) models (\(combine.rawValue))") }
-        var config = RunConfig()
-        try data.apply(to: &config)
-        let testSet = try reportingConfigErrors { try config.loadTestSet() }
+        let testSet = try reportingConfigErrors { try data.config().loadTestSet() }
         if predictor.testTimeAugmentationIsPresets {
             print("test-time augmentation: \(predictor.testTimeAugmentation.rawValue) (the preset's; --tta none for the plain output)")
         }
@@ -78,7 +76,7 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let predictor = try namingModelOption {
-            try Predictor(weights: try weightsPaths(weights), preset: model, combination: combine, testTimeAugmentation: tta)
+            try Predictor(weights: weights, preset: model, combination: combine, testTimeAugmentation: tta)
         }
         let (images, names) = try ImageInputs.load(input, sampleShape: predictor.sampleShape)
         let scores = predictor.scores(images, batchSize: batchSize)
@@ -89,11 +87,4 @@ struct PredictCommand: ParsableCommand {
             print("wrote \(csv): the predicted class of each image")
         }
     }
-}
-
-/// The files `--weights` lists (separated by spaces or commas); at least one.
-func weightsPaths(_ weights: [String]) throws -> [String] {
-    let paths = weights.flatMap { $0.split(separator: ",") }.map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    guard !paths.isEmpty else { throw CommandError("--weights: no file given") }
-    return paths
 }

@@ -34,26 +34,16 @@ struct FeaturesCommand: ParsableCommand {
 
     func run() throws {
         data.applyThreads()
-        let (network, modelConfig, preprocessing) = try namingModelOption { try WeightsFile.loadModel(weights, preset: model) }
-        let images: any Dataset
-        if let input {
-            images = try ImageInputs.load([input], sampleShape: modelConfig.inputShape ?? FashionMNIST.sampleShape).images
-        } else {
-            var config = RunConfig()
-            try data.apply(to: &config)
-            config.data.perClass = perClass
-            config.seed = seed
-            images = try reportingConfigErrors { split == .test ? try config.loadTestSet() : try config.loadData().train }
-        }
-        let features = try reportingLayerErrors {
-            try Features.extract(network, layer: layer, from: images, preprocessing: preprocessing, batchSize: data.batchSize ?? 500)
-        }
-        try NPYFile.write(features.scalars, shape: features.shape, to: out)
-        print("wrote \(out): \(features.shape[0])×\(features.shape[1]) features of layer \(layer ?? "\(network.headName ?? "?") (its input)")")
-        if let labelsOut {
-            try NPYFile.write((0..<images.count).map { Float(images.label(at: $0)) }, shape: [images.count], to: labelsOut)
-            print("wrote \(labelsOut): \(images.count) labels")
-        }
+        let written = try namingModelOption { try reportingLayerErrors {
+            try Features.write(weights: weights, preset: model, layer: layer, batchSize: data.batchSize ?? 500, images: { model in
+                if let input { return try ImageInputs.load([input], sampleShape: model.inputShape ?? FashionMNIST.sampleShape).images }
+                var config = try data.config()
+                (config.data.perClass, config.seed) = (perClass, seed)
+                return try reportingConfigErrors { split == .test ? try config.loadTestSet() : try config.loadData().train }
+            }, to: out, labelsOut: labelsOut)
+        } }
+        print("wrote \(out): \(written.rows)×\(written.width) features of layer \(written.layer)")
+        if let labelsOut { print("wrote \(labelsOut): \(written.rows) labels") }
     }
 }
 

@@ -24,6 +24,13 @@ struct DataOptions: ConfigOptions {
 
     func applyThreads() { if let threads { Threads.count = threads } }
 
+    /// The data these options name, as a run's configuration holds it.
+    func config() throws -> RunConfig {
+        var config = RunConfig()
+        try apply(to: &config)
+        return config
+    }
+
     func bindings() throws -> [OptionBinding] {
         try reportingConfigErrors {
             [bind("--data", \.data.dataset, try data.map(DataSource.init(parsing:))),
@@ -92,8 +99,7 @@ struct RunOptions: ConfigOptions {
     func makeConfig(defaultValidationSplit: Double = 0) throws -> RunConfig {
         var c: RunConfig
         if let path = self.config {
-            let bytes = Data(try FileBytes.read(path))
-            c = try reportingConfigErrors { try RunConfig.decode(bytes, source: path) }
+            c = try reportingConfigErrors { try RunConfig.read(path) }
             if let model, model != c.model.name { c.model = ModelConfig(name: model) }
         } else {
             c = RunConfig(model: model ?? .mlp)

@@ -43,7 +43,7 @@ struct ScheduleCommand: ParsableCommand {
     func rates() throws -> [Float] {
         var run = RunConfig()
         try options.apply(to: &run)
-        let metrics = try metricValues.map(parseMetrics) ?? []
+        let metrics: [Double] = try metricValues.map { text in try reportingConfigErrors { try ValueParsing.numbers(text, field: "--metric-values") } } ?? []
         return try reportingConfigErrors {
             try run.schedule.rates(baseLR: lr, epochs: epochs, stepsPerEpoch: stepsPerEpoch, batchSize: batchSize, metrics: metrics)
         }
@@ -51,13 +51,7 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         let rates = try self.rates()
-        if let png {
-            var plot = LinePlot(rates.map(Double.init))
-            plot.yIncludesZero = true
-            plot.title = "learning rate (\((options.schedule ?? .cosine).rawValue))"
-            plot.xLabel = "step"
-            try plot.write(to: png)
-        }
+        if let png { try ScheduleConfig.plot(rates, name: options.schedule ?? .cosine, to: png) }
         var out = csv ? "step,lr\n" : "    step  lr\n"
         for step in stride(from: 0, to: rates.count, by: every) {
             out += csv ? "\(step),\(rates[step])\n" : "\(String(step).leftPadded(to: 8))  \(rates[step])\n"
@@ -66,15 +60,6 @@ struct ScheduleCommand: ParsableCommand {
         if let png {
             // On stderr so that `--csv --png` still writes a clean table to stdout.
             FileHandle.standardError.write(Data("wrote \(png)\n".utf8))
-        }
-    }
-
-    private func parseMetrics(_ text: String) throws -> [Double] {
-        try text.split(separator: ",").map { part in
-            guard let value = Double(part.trimmingCharacters(in: .whitespaces)), value.isFinite else {
-                throw ValidationError("--metric-values: '\(part)' is not a number")
-            }
-            return value
         }
     }
 }

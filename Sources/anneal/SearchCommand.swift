@@ -69,17 +69,9 @@ struct SearchCommand: ParsableCommand {
             }
             fflush(nil)
         }
-        let ranked = outcome.ranked
         let names = space.dimensions.map(\.name)
-        print("\n" + "trial".padding(toLength: 11, withPad: " ", startingAt: 0) + " val acc  val loss  epochs  "
-              + names.map { $0.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
-        for t in ranked {
-            print(t.id.padding(toLength: 11, withPad: " ", startingAt: 0)
-                  + (t.valAccuracy.map { String(format: " %.4f", $0) } ?? "    -  ")
-                  + (t.valLoss.map { String(format: "  %7.4f", $0) } ?? "        -")
-                  + String(format: "  %3d/%-3d", t.epochsRun, t.epochs) + (t.stoppedEarly ? "s " : t.failed ? "F " : "  ")
-                  + names.map { (t.params[$0] ?? "").padding(toLength: 13, withPad: " ", startingAt: 0) }.joined())
-        }
+        print("")
+        for line in outcome.table(names: names) { print(line) }
         guard let best = outcome.best else { throw ValidationError("no trial finished") }
         for w in space.edgeWarnings(best.params) { print("warning: " + w) }
         print("best (val acc \(String(format: "%.4f", best.valAccuracy!))): "

@@ -33,8 +33,8 @@ struct TrainCommand: ParsableCommand {
         options.data.applyThreads()
         let group = try processGroup()
         let config = try options.resolvedConfig()
-        if let watcher = testSetWatcher(config), group.isWriter {
-            // Choosing when to stop (or decay) by the test set makes its final accuracy optimistic.
+        if let field = config.testSetSelection, group.isWriter {
+            let watcher = field == "schedule.name" ? "--schedule plateau" : optionForField[field] ?? field
             FileHandle.standardError.write(Data(("warning: \(watcher) watches the test set's \(config.schedule.monitor.rawValue); "
                 + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images.\n").utf8))
         }
@@ -43,14 +43,6 @@ struct TrainCommand: ParsableCommand {
                     overwrite: overwrite, group: group)
         }
         try train(run)
-    }
-
-    /// The option that would select on the test set (early stopping or the plateau
-    /// schedule monitoring loss or accuracy without a validation split), if any.
-    func testSetWatcher(_ config: RunConfig) -> String? {
-        guard !config.data.usesValidation, [.loss, .accuracy].contains(config.schedule.monitor) else { return nil }
-        if config.control.earlyStopPatience != nil { return "--early-stop" }
-        return config.schedule.name == .plateau ? "--schedule plateau" : nil
     }
 }
 

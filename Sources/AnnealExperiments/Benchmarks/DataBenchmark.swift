@@ -32,6 +32,22 @@ public struct DataBenchmark {
         return Double(images) / seconds
     }
 
+    /// The training images of `source` as the benchmark reads them: an image folder
+    /// streamed (every image decoded from its file on every read, no cache), other
+    /// sources from memory; Fashion-MNIST, when not installed, random 28×28 images.
+    public static func dataset(_ source: DataSource, imageSize: [Int]? = nil, fashionMNISTDirectory: String? = nil) throws -> any Dataset {
+        switch source {
+        case .fashionMNIST:
+            return (try? FashionMNIST.load(.train, from: fashionMNISTDirectory)) ?? syntheticImages()
+        case .imageFolder(let path):
+            return try ImageFolder.load(ImageFolder.layout(of: path).train, imageSize: imageSize, cacheBudget: 0).dataset
+        default:
+            var config = RunConfig()
+            config.data.dataset = source
+            return try config.loadTrainingSet().dataset
+        }
+    }
+
     /// Smooth random 28×28 images (when Fashion-MNIST is not installed).
     public static func syntheticImages(count: Int = 10_000) -> TensorDataset {
         var generator = RandomGenerator(seed: 3)

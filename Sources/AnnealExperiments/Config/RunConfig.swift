@@ -1,4 +1,5 @@
 import AnnealDistributed
+import AnnealIO
 import AnnealReports
 import AnnealTraining
 import Foundation
@@ -132,6 +133,11 @@ extension RunConfig {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return try encoder.encode(self) + [10]
+    }
+
+    /// The configuration in a JSON file (a run's run.json), as `decode` reads it.
+    public static func read(_ path: String) throws -> RunConfig {
+        try decode(Data(try FileBytes.read(path)), source: path)
     }
 
     /// A configuration from JSON. Fields left out take their defaults (so a

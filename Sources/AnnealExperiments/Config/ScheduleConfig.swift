@@ -246,4 +246,13 @@ extension ScheduleConfig {
             return rate
         }
     }
+
+    /// Draws a schedule's rates (one per step, from `rates`) as a PNG line plot.
+    public static func plot(_ rates: [Float], name: ScheduleKind, to path: String) throws {
+        var plot = LinePlot(rates.map(Double.init))
+        plot.yIncludesZero = true
+        plot.title = "learning rate (\(name.rawValue))"
+        plot.xLabel = "step"
+        try plot.write(to: path)
+    }
 }

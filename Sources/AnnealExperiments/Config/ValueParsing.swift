@@ -14,9 +14,9 @@ public enum ValueParsing {
     }
 
     /// Comma-separated finite numbers.
-    public static func numbers(_ text: String, field: String) throws -> [Float] {
+    public static func numbers<T: BinaryFloatingPoint & LosslessStringConvertible>(_ text: String, field: String) throws -> [T] {
         try text.split(separator: ",").map {
-            guard let x = Float($0.trimmingCharacters(in: .whitespaces)), x.isFinite else { throw ConfigError(field: field, "'\($0)' is not a number") }
+            guard let x = T(String($0.trimmingCharacters(in: .whitespaces))), x.isFinite else { throw ConfigError(field: field, "'\($0)' is not a number") }
             return x
         }
     }

@@ -197,6 +197,21 @@ public struct EnsembleReport {
 
     public var meanMemberAccuracy: Double { memberAccuracies.reduce(0, +) / Double(memberAccuracies.count) }
 
+    /// The report as text: members left out, each member's accuracy, their mean, the ensemble's and the gain.
+    public var lines: [String] {
+        let name = evaluationName
+        var lines: [String] = []
+        if !unfinishedMembers.isEmpty {
+            let list = unfinishedMembers.map(String.init).joined(separator: ", ")
+            lines.append("member\(unfinishedMembers.count == 1 ? "" : "s") \(list): not finished, left out of this report")
+        }
+        lines += zip(members, memberAccuracies).map { String(format: "member %d %@ accuracy: %.4f", $0, name, $1) }
+        lines.append(String(format: "mean member %@ accuracy: %.4f", name, meanMemberAccuracy))
+        lines.append(String(format: "ensemble %@ accuracy: %.4f (%+.2f points over the mean member; %@)", name, ensembleAccuracy,
+                            (ensembleAccuracy - meanMemberAccuracy) * 100, combination.rawValue))
+        return lines
+    }
+
     /// Evaluates the finished members listed in `directory/ensemble.json`, and their ensemble.
     public static func evaluate(directory: String, combination: Ensemble.Combination = .probabilities) throws -> EnsembleReport {
         let manifestPath = "\(directory)/\(EnsembleTraining.manifestFileName)"
@@ -215,7 +230,7 @@ public struct EnsembleReport {
             throw AnnealIOError(path: manifestPath, "\(finished.count) of its \(paths.count) members finished; a report needs at least 2")
         }
         let runFile = paths[finished[0]].deletingLastPathComponent().appendingPathComponent(Run.configFileName).path
-        let config = try RunConfig.decode(Data(try FileBytes.read(runFile)), source: runFile).resolved()
+        let config = try RunConfig.read(runFile).resolved()
         let dataset = try config.loadData().evaluation, loader = DataLoader(dataset, batchSize: 1000)
         let tta = config.control.tta ?? .none
         // Each member is read once: scored alone, then as part of the ensemble.

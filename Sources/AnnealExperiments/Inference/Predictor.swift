@@ -31,13 +31,15 @@ public struct Predictor {
     /// Monte-Carlo dropout: passes averaged with dropout active (nil: one plain pass).
     public let monteCarloPasses: Int?
 
-    /// Loads `weights` (one file or several: an ensemble combined by `combination`).
+    /// Loads `weights` (one file or several, each entry possibly a comma-separated
+    /// list: an ensemble combined by `combination`).
     /// `preset` names the model of a file without a description (written by
     /// PyTorch). `head`: a linear head file, put on the single backbone at the layer
     /// it was fitted on. `testTimeAugmentation`: nil takes the members' preset's
     /// (when they share one; Monte-Carlo passes replace it).
     public init(weights: [String], preset: ModelPreset? = nil, combination: Ensemble.Combination = .probabilities, head: String? = nil,
                 testTimeAugmentation: TestTimeAugmentation? = nil, monteCarloPasses: Int? = nil) throws {
+        let weights = weights.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !weights.isEmpty else { throw PredictorError("no weights file given") }
         try self.init(loaded: try weights.map { try WeightsFile.loadModel($0, preset: preset) }, combination: combination, head: head,
                       testTimeAugmentation: testTimeAugmentation, monteCarloPasses: monteCarloPasses)

@@ -24,6 +24,16 @@ public struct RunPlan: Sendable {
 }
 
 extension RunConfig {
+    /// The field that makes the run choose by its evaluation figures while they are
+    /// the test set's (early stopping, or the plateau schedule, watching loss or
+    /// accuracy without a validation split): the final test accuracy is then
+    /// optimistic. nil when none does.
+    public var testSetSelection: String? {
+        guard !data.usesValidation, [.loss, .accuracy].contains(schedule.monitor) else { return nil }
+        if control.earlyStopPatience != nil { return "control.earlyStopPatience" }
+        return schedule.name == .plateau ? "schedule.name" : nil
+    }
+
     /// The plan of this configuration: resolved, checked, every default decided.
     public func plan() throws -> RunPlan {
         let c = try resolved()

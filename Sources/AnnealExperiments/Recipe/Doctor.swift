@@ -109,6 +109,36 @@ extension Doctor {
         case rateTrial(LearningRateValidation.Trial)
         case rateValidation(LearningRateValidation?)
         case layerStatistics(LayerStatistics)
+
+        /// The step as the doctor's text report shows it.
+        public var lines: [String] {
+            switch self {
+            case .initialLoss(let initial):
+                return ["1. initial loss: \(initial.ok ? "ok" : "FAIL")"] + initial.findings.map { "   " + $0 }
+            case .overfit(let overfit):
+                return ["2. overfit \(overfit.samples) examples: \(overfit.passed ? "ok" : "FAIL")"] + overfit.findings.map { "   " + $0 }
+            case .rangeTest(let range, let plot, let epochs):
+                return ["3. learning-rate range test (\(range.learningRates.count) steps): range-test lr \(range.suggestedLR.map { String(format: "%.3g", $0) } ?? "none")"]
+                    + range.findings.map { "   " + $0 }
+                    + ["   wrote \(plot) (x: log10 lr; blue raw loss, orange smoothed, green the suggestion)"]
+                    + (epochs > 0 ? ["   short runs of \(epochs) epoch\(epochs == 1 ? "" : "s") at 5 rates around the loss minimum:"] : [])
+            case .rateTrial(let trial):
+                let result = trial.validationLoss.map { String(format: "validation loss %.4f, accuracy %.2f %%", $0, 100 * (trial.validationAccuracy ?? .nan)) }
+                    ?? "failed: \(trial.failure ?? "no result")"
+                return [String(format: "     lr %-9.3g ", trial.learningRate) + result + String(format: "  (%.0f s)", trial.seconds)]
+            case .rateValidation(let validation):
+                return (validation?.findings ?? []).map { "   " + $0 }
+            case .layerStatistics(let stats):
+                return ["4. per-layer statistics at initialization:", "   layer      kind              act mean   act std   dead %   grad norm"]
+                    + stats.layers.map { l in
+                        "   " + l.name.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + l.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
+                            + String(format: " %9.4f %9.4f", l.activationMean, l.activationStd)
+                            + (l.deadFraction.map { String(format: " %7.1f", $0 * 100) } ?? "        ")
+                            + (l.gradientNorm.map { String(format: "   %.3g", $0) } ?? "")
+                    }
+                    + stats.findings.map { "   " + $0 }
+            }
+        }
     }
 
     /// The four checks' results.

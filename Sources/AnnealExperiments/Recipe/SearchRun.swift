@@ -19,6 +19,18 @@ extension HyperparameterSearch {
         public var best: SearchTrial? { ranked.first.flatMap { !$0.failed && $0.valAccuracy != nil ? $0 : nil } }
         public let scatterPlot: String
         public let report: String
+
+        /// The trials as a table, best first: id, validation accuracy and loss, epochs
+        /// (s: stopped early, F: failed) and the value of each of `names`.
+        public func table(names: [String]) -> [String] {
+            func cell(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+            return ["trial      " + " val acc  val loss  epochs  " + names.map { cell($0, 13) }.joined()] + ranked.map { t in
+                cell(t.id, 11) + (t.valAccuracy.map { String(format: " %.4f", $0) } ?? "    -  ")
+                    + (t.valLoss.map { String(format: "  %7.4f", $0) } ?? "        -")
+                    + String(format: "  %3d/%-3d", t.epochsRun, t.epochs) + (t.stoppedEarly ? "s " : t.failed ? "F " : "  ")
+                    + names.map { cell(t.params[$0] ?? "", 13) }.joined()
+            }
+        }
     }
 
     public static let logFileName = "trials.jsonl", scatterFileName = "scatter.png"

@@ -37,7 +37,7 @@ public enum HTMLReport {
 
     static func runPage(directory: String, mistakes: Int, evaluated: (dataset: any Dataset, scores: Tensor)?) throws -> String {
         let configPath = "\(directory)/\(Run.configFileName)"
-        let config = Directory.fileExists(configPath) ? try RunConfig.decode(Data(try FileBytes.read(configPath)), source: configPath).resolved() : nil
+        let config = Directory.fileExists(configPath) ? try RunConfig.read(configPath).resolved() : nil
         let evaluationName = config?.data.usesValidation == true ? "validation" : "test"
         let points = try CurveDiagnosis.readMetricsCSV("\(directory)/metrics.csv")
         var body = ["<h1>Run \(HTMLPage.escape(directory))</h1>",

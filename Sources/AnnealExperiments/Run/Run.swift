@@ -119,7 +119,7 @@ public final class Run {
     public static func resume(directory: String, callbacks: [TrainingCallback] = [], group: any ProcessGroup = SingleProcess()) throws -> Run {
         let path = "\(directory)/\(configFileName)"
         guard Directory.fileExists(path) else { throw ConfigError("\(directory): no \(configFileName) here, so no run to resume") }
-        let plan = try RunConfig.decode(Data(try FileBytes.read(path)), source: path).plan(), config = plan.config
+        let plan = try RunConfig.read(path).plan(), config = plan.config
         let lock = group.isWriter ? try DirectoryLock(directory) : nil
         let newest = try Checkpoint.newest(in: directory)
         if newest == nil && isComplete(directory: directory) {

@@ -1,5 +1,6 @@
 import AnnealData
 import AnnealDistributed
+import AnnealIO
 import AnnealNN
 import AnnealReports
 import AnnealTensor
@@ -19,6 +20,25 @@ public enum Features {
             }
             return Tensor.concat(rows, axis: 0)
         } }
+    }
+}
+
+extension Features {
+    /// What `anneal features` does: the features of `images(model)` (chosen for the
+    /// weights file's model, e.g. at its input size) through the network of a
+    /// weights file, written as an N×D float32 .npy to `out`; with `labelsOut`, the
+    /// images' labels beside them. Returns the size and the layer's name.
+    public static func write(weights: String, preset: ModelPreset? = nil, layer: String?, batchSize: Int = 500,
+                             images: (ModelConfig) throws -> any Dataset, to out: String,
+                             labelsOut: String? = nil) throws -> (rows: Int, width: Int, layer: String) {
+        let (model, config, preprocessing) = try WeightsFile.loadModel(weights, preset: preset)
+        let dataset = try images(config)
+        let features = try extract(model, layer: layer, from: dataset, preprocessing: preprocessing, batchSize: batchSize)
+        try NPYFile.write(features.scalars, shape: features.shape, to: out)
+        if let labelsOut {
+            try NPYFile.write((0..<dataset.count).map { Float(dataset.label(at: $0)) }, shape: [dataset.count], to: labelsOut)
+        }
+        return (features.shape[0], features.shape[1], layer ?? "\(model.headName ?? "?") (its input)")
     }
 }
 
