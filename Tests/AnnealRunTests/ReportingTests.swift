@@ -115,6 +115,18 @@ import Testing
         #expect(TensorBoardEventFile.files(in: dir.file("run")).count == 1)
     }
 
+    @Test func aRunIsDiagnosedFromItsDirectoryOrItsCSV() throws {
+        var config = Self.config
+        config.control.report = false
+        try Run(config, directory: dir.file("run")).fit()
+        let fromDirectory = try RunDiagnosis(dir.file("run"))
+        #expect(fromDirectory.points.count == 2 && fromDirectory.evaluationName == "test")
+        #expect(fromDirectory.plot == dir.file("run/curves.png") && FileManager.default.fileExists(atPath: fromDirectory.plot))
+        let fromCSV = try RunDiagnosis(dir.file("run/metrics.csv"), png: dir.file("other.png"))
+        #expect(fromCSV.diagnosis.lines == fromDirectory.diagnosis.lines && FileManager.default.fileExists(atPath: dir.file("other.png")))
+        #expect(throws: CurveFileError.self) { try RunDiagnosis(dir.file("missing")) }
+    }
+
     @Test func reportShowsTheCurvesAndEveryClass() throws {
         let run = try Run(Self.config, directory: dir.file("run"))
         try run.fit()

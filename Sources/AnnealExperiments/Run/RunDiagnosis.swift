@@ -14,7 +14,7 @@ public struct RunDiagnosis {
     /// Diagnoses the run in `path` (a run directory, or its metrics.csv itself) and
     /// draws its curves into `png` (default: DIR/curves.png).
     public init(_ path: String, png: String? = nil, lowAccuracy: Double = CurveDiagnosis.defaultLowAccuracy) throws {
-        guard Directory.fileExists(path) else { throw CurveFileError("no such run directory or file: \(path)") }
+        guard Directory.fileExists(path) || Directory.isDirectory(path) else { throw CurveFileError("no such run directory or file: \(path)") }
         let isDirectory = Directory.isDirectory(path)
         let csv = isDirectory ? "\(path)/metrics.csv" : path
         let parent = (path as NSString).deletingLastPathComponent
