@@ -48,9 +48,12 @@ let package = Package(
         // ablation), ensembles, transfer learning (linear heads by liblinear).
         .target(name: "AnnealExperiments", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealTensor",
                                                           "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "CLinear", "CProcess"]),
+        // Models that leave Anneal: ONNX export of a Predictor (generated protobuf code for ONNX's messages).
+        .target(name: "AnnealExport", dependencies: ["AnnealExperiments", "AnnealTraining", "AnnealNN", "AnnealTensor", "AnnealData", "AnnealIO",
+                                                    .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // One import for library users; no MPI in it, so a program that imports Anneal builds without OpenMPI.
         .target(name: "Anneal", dependencies: ["AnnealTensor", "AnnealNN", "AnnealOptim", "AnnealData", "AnnealIO", "AnnealTraining",
-                                               "AnnealDistributed", "AnnealReports", "AnnealExperiments"]),
+                                               "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealExport"]),
         // The OpenMPI binding: a ProcessGroup for mpirun jobs (its own product; the CLI links it).
         .target(name: "AnnealMPI", dependencies: ["AnnealDistributed", "AnnealTraining", "AnnealTensor", "CMPI"]),
         // The command line.
@@ -75,6 +78,8 @@ let package = Package(
         .testTarget(name: "AnnealAugmentationTests", dependencies: ["AnnealData", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealRegularizationTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealRecipeTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
+        .testTarget(name: "AnnealExportTests", dependencies: ["AnnealExport", "AnnealExperiments", "AnnealTraining", "AnnealData", "AnnealNN",
+                                                            "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
         .testTarget(name: "AnnealRunTests", dependencies: ["AnnealTraining", "AnnealDistributed", "AnnealReports", "AnnealExperiments", "AnnealData", "AnnealOptim", "AnnealNN", "AnnealIO", "AnnealTensor", "AnnealTestSupport"]),
     ]
 )

@@ -7,6 +7,11 @@ anneal="${1:-.build/release/anneal}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 fail() { echo "cli-tests: FAIL: $*" >&2; exit 1; }
+expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
+    local pattern="$1"; shift
+    if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi
+    grep -q -- "$pattern" "$work/out.log" || { cat "$work/out.log"; fail "message for: $*"; }
+}
 
 echo "cli-tests: short training run"
 "$anneal" train --model mlp --epochs 2 --train-subset 10000 --hidden 256 --out "$work/run" --no-progress | tee "$work/train.log"
@@ -25,6 +30,21 @@ echo "cli-tests: predict writes N×10 logits"
 # .npy header: shape (10000, 10), little-endian float32.
 head -c 128 "$work/logits.npy" | grep -aq "'shape': (10000, 10)" || fail "predict output shape"
 [[ $(stat -c %s "$work/logits.npy") -eq $((128 + 10000 * 10 * 4)) ]] || fail "predict output size"
+
+echo "cli-tests: export writes an ONNX model; ONNX Runtime gives what predict gives on the 10,000 test images"
+"$anneal" export --weights "$work/run/model.safetensors" --out "$work/run.onnx" | grep -q "^wrote $work/run.onnx: images \[batch, 1, 28, 28\]" \
+    || fail "export"
+if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c "import onnx, onnxruntime, numpy" 2>/dev/null; then
+    "$ANNEAL_PYTHON" Tests/python/onnx_check.py "$work/run.onnx" /usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz "$work/logits.npy" \
+        | tee "$work/onnx.json" | "$ANNEAL_PYTHON" -c 'import json, sys; r = json.load(sys.stdin); sys.exit(0 if r["relative_difference"] <= 1e-4 and r["reference_relative_difference"] <= 1e-4 and r["top1_differences_not_near_ties"] == 0 else 1)' \
+        || { cat "$work/onnx.json"; fail "ONNX Runtime disagrees with anneal predict"; }
+else
+    echo "cli-tests: (skipped the ONNX Runtime check: set ANNEAL_PYTHON to a Python with onnx and onnxruntime)"
+fi
+expect_error "opset 99 is not supported; the exporter writes opsets 14...21" \
+    "$anneal" export --weights "$work/run/model.safetensors" --opset 99 --out "$work/never.onnx"
+expect_error "/nonexistent/dir/model.onnx" "$anneal" export --weights "$work/run/model.safetensors" --out /nonexistent/dir/model.onnx
+[[ ! -e "$work/never.onnx" ]] || fail "a failed export left a file"
 
 echo "cli-tests: a preset's recipe fills in what the command line leaves unset"
 "$anneal" train --model resnet20 --epochs 1 --train-subset 256 --out "$work/resnet" --no-progress > "$work/resnet.log"
@@ -153,11 +173,6 @@ grep -q "^test-time augmentation: flip (the preset's" "$work/fast-eval.log" && g
 # The last epoch's evaluation, the report and `anneal evaluate` agree.
 [[ $(grep "^test accuracy" "$work/fast.log") == $(grep "^test accuracy" "$work/fast-eval.log") ]] || fail "fast: train and evaluate disagree"
 
-expect_error() {   # expect_error PATTERN COMMAND…: non-zero exit and one line matching PATTERN
-    local pattern="$1"; shift
-    if "$@" > "$work/out.log" 2>&1; then fail "expected failure: $*"; fi
-    grep -q -- "$pattern" "$work/out.log" || { cat "$work/out.log"; fail "message for: $*"; }
-}
 expect_error "^Error: --widths: block widths does not apply to the cnn model" "$anneal" train --model cnn --widths 8,8,8,8 --out "$work/bad"
 expect_error "^Error: --widths: needs 4 positive widths" "$anneal" train --model fast --widths 8,8 --out "$work/bad"
 expect_error "^Error: --eval-every: early stopping compares the evaluation of every epoch" "$anneal" train --model fast --early-stop 2 --eval-every 2 --out "$work/bad"

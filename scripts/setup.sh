@@ -14,14 +14,15 @@ if ((${#missing[@]})); then
     apt-get install -y "${missing[@]}"
 fi
 
-# Python with safetensors, numpy, scikit-learn and tensorboard, outside the repo, for the
-# interop tests (safetensors files, liblinear against scikit-learn's copy of it, event
-# files read by TensorBoard's own reader).
+# Python with safetensors, numpy, scikit-learn, tensorboard, pillow, onnx and onnxruntime,
+# outside the repo, for the interop tests (safetensors files, liblinear against
+# scikit-learn's copy of it, event files read by TensorBoard's own reader, exported
+# models run by ONNX Runtime and checked by onnx).
 # Best effort: without network access the interop tests report themselves skipped.
 venv="${ANNEAL_VENV:-$HOME/.cache/anneal/venv}"
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn, tensorboard, PIL' 2>/dev/null; then
-    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn tensorboard pillow) \
-        || echo "setup: could not install safetensors/numpy/scikit-learn/tensorboard/pillow; Python interop tests will be skipped" >&2
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c 'import safetensors, numpy, sklearn, tensorboard, PIL, onnx, onnxruntime' 2>/dev/null; then
+    (python3 -m venv "$venv" && "$venv/bin/pip" install -q safetensors numpy scikit-learn tensorboard pillow onnx onnxruntime) \
+        || echo "setup: could not install safetensors/numpy/scikit-learn/tensorboard/pillow/onnx/onnxruntime; Python interop tests will be skipped" >&2
 fi
 
 swift build -c release --product anneal

@@ -3,6 +3,7 @@
 @_exported import AnnealData
 @_exported import AnnealDistributed
 @_exported import AnnealExperiments
+@_exported import AnnealExport
 @_exported import AnnealIO
 @_exported import AnnealNN
 @_exported import AnnealOptim

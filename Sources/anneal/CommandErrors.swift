@@ -1,5 +1,11 @@
 import Anneal
 import ArgumentParser
+import Foundation
+
+/// Lines for standard error (warnings, notes beside a clean standard output).
+func printToStandardError(_ lines: [String]) {
+    for line in lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+}
 
 /// A failure reported to the user as one line (the library's words, with
 /// configuration fields renamed to the options that set them).

@@ -43,16 +43,12 @@ struct EnsembleTrainCommand: ParsableCommand {
                 throw CommandError("--vary: \(error.message)")
             }
         }
-        func describe(_ i: Int) -> String {
-            let settings = training.memberSettings(i).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            return "member \(i + 1)/\(members) (seed \(base.seed &+ UInt64(i))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", ")))"
-        }
         if parallel > 1 {
-            try trainInChildProcesses(training, descriptions: (0..<members).map(describe))
+            try trainInChildProcesses(training, descriptions: (0..<members).map(training.memberDescription))
         } else {
             try reportingConfigErrors {
                 try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
-                    print("\(describe(i)): " + run.summary[0])
+                    print("\(training.memberDescription(i)): " + run.summary[0])
                     fflush(nil)
                 }, finished: { i, outcome in
                     if outcome == nil { print("member \(i + 1)/\(members): finished earlier") }
@@ -65,22 +61,20 @@ struct EnsembleTrainCommand: ParsableCommand {
     /// `parallel` members at a time in child processes, the threads split between them.
     func trainInChildProcesses(_ training: EnsembleTraining, descriptions: [String]) throws {
         let threads = max(1, Threads.count / parallel), members = self.members
-        do {
-            try reportingConfigErrors {
-                try training.trainInChildProcesses(parallel: parallel, threads: threads, planned: { pending in
-                    print("training \(pending) members, \(self.parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
-                    fflush(nil)
-                }) { i, outcome in
-                    switch outcome {
-                    case .finishedEarlier: print("member \(i + 1)/\(members): finished earlier")
-                    case .started(let log): print("\(descriptions[i]): training, log in \(log)")
-                    case .finished(let result): print("member \(i + 1)/\(members): \(result ?? "finished")")
-                    case .failed: break
-                    }
-                    fflush(nil)
+        try reportingConfigErrors {
+            try training.trainInChildProcesses(parallel: parallel, threads: threads, planned: { pending in
+                print("training \(pending) members, \(self.parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
+                fflush(nil)
+            }) { i, outcome in
+                switch outcome {
+                case .finishedEarlier: print("member \(i + 1)/\(members): finished earlier")
+                case .started(let log): print("\(descriptions[i]): training, log in \(log)")
+                case .finished(let result): print("member \(i + 1)/\(members): \(result ?? "finished")")
+                case .failed: break
                 }
+                fflush(nil)
             }
-        } catch let error as ChildProcessError { throw CommandError(error.description) }
+        }
     }
 }
 

@@ -13,42 +13,42 @@ extension Ensemble.Combination: ExpressibleByArgument {}
 
 let combineHelp = ArgumentHelp("Ensembles (several --weights): average the members' probabilities (probs), their logits, or take a majority vote.")
 
+/// Saved weights to score, as a `Predictor` takes them (evaluate, predict, export).
+struct PredictorOptions: ParsableArguments {
+    @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
+    @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (spaces or commas, e.g. DIR/snapshot-*.safetensors) for an ensemble; members may be different presets.")
+    var weights: [String]
+    @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
+    @Option(help: "A linear head from `anneal fit-head`: the model is the --weights backbone up to the head's layer, then this head.") var head: String?
+    @Option(help: "Test-time augmentation: none, or flip (mean probability of each image and its mirror image); default: the preset's of the weights (flip for fast, else none).")
+    var tta: TestTimeAugmentation?
+
+    func predictor(monteCarloPasses: Int? = nil) throws -> Predictor {
+        try namingModelOption { try Predictor(weights: weights, preset: model, combination: combine, head: head, testTimeAugmentation: tta, monteCarloPasses: monteCarloPasses) }
+    }
+}
+
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate", abstract: "Test-set accuracy of saved weights.",
         discussion: "The model and its preprocessing come from the weights file; --model is needed only for files without that description (written by PyTorch).")
 
-    @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
-    @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (separated by spaces or commas, e.g. DIR/snapshot-*.safetensors) for an ensemble; members may be different presets.")
-    var weights: [String]
-    @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
+    @OptionGroup var saved: PredictorOptions
     @OptionGroup var data: DataOptions
     @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
     var mcSamples: Int?
-    @Option(help: testTimeAugmentationPresetHelp) var tta: TestTimeAugmentation?
-    @Option(help: "A linear head from `anneal fit-head`: the model is the --weights backbone up to the head's layer, then this head.")
-    var head: String?
-
-    func validate() throws {
-        if head != nil && weights.flatMap({ $0.split(separator: ",") }).count > 1 { throw ValidationError("--head takes one backbone (--weights), not an ensemble") }
-        if let mcSamples, mcSamples < 1 { throw ValidationError("--mc-samples must be at least 1, got \(mcSamples)") }
-        if mcSamples != nil && tta != nil && tta != TestTimeAugmentation.none { throw ValidationError("--mc-samples and --tta do not combine; choose one") }
-    }
 
     func run() throws {
         data.applyThreads()
-        let predictor = try namingModelOption {
-            try Predictor(weights: weights, preset: model, combination: combine, head: head, testTimeAugmentation: tta,
-                          monteCarloPasses: mcSamples)
-        }
-        if predictor.isEnsemble { print("ensemble of \(predictor.members.count) models (\(combine.rawValue))") }
+        let predictor = try saved.predictor(monteCarloPasses: mcSamples)
+        if predictor.isEnsemble { print("ensemble of \(predictor.members.count) models (\(saved.combine.rawValue))") }
         let testSet = try reportingConfigErrors { try data.config().loadTestSet() }
         if predictor.testTimeAugmentationIsPresets {
             print("test-time augmentation: \(predictor.testTimeAugmentation.rawValue) (the preset's; --tta none for the plain output)")
         }
         let metrics: Metrics
-        do { metrics = try predictor.evaluate(testSet, batchSize: data.batchSize ?? 1000) } catch let error where head != nil {
-            throw CommandError("--head: \(head!): \(error)")
+        do { metrics = try predictor.evaluate(testSet, batchSize: data.batchSize ?? 1000) } catch let error where saved.head != nil {
+            throw CommandError("--head: \(saved.head ?? ""): \(error)")
         }
         print(String(format: "test loss: %.4f", metrics.loss))
         print(String(format: "test accuracy: %.4f", metrics.accuracy))
@@ -65,19 +65,14 @@ struct PredictCommand: ParsableCommand {
             probabilities of each image and its mirror image instead; for an ensemble, its combined scores.
             """)
 
-    @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
-    @Option(parsing: .upToNextOption, help: "Weights file (.safetensors), or several (spaces or commas) for an ensemble.") var weights: [String]
-    @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
+    @OptionGroup var saved: PredictorOptions
     @Option(parsing: .upToNextOption, help: "Images: PNG/JPEG files or folders, an IDX file, or an .npy array.") var input: [String]
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "Also write a CSV with one row per image: image, predicted class (number and name), probability.") var csv: String?
     @Option(help: "Batch size.") var batchSize = 256
-    @Option(help: testTimeAugmentationPresetHelp) var tta: TestTimeAugmentation?
 
     func run() throws {
-        let predictor = try namingModelOption {
-            try Predictor(weights: weights, preset: model, combination: combine, testTimeAugmentation: tta)
-        }
+        let predictor = try saved.predictor()
         let (images, names) = try ImageInputs.load(input, sampleShape: predictor.sampleShape)
         let scores = predictor.scores(images, batchSize: batchSize)
         try NPYFile.write(scores.scalars, shape: scores.shape, to: out)

@@ -27,9 +27,7 @@ struct FitHeadCommand: ParsableCommand {
     }
 
     func run() throws {
-        let fitted: LinearHead.Fitted
-        do { fitted = try LinearHead.fit(featuresFile: features, labelsFile: labels, loss: head, C: c, tolerance: tolerance, standardize: standardize) }
-        catch let error as LinearHeadError { throw CommandError("\(error)") }
+        let fitted = try LinearHead.fit(featuresFile: features, labelsFile: labels, loss: head, C: c, tolerance: tolerance, standardize: standardize)
         try fitted.head.write(to: out, layer: layer)
         print(String(format: "\(head.rawValue) head on %d×%d features, %d classes: training accuracy %.4f (%.1fs)",
                      fitted.rows, fitted.features, fitted.head.classes, fitted.trainingAccuracy, fitted.seconds))

@@ -22,7 +22,7 @@ func runUnderMPI(ranks: Int, threadsPerRank: Int? = nil) throws {
         throw CommandError("--ranks: \(error)")
     }
     guard status == 0 else {
-        FileHandle.standardError.write(Data("anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank\n".utf8))
+        printToStandardError(["anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank"])
         throw ExitCode(status)
     }
 }

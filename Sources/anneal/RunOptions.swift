@@ -140,12 +140,6 @@ struct RunOptions: ConfigOptions {
         return try data.bindings() + ownBindings + regularization.bindings() + preprocessing.bindings() + schedule.bindings()
             + control.bindings() + transfer.bindings() + parallel.bindings()
     }
-
-    /// The configuration, resolved: every value the run will use.
-    func resolvedConfig(defaultValidationSplit: Double = 0) throws -> RunConfig {
-        let config = try makeConfig(defaultValidationSplit: defaultValidationSplit)
-        return try reportingConfigErrors { try config.resolved() }
-    }
 }
 
 /// Regularizers: penalties, DropConnect, stochastic depth, pooling, batch norm
@@ -173,11 +167,6 @@ struct RegularizationOptions: ConfigOptions {
          bind("--max-norm", \.regularization.maxNorm, maxNorm)]
     }
 }
-
-let testTimeAugmentationHelp = ArgumentHelp(
-    "Test-time augmentation when evaluating: none, or flip (mean probability of each image and its mirror image); default: the preset's (flip for fast, else none).")
-let testTimeAugmentationPresetHelp = ArgumentHelp(
-    "Test-time augmentation: none, or flip (mean probability of each image and its mirror image); default: the preset's of the weights (flip for fast, else none).")
 
 /// Preprocessing fitted on the training set, augmentation and loader threads.
 struct PreprocessingOptions: ConfigOptions {
@@ -276,7 +265,8 @@ struct ControlOptions: ConfigOptions {
     @Option(help: "NaN guard: copy the weights every N steps (default 1: the saved weights are one step old).") var nanGuardEvery: Int?
     @Option(help: "Evaluate and keep an exponential moving average of the weights, updated after every step with this decay (e.g. 0.999: about the last 1000 steps).")
     var ema: Float?
-    @Option(help: testTimeAugmentationHelp) var tta: TestTimeAugmentation?
+    @Option(help: "Test-time augmentation when evaluating: none, or flip (mean probability of each image and its mirror image); default: the preset's (flip for fast, else none).")
+    var tta: TestTimeAugmentation?
     @Option(help: "Evaluate after every N epochs and after the last (default: every epoch; the fast preset after its last only).")
     var evalEvery: Int?
     @Option(help: "Also write DIR/checkpoint.safetensors every N optimizer steps (it is written at every epoch end).")

@@ -54,16 +54,12 @@ struct ScheduleCommand: ParsableCommand {
         if let png { try ScheduleConfig.plot(rates, name: options.schedule ?? .cosine, to: png) }
         var out = csv ? "step,lr\n" : "    step  lr\n"
         for step in stride(from: 0, to: rates.count, by: every) {
-            out += csv ? "\(step),\(rates[step])\n" : "\(String(step).leftPadded(to: 8))  \(rates[step])\n"
+            out += csv ? "\(step),\(rates[step])\n" : String(format: "%8d  ", step) + "\(rates[step])\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
         if let png {
             // On stderr so that `--csv --png` still writes a clean table to stdout.
-            FileHandle.standardError.write(Data("wrote \(png)\n".utf8))
+            printToStandardError(["wrote \(png)"])
         }
     }
-}
-
-private extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

@@ -27,16 +27,16 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
             // A bad configuration is refused once, here, not by every rank at once (their lines would interleave).
-            _ = try options.resolvedConfig()
+            _ = try reportingConfigErrors { try options.makeConfig().resolved() }
             return try runUnderMPI(ranks: ranks, threadsPerRank: options.data.threads)
         }
         options.data.applyThreads()
         let group = try processGroup()
-        let config = try options.resolvedConfig()
+        let config = try reportingConfigErrors { try options.makeConfig().resolved() }
         if let field = config.testSetSelection, group.isWriter {
             let watcher = field == "schedule.name" ? "--schedule plateau" : optionForField[field] ?? field
-            FileHandle.standardError.write(Data(("warning: \(watcher) watches the test set's \(config.schedule.monitor.rawValue); "
-                + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images.\n").utf8))
+            printToStandardError(["warning: \(watcher) watches the test set's \(config.schedule.monitor.rawValue); "
+                                  + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images."])
         }
         let run = try reportingConfigErrors {
             try Run(config, directory: out, callbacks: group.isWriter ? progressCallbacks(noProgress: options.noProgress) : [],
@@ -91,14 +91,14 @@ func train(_ run: Run) throws {
         try reportingConfigErrors { _ = try run.fit() }
         return
     }
-    for line in run.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    printToStandardError(run.warnings)
     for line in run.summary { print(line) }
     fflush(nil)
     let outcome = try reportingConfigErrors { try run.fit() }
     print("wrote \(run.directory)/metrics.csv and \(run.directory)/\(Run.weightsFileName) (\(String(format: "%.1f", outcome.seconds))s)")
     if let stopping = run.earlyStopping { print(stopping.summary) }
     for line in outcome.diagnosis { print(line) }
-    for line in outcome.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+    printToStandardError(outcome.warnings)
     if let report = outcome.report { print("wrote \(report) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)") }
     print(String(format: "%@ accuracy: %.4f", run.evaluationName, outcome.evaluation?.accuracy ?? .nan))
 }

@@ -176,6 +176,12 @@ public struct EnsembleTraining {
         if let first = failures.all.first { throw ChildProcessError(first) }
     }
 
+    /// "member 2/5 (seed 1, optimizer.learningRate=0.08)": the member's number, seed and varied settings.
+    public func memberDescription(_ i: Int) -> String {
+        let settings = memberSettings(i).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return "member \(i + 1)/\(members) (seed \(base.seed &+ UInt64(i))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", ")))"
+    }
+
     /// The members' weights files (absolute paths).
     public var weightsFiles: [String] { manifest.weights.map { "\(directory)/\($0)" } }
 }

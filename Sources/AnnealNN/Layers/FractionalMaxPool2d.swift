@@ -24,10 +24,23 @@ public final class FractionalMaxPool2d: Module {
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.rank == 4, "FractionalMaxPool2d: expects [N, C, H, W], got \(input.shape)")
         let (h, w) = (input.shape[2], input.shape[3])
-        var draw = isTraining ? generator : RandomGenerator(seed: 0x5EED)
-        let rows = FractionalPooling.boundaries(input: h, output: outputSize(h), pseudoRandom: isTraining ? pseudoRandom : true, using: &draw)
-        let columns = FractionalPooling.boundaries(input: w, output: outputSize(w), pseudoRandom: isTraining ? pseudoRandom : true, using: &draw)
-        if isTraining { generator = draw }
+        guard isTraining else {
+            let (rows, columns) = evaluationRegions(height: h, width: w)
+            return input.fractionalMaxPool2d(rows: rows, columns: columns, overlapping: overlapping)
+        }
+        var draw = generator
+        let rows = FractionalPooling.boundaries(input: h, output: outputSize(h), pseudoRandom: pseudoRandom, using: &draw)
+        let columns = FractionalPooling.boundaries(input: w, output: outputSize(w), pseudoRandom: pseudoRandom, using: &draw)
+        generator = draw
         return input.fractionalMaxPool2d(rows: rows, columns: columns, overlapping: overlapping)
+    }
+
+    /// The region boundaries of evaluation mode for an `height × width` input: one
+    /// fixed pseudo-random sequence (what an exported model bakes in).
+    public func evaluationRegions(height: Int, width: Int) -> (rows: [Int], columns: [Int]) {
+        var draw = RandomGenerator(seed: 0x5EED)
+        let rows = FractionalPooling.boundaries(input: height, output: outputSize(height), pseudoRandom: true, using: &draw)
+        let columns = FractionalPooling.boundaries(input: width, output: outputSize(width), pseudoRandom: true, using: &draw)
+        return (rows, columns)
     }
 }
