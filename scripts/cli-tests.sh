@@ -209,6 +209,9 @@ expect_error "^Error: --head: .*the head takes 128 features but layer 4 gives 12
 if [[ -n "${ANNEAL_PYTHON:-}" ]] && "$ANNEAL_PYTHON" -c "import safetensors, numpy" 2>/dev/null; then
     # A PyTorch-named state dict (int64 num_batches_tracked) with a 7-class head: only the head stays fresh.
     "$ANNEAL_PYTHON" Tests/python/transfer_interop.py write-cnn "$work/torch.safetensors" 7
+    # A file without Anneal's model description: export asks for the preset, and writes nothing.
+    expect_error "has no model description.*(--model)" "$anneal" export --weights "$work/torch.safetensors" --out "$work/torch.onnx"
+    [[ ! -e "$work/torch.onnx" ]] || fail "a failed export left a file"
     "$anneal" train --model cnn --epochs 1 --train-subset 256 --init-from "$work/torch.safetensors" --allow-partial --out "$work/torch" --no-progress > "$work/torch.log"
     grep -qx "initialized from $work/torch.safetensors; kept fresh: 12.weight (\[7, 128\] in the file, \[10, 128\] here), 12.bias (\[7\] in the file, \[10\] here)" "$work/torch.log" \
         || { grep initialized "$work/torch.log"; fail "PyTorch state dict with another head"; }
