@@ -31,7 +31,7 @@ import Testing
         let onnx = dir.file("\(name).onnx")
         try ONNXExport.write(predictor, options: options, to: onnx)
         let images = randomTensor([count] + predictor.sampleShape, seed: 7, low: 0, high: 1)
-        var scores = predictor.scores(try TensorDataset(unlabelled: images), batchSize: 16)
+        var scores = predictor.scores(TensorDataset(unlabelled: images), batchSize: 16)
         if options.probabilities { scores = scores.softmax(axis: 1) }
         try NPYFile.write(images.scalars, shape: images.shape, to: dir.file("\(name)-images.npy"))
         try NPYFile.write(scores.scalars, shape: scores.shape, to: dir.file("\(name)-scores.npy"))
