@@ -122,7 +122,7 @@ public enum ONNXExport {
         if let ensemble = predictor.model as? Ensemble {
             let outputs = try ensemble.members.enumerated().map { i, member -> String in
                 guard let member = member as? Preprocessed else { throw ONNXExportError("ensemble member \(i + 1) has no preprocessing wrapper") }
-                let x = try preprocess(member.preprocessing, input, sampleShape: predictor.sampleShape, graph: graph, name: "member\(i + 1).preprocessing")
+                let x = preprocess(member.preprocessing, input, sampleShape: predictor.sampleShape, graph: graph, name: "member\(i + 1).preprocessing")
                 var lowering = ONNXLowering(graph: graph, opset: opset, model: member.model,
                                             sampleShape: member.preprocessing.outputShape(for: predictor.sampleShape))
                 return try lowering.lower(member.model, x, name: "member\(i + 1)")
@@ -137,7 +137,7 @@ public enum ONNXExport {
                 throw ONNXExportError("a majority vote has no gradient-free ONNX form here; export with --combine probs or logits")
             }
         }
-        let x = try preprocess(predictor.preprocessing, input, sampleShape: predictor.sampleShape, graph: graph, name: "preprocessing")
+        let x = preprocess(predictor.preprocessing, input, sampleShape: predictor.sampleShape, graph: graph, name: "preprocessing")
         let inner = predictor.preprocessing.outputShape(for: predictor.sampleShape)
         if let head = predictor.model as? HeadOnFeatures {
             var lowering = ONNXLowering(graph: graph, opset: opset, model: head.backbone, sampleShape: inner)
@@ -157,7 +157,7 @@ public enum ONNXExport {
     }
 
     /// The fitted normalization, then whitening, as nodes (as `Preprocessing.apply`).
-    static func preprocess(_ p: Preprocessing, _ x: String, sampleShape: [Int], graph: ONNXGraph, name: String) throws -> String {
+    static func preprocess(_ p: Preprocessing, _ x: String, sampleShape: [Int], graph: ONNXGraph, name: String) -> String {
         var value = x
         if !p.mean.isEmpty {
             let shape = p.mean.count > 1 ? [p.mean.count, 1, 1] : []

@@ -53,7 +53,7 @@ struct ONNXLowering {
             for (i, layer) in sequential.layers.enumerated() { value = try lower(layer, value, name: join(name, "\(i)")) }
             return value
         case let resnet as ResNet:
-            var value = try relu(try lower(resnet.bn1, try lower(resnet.conv1, x, name: join(name, "conv1")), name: join(name, "bn1")))
+            var value = relu(try lower(resnet.bn1, try lower(resnet.conv1, x, name: join(name, "conv1")), name: join(name, "bn1")))
             for (stage, layer) in [("layer1", resnet.layer1), ("layer2", resnet.layer2), ("layer3", resnet.layer3)] {
                 value = try lower(layer, value, name: join(name, stage))
             }
@@ -61,10 +61,10 @@ struct ONNXLowering {
             let flat = graph.add("Flatten", [pooled], name: join(name, "flatten"), attributes: [ONNXGraph.attribute("axis", int: 1)])
             return try lower(resnet.fc, flat, name: join(name, "fc"))
         case let block as BasicBlock:
-            let hidden = try relu(try lower(block.bn1, try lower(block.conv1, x, name: join(name, "conv1")), name: join(name, "bn1")))
+            let hidden = relu(try lower(block.bn1, try lower(block.conv1, x, name: join(name, "conv1")), name: join(name, "bn1")))
             let branch = try lower(block.bn2, try lower(block.conv2, hidden, name: join(name, "conv2")), name: join(name, "bn2"))
             let shortcut = try block.shortcut.map { try lower($0, x, name: join(name, "shortcut")) } ?? x
-            return try relu(graph.add("Add", [shortcut, branch], name: join(name, "add")))
+            return relu(graph.add("Add", [shortcut, branch], name: join(name, "add")))
         case let conv as Conv2d:
             let kernel = [conv.weight.shape[2], conv.weight.shape[3]]
             let inputs = [x, graph.constant(conv.weight.value, name: join(base, "weight"))]
@@ -129,7 +129,7 @@ struct ONNXLowering {
         }
     }
 
-    private func relu(_ x: String) throws -> String { graph.add("Relu", [x], name: x + ".relu") }
+    private func relu(_ x: String) -> String { graph.add("Relu", [x], name: x + ".relu") }
 
     private func scalar(_ value: Float, _ name: String) -> String { graph.constant(Tensor([value], shape: []), name: name) }
 

@@ -13,7 +13,8 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let predictor = try saved.predictor()
-        let path = out ?? ((saved.weights.first ?? "model").split(separator: ",").first.map { String($0).replacingOccurrences(of: ".safetensors", with: "") } ?? "model") + ".onnx"
+        let first = saved.weights.flatMap { $0.split(separator: ",") }.first.map(String.init) ?? "model"
+        let path = out ?? (first.hasSuffix(".safetensors") ? String(first.dropLast(".safetensors".count)) : first) + ".onnx"
         let options = ONNXExport.Options(opset: opset, probabilities: probabilities)
         try ONNXExport.write(predictor, options: options, to: path)
         print("wrote \(path): images [batch, \(predictor.sampleShape.map(String.init).joined(separator: ", "))] in [0, 1] → \(ONNXExport.outputDescription(predictor, options: options)), opset \(opset)")

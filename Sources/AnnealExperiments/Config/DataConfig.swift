@@ -56,6 +56,8 @@ public struct DataConfig: Codable, Sendable, Equatable {
 
     /// Whether evaluation uses held-out training images ("validation") rather than the test set.
     public var usesValidation: Bool { validationSplit > 0 }
+    /// What the evaluation images are called in reports: "validation" or "test".
+    public var evaluationName: String { usesValidation ? "validation" : "test" }
 
     public func validate() throws {
         if let b = batchSize, b <= 0 { throw ConfigError(field: "data.batchSize", "must be positive, got \(b)") }

@@ -139,8 +139,8 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     /// With `backboneLearningRateScale`, every parameter outside the head learns at
     /// that fraction of the rate (groups "backbone/decay", "backbone/no_decay").
     public func makeOptimizer(for model: Module, backboneLearningRateScale: Float? = nil) throws -> Optimizer {
-        try validate()
-        let weightDecay = self.weightDecay ?? 0
+        let plan = try plan()
+        let weightDecay = plan.weightDecay
         var groups = ParameterGroup.weightDecayGroups(of: model, weightDecay: weightDecay)
         if let scale = backboneLearningRateScale {
             let head = Set(model.namedParameters().filter { model.isHeadParameter($0.name) }.map { ObjectIdentifier($0.parameter) })
@@ -153,6 +153,6 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
                 return [backbone, top]
             }
         }
-        return try plan().makeOptimizer(groups)
+        return plan.makeOptimizer(groups)
     }
 }

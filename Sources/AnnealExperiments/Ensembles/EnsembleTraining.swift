@@ -245,7 +245,7 @@ public struct EnsembleReport {
             Evaluator(preprocessing: member.preprocessing, testTimeAugmentation: tta).evaluate(member.model, on: loader).accuracy
         }
         let accuracy = try Predictor(loaded: loaded, combination: combination, testTimeAugmentation: tta).evaluate(dataset).accuracy
-        return EnsembleReport(evaluationName: config.data.usesValidation ? "validation" : "test", members: finished.map { $0 + 1 },
+        return EnsembleReport(evaluationName: config.data.evaluationName, members: finished.map { $0 + 1 },
                               memberAccuracies: accuracies, unfinishedMembers: paths.indices.filter { !finished.contains($0) }.map { $0 + 1 },
                               ensembleAccuracy: accuracy, combination: combination)
     }

@@ -20,7 +20,7 @@ public struct RunPlan: Sendable {
     public let warmupEpochs: Double
     public var seed: UInt64 { config.seed }
     /// Whether evaluation runs on held-out training images (else the test set).
-    public var evaluationName: String { config.data.usesValidation ? "validation" : "test" }
+    public var evaluationName: String { config.data.evaluationName }
 }
 
 extension RunConfig {

@@ -38,7 +38,7 @@ public enum HTMLReport {
     static func runPage(directory: String, mistakes: Int, evaluated: (dataset: any Dataset, scores: Tensor)?) throws -> String {
         let configPath = "\(directory)/\(Run.configFileName)"
         let config = Directory.fileExists(configPath) ? try RunConfig.read(configPath).resolved() : nil
-        let evaluationName = config?.data.usesValidation == true ? "validation" : "test"
+        let evaluationName = config?.data.evaluationName ?? "test"
         let points = try CurveDiagnosis.readMetricsCSV("\(directory)/metrics.csv")
         var body = ["<h1>Run \(HTMLPage.escape(directory))</h1>",
                     "<p class=\"meta\">\(points.count) epochs; written by Anneal on \(ISO8601DateFormatter().string(from: Date()))</p>"]

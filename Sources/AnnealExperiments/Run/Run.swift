@@ -280,7 +280,7 @@ public final class Run {
         if control.tensorboard && writer {
             let (trainingSet, augmentation, seed) = (trainingSet, augmentation, config.seed)
             callbacks.append(try TensorBoardLogger(
-                directory: directory, configuration: try config.jsonData(), evaluationName: config.data.usesValidation ? "validation" : "test",
+                directory: directory, configuration: try config.jsonData(), evaluationName: config.data.evaluationName,
                 histogramsEvery: control.histogramsEvery,
                 preview: { augmentation.pipeline.isEmpty && augmentation.batchTransform == nil || trainingSet.sampleShape.count != 3 || trainingSet.count == 0 ? nil
                            : AugmentationPreview.grid(trainingSet, spec: augmentation, seed: seed) },

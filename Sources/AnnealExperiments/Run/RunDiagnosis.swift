@@ -23,7 +23,7 @@ public struct RunDiagnosis {
         diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy)
         // The run's configuration says whether its evaluation columns are validation or test figures.
         let config = (try? Data(FileBytes.read("\(directory)/\(Run.configFileName)"))).flatMap { try? RunConfig.decode($0) }
-        evaluationName = config.map { $0.data.usesValidation ? "validation" : "test" } ?? "evaluation"
+        evaluationName = config?.data.evaluationName ?? "evaluation"
         plot = png ?? "\(directory)/\(Run.curvesFileName)"
         try CurveDiagnosis.plot(points, to: plot, evaluationName: evaluationName)
     }
