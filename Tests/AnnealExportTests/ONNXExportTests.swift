@@ -69,10 +69,12 @@ import Testing
     }
 
     @Test(.enabled(if: hasONNX)) func resnetAndFastWithFlipsAndOpsets() throws {
-        var resnet = ModelConfig(name: .resnet20)
-        resnet.inputShape = [3, 16, 16]
-        let resnetPath = try weights(resnet, preprocessing: Preprocessing(mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3]), name: "resnet")
-        expectAgreement(try check(try Predictor(weights: [resnetPath]), count: 24, name: "resnet"), "resnet20")
+        for preset in [ModelPreset.resnet20, .resnet32, .resnet56] {
+            var resnet = ModelConfig(name: preset)
+            resnet.inputShape = [3, 16, 16]
+            let path = try weights(resnet, preprocessing: Preprocessing(mean: [0.5, 0.4, 0.3], std: [0.2, 0.25, 0.3]), name: preset.rawValue)
+            expectAgreement(try check(try Predictor(weights: [path]), count: 16, name: preset.rawValue), preset.rawValue)
+        }
         var fast = ModelConfig(name: .fast)
         fast.widths = [8, 8, 16, 16]
         fast.stemPatch = 2
