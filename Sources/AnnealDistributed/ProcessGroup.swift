@@ -40,6 +40,14 @@ extension ProcessGroup {
     public func allReduceSum(_ values: inout [Double]) throws {
         try values.withUnsafeMutableBufferPointer { try allReduceSum($0) }
     }
+
+    /// Whether `flag` holds on at least one rank (every rank gets the same answer).
+    public func anyRank(_ flag: Bool) throws -> Bool {
+        guard isDistributed else { return flag }
+        var count = [flag ? 1.0 : 0]
+        try allReduceSum(&count)
+        return count[0] > 0
+    }
 }
 
 /// A non-blocking collective under way.

@@ -28,12 +28,14 @@ struct EnsembleTrainCommand: ParsableCommand {
     @Option(help: "Members trained at once, in child processes with the threads split between them.") var parallel = 1
     @Option(help: combineHelp) var combine: Ensemble.Combination = .probabilities
     @Option(help: "Output directory.") var out = "runs/ensemble"
+    @OptionGroup var preemption: PreemptionOptions
 
     func validate() throws {
         guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
     }
 
     func run() throws {
+        try preemption.install()
         options.data.applyThreads()
         let base = try options.makeConfig()
         let training = try reportingConfigErrors {
@@ -43,18 +45,15 @@ struct EnsembleTrainCommand: ParsableCommand {
                 throw CommandError("--vary: \(error.message)")
             }
         }
-        if parallel > 1 {
-            try trainInChildProcesses(training, descriptions: (0..<members).map(training.memberDescription))
-        } else {
-            try reportingConfigErrors {
-                try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
-                    print("\(training.memberDescription(i)): " + run.summary[0])
-                    fflush(nil)
-                }, finished: { i, outcome in
-                    if outcome == nil { print("member \(i + 1)/\(members): finished earlier") }
-                })
-            }
-        }
+        try exitingWhenPreempted { try reportingConfigErrors {
+            guard parallel == 1 else { return try trainInChildProcesses(training, descriptions: (0..<members).map(training.memberDescription)) }
+            try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
+                print("\(training.memberDescription(i)): " + run.summary[0])
+                fflush(nil)
+            }, finished: { i, outcome in
+                if outcome == nil { print("member \(i + 1)/\(members): finished earlier") }
+            })
+        } }
         try reportEnsemble(directory: out, combine: combine)
     }
 

@@ -21,6 +21,8 @@ func runUnderMPI(ranks: Int, threadsPerRank: Int? = nil) throws {
     do { status = try MPILauncher.run(executable, arguments, ranks: ranks, threadsPerRank: threadsPerRank) } catch {
         throw CommandError("--ranks: \(error)")
     }
+    // Preempted: rank 0 has said so, and where to resume.
+    if status == Preemption.exitStatus { throw ExitCode(status) }
     guard status == 0 else {
         printToStandardError(["anneal: the \(ranks)-rank job failed (exit status \(status)); the lines above name the rank"])
         throw ExitCode(status)

@@ -31,6 +31,7 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "Grid: values per continuous range.") var gridPoints = 3
     @Flag(help: "Do not stop bad trials early.") var noHalving = false
     @Flag(help: "Do not evaluate the best trial on the test set at the end.") var noTest = false
+    @OptionGroup var preemption: PreemptionOptions
 
     func validate() throws {
         guard trials > 0, refine >= 0, workers > 0, gridPoints >= 2 else {
@@ -43,6 +44,7 @@ struct SearchCommand: ParsableCommand {
     }
 
     func run() throws {
+        try preemption.install()
         let space = try SearchSpace.parse(self.space)
         let base = try options.makeConfig(defaultValidationSplit: 0.1)
         let epochs = try reportingConfigErrors { try base.resolved() }.epochs!
@@ -59,7 +61,7 @@ struct SearchCommand: ParsableCommand {
         search.seed = base.seed
         if noHalving { search.halving = nil }
         let (refine, refineEpochs, workers, split) = (refine, search.refineEpochs, workers, base.data.validationSplit)
-        let outcome = try search.run(directory: out, runner: HyperparameterSearch.processRunner(base: base, directory: out)) { event in
+        let outcome = try exitingWhenPreempted { try search.run(directory: out, runner: HyperparameterSearch.processRunner(base: base, directory: out)) { event in
             switch event {
             case .starting(let coarse, let logged):
                 print("search: \(coarse) coarse trials × \(epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(refineEpochs)" : ""); "
@@ -68,7 +70,7 @@ struct SearchCommand: ParsableCommand {
             case .finished(let t): print("\(t.id): " + Self.describe(t))
             }
             fflush(nil)
-        }
+        } }
         let names = space.dimensions.map(\.name)
         print("")
         for line in outcome.table(names: names) { print(line) }

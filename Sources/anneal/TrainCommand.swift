@@ -14,33 +14,40 @@ struct TrainCommand: ParsableCommand {
         """)
 
     @OptionGroup var options: RunOptions
-    @Option(help: "Output directory.") var out = "runs/latest"
+    @Option(help: "Output directory (one that holds an unfinished run of the same configuration: that run goes on).") var out = "runs/latest"
     @Flag(help: "Start over in an output directory that holds an unfinished run (its checkpoint is discarded).") var overwrite = false
     @Option(help: ArgumentHelp("Data parallelism on this machine: run N ranks under mpirun, each with the threads divided among them (--batch-size is per rank).",
                                discussion: "On a cluster, start the command with mpirun or srun instead (see the README)."))
     var ranks: Int?
+    @OptionGroup var preemption: PreemptionOptions
 
     func validate() throws {
         if let ranks, !(1...256).contains(ranks) { throw ValidationError("--ranks must be in 1...256, got \(ranks)") }
     }
 
     func run() throws {
-        if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
-            // A bad configuration is refused once, here, not by every rank at once (their lines would interleave).
-            _ = try reportingConfigErrors { try options.makeConfig().resolved() }
-            return try runUnderMPI(ranks: ranks, threadsPerRank: options.data.threads)
-        }
-        options.data.applyThreads()
+        try preemption.install()
         let group = try processGroup()
         let config = try reportingConfigErrors { try options.makeConfig().resolved() }
+        // The same command again continues its unfinished run, on the checkpoint's threads and ranks.
+        let saved = overwrite || group.isDistributed ? nil : try reportingConfigErrors { try Run.unfinishedCheckpoint(of: config, in: out) }
+        if let saved, let ranks = saved.ranks, ranks != self.ranks ?? ranks {
+            throw CommandError("\(out): its unfinished run has \(ranks) rank\(ranks == 1 ? "" : "s"); continue it with --ranks \(ranks)")
+        }
+        let threads = options.data.threads ?? saved?.threads
+        if let ranks = self.ranks ?? saved?.ranks, ranks > 1, !group.isDistributed {
+            return try runUnderMPI(ranks: ranks, threadsPerRank: threads)
+        }
+        if let threads { Threads.count = threads }
         if let field = config.testSetSelection, group.isWriter {
             let watcher = field == "schedule.name" ? "--schedule plateau" : optionForField[field] ?? field
             printToStandardError(["warning: \(watcher) watches the test set's \(config.schedule.monitor.rawValue); "
                                   + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images."])
         }
+        let callbacks = group.isWriter ? progressCallbacks(noProgress: options.noProgress) : []
         let run = try reportingConfigErrors {
-            try Run(config, directory: out, callbacks: group.isWriter ? progressCallbacks(noProgress: options.noProgress) : [],
-                    overwrite: overwrite, group: group)
+            overwrite ? try Run(config, directory: out, callbacks: callbacks, overwrite: true, group: group)
+                      : try Run.startOrResume(config, directory: out, callbacks: callbacks, group: group)
         }
         try train(run)
     }
@@ -56,18 +63,19 @@ struct ResumeCommand: ParsableCommand {
         """)
 
     @Argument(help: "The run's output directory.") var directory: String
-    @Option(help: "Threads for kernels and oneDNN (default: ANNEAL_NUM_THREADS or all cores; use the run's own for identical results).")
-    var threads: Int?
+    @Option(help: "Threads for kernels and oneDNN (default: the checkpoint's, for identical results).") var threads: Int?
     @Flag(help: "Plain per-epoch lines even on a terminal.") var noProgress = false
-    @Option(help: "Continue a data-parallel run on N ranks under mpirun (as many as it was started with, for identical results).")
-    var ranks: Int?
+    @Option(help: "Ranks under mpirun (default: as many as the checkpoint was written by, which identical results need).") var ranks: Int?
+    @OptionGroup var preemption: PreemptionOptions
 
     func run() throws {
-        if let ranks, ranks > 1, try MPIProcessGroup.world() == nil {
-            return try runUnderMPI(ranks: ranks, threadsPerRank: threads)
-        }
-        if let threads { Threads.count = threads }
+        try preemption.install()
         let group = try processGroup()
+        let saved = group.isDistributed ? nil : try? Checkpoint.newest(in: directory)?.checkpoint.progress
+        if let ranks = ranks ?? saved?.ranks, ranks > 1, !group.isDistributed {
+            return try runUnderMPI(ranks: ranks, threadsPerRank: threads ?? saved?.threads)
+        }
+        if let threads = threads ?? saved?.threads { Threads.count = threads }
         if Run.isComplete(directory: directory) {
             // Resuming is idempotent: a job script may always call it.
             if group.isWriter { print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)") }
@@ -88,13 +96,13 @@ func progressCallbacks(noProgress: Bool) -> [TrainingCallback] {
 func train(_ run: Run) throws {
     // Ranks other than 0 (data parallelism) compute and say nothing.
     guard run.group.isWriter else {
-        try reportingConfigErrors { _ = try run.fit() }
+        try exitingWhenPreempted(prints: false) { try reportingConfigErrors { _ = try run.fit() } }
         return
     }
     printToStandardError(run.warnings)
     for line in run.summary { print(line) }
     fflush(nil)
-    let outcome = try reportingConfigErrors { try run.fit() }
+    let outcome = try exitingWhenPreempted { try reportingConfigErrors { try run.fit() } }
     print("wrote \(run.directory)/metrics.csv and \(run.directory)/\(Run.weightsFileName) (\(String(format: "%.1f", outcome.seconds))s)")
     if let stopping = run.earlyStopping { print(stopping.summary) }
     for line in outcome.diagnosis { print(line) }

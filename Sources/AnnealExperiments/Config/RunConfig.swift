@@ -233,6 +233,16 @@ extension RunConfig {
         return leaves(RunConfig(), prefix: "")
     }()
 
+    /// The dotted paths of the fields whose values differ from `other`'s, in declaration order.
+    public func differingFields(from other: RunConfig) throws -> [String] {
+        let (mine, theirs) = (try jsonObject(), try other.jsonObject())
+        func value(_ object: [String: Any], _ path: String) -> String {
+            let leaf = path.split(separator: ".").reduce(object as Any?) { ($0 as? [String: Any])?[String($1)] }
+            return leaf.map { "\($0)" } ?? "nil"
+        }
+        return RunConfig.fieldPaths.filter { value(mine, $0) != value(theirs, $0) }
+    }
+
     func jsonObject() throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(self)) as? [String: Any] else {
             throw ConfigError("the configuration does not encode as a JSON object")

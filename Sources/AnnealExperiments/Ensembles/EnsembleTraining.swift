@@ -121,7 +121,9 @@ public struct EnsembleTraining {
             let run = started ? try Run.resume(directory: dir, callbacks: callbacks)
                               : try Run(try memberConfig(i), directory: dir, callbacks: callbacks)
             starting(i, run)
-            finished(i, try run.fit())
+            do { finished(i, try run.fit()) } catch let stop as TrainingPreempted {
+                throw JobPreempted("member \(i + 1) " + stop.description.replacingOccurrences(of: "anneal resume \(dir)", with: "the same command"))
+            }
         }
     }
 
@@ -152,14 +154,17 @@ public struct EnsembleTraining {
             if try prepareMember(i) { pending.append(i) } else { progress(i, .finishedEarlier) }
         }
         planned(pending.count)
-        let failures = LockedList<String>()
+        let failures = LockedList<String>(), preempted = LockedList<Int>()
         let directories = pending.map(memberDirectory)
         WorkerPool(workers: parallel).run(Array(zip(pending, directories))) { i, dir in
+            // Once asked to stop, no member starts; the running ones checkpoint and stop.
+            guard !Preemption.isRequested else { return preempted.append(i) }
             let log = "\(dir)/train.log"
             progress(i, .started(log: log))
             do {
                 let status = try ChildProcess.run(executable, ["resume", dir, "--no-progress", "--threads", String(threads)],
                                                   environment: ["ANNEAL_NUM_THREADS": String(threads)], log: log)
+                if status == Preemption.exitStatus || Preemption.isRequested && status == 128 + SIGTERM { return preempted.append(i) }
                 guard status == 0 else {
                     failures.append("member \(i + 1) failed (see \(log))")
                     progress(i, .failed("see \(log)"))
@@ -174,6 +179,10 @@ public struct EnsembleTraining {
             }
         }
         if let first = failures.all.first { throw ChildProcessError(first) }
+        if !preempted.all.isEmpty {
+            throw JobPreempted("preempted: members \(preempted.all.sorted().map { String($0 + 1) }.joined(separator: ", ")) unfinished "
+                               + "(the running ones checkpointed); run the same command again to go on")
+        }
     }
 
     /// "member 2/5 (seed 1, optimizer.learningRate=0.08)": the member's number, seed and varied settings.

@@ -1,3 +1,4 @@
+import AnnealTraining
 import CProcess
 import Foundation
 
@@ -16,14 +17,16 @@ public enum ChildProcess {
     public static let environmentKey = "ANNEAL_PARENT_PID"
     static let setpriv = "/usr/bin/setpriv"
 
-    /// Runs `executable` with `arguments` to its end and returns its exit status.
+    /// Runs `executable` with `arguments` to its end and returns its exit status
+    /// (128 + N when signal N ended it, as a shell reports it).
     /// `environment` is added to this process's; output goes to `log` (appended to a
     /// fresh file) or, when nil, to this process's standard output and error.
     /// `watch` is called every half second while it runs, and once after: returning
-    /// false stops it (SIGTERM).
+    /// false stops it (SIGTERM). Once this process is asked to stop (`Preemption`),
+    /// the child is sent `stopSignal` (nil: nothing), so that it checkpoints too.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], log: String? = nil,
-                           watch: () -> Bool = { true }) throws -> Int32 {
+                           stopSignal: Int32? = SIGTERM, watch: () -> Bool = { true }) throws -> Int32 {
         let process = Process()
         let guarded = FileManager.default.isExecutableFile(atPath: setpriv)
         process.executableURL = URL(fileURLWithPath: guarded ? setpriv : executable)
@@ -42,17 +45,21 @@ public enum ChildProcess {
         }
         defer { try? handle?.close() }
         try Spawner.shared.start(process, executable: executable)
-        var stopped = false
+        var stopped = false, forwarded = false
         while process.isRunning {
             Thread.sleep(forTimeInterval: 0.5)
             if !stopped && !watch() {
                 stopped = true
                 process.terminate()
             }
+            if !forwarded, let stopSignal, Preemption.isRequested {
+                forwarded = true
+                kill(process.processIdentifier, stopSignal)
+            }
         }
         process.waitUntilExit()
         _ = watch()
-        return process.terminationStatus
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     /// In a process started by `run` (or by a program `run` started, such as

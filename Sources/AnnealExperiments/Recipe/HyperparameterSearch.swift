@@ -168,15 +168,19 @@ public struct HyperparameterSearch {
                     onFinish: @escaping @Sendable (SearchTrial) -> Void = { _ in }) throws -> [SearchTrial] {
         let done = Dictionary(log.load().map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let pending = requests.filter { done[$0.id] == nil }
-        let trials = LockedList<SearchTrial>(), failures = LockedList<Error>()
+        let trials = LockedList<SearchTrial>(), failures = LockedList<Error>(), preempted = LockedList<String>()
         let halving = self.halving
         WorkerPool(workers: max(1, workers)).run(pending) { request in
+            // Once asked to stop, no trial starts; a stopped trial is not logged, so the resumed search runs it on.
+            guard !Preemption.isRequested else { return preempted.append(request.id) }
             let started = Date()
             var trial: SearchTrial
             do {
                 trial = try runner(request) { epoch, accuracy in
                     halving?.report(epoch: epoch, accuracy: accuracy, of: request.epochs) ?? true
                 }
+            } catch is TrainingPreempted, is JobPreempted {
+                return preempted.append(request.id)
             } catch {
                 trial = SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs, failed: true,
                                     seconds: Date().timeIntervalSince(started))
@@ -186,6 +190,10 @@ public struct HyperparameterSearch {
             onFinish(trial)
         }
         if let error = failures.all.first { throw error }
+        if !preempted.all.isEmpty {
+            throw JobPreempted("search preempted: trials \(preempted.all.sorted().joined(separator: ", ")) unfinished (the running ones "
+                               + "checkpointed); run the same command with --resume to go on")
+        }
         let fresh = Dictionary(trials.all.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         return requests.compactMap { done[$0.id] ?? fresh[$0.id] }
     }
@@ -201,8 +209,10 @@ extension HyperparameterSearch {
         { request, report in
             let config = try request.config(from: base)
             let started = Date()
-            let halving = HalvingReporter(report)
-            let run = try Run(config, directory: "\(directory)/trials/\(request.id)", callbacks: [halving], overwrite: true)
+            let halving = HalvingReporter(report), dir = "\(directory)/trials/\(request.id)"
+            // A trial stopped by a signal goes on from its checkpoint; anything else in its directory is replaced.
+            let run = (try? Run.unfinishedCheckpoint(of: config, in: dir)) != nil ? try Run.resume(directory: dir, callbacks: [halving])
+                : try Run(config, directory: dir, callbacks: [halving], overwrite: true)
             let outcome = try run.fit()
             let last = outcome.history.last
             return SearchTrial(id: request.id, phase: request.phase, params: request.params, epochs: request.epochs,
@@ -223,8 +233,10 @@ extension HyperparameterSearch {
         { request, report in
             let dir = "\(directory)/trials/\(request.id)"
             try Directory.create(dir)
-            try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv")
             let config = try request.config(from: base)
+            // A trial stopped by a signal goes on from its checkpoint; anything else in its directory is replaced.
+            let resumes = (try? Run.unfinishedCheckpoint(of: config, in: dir)) != nil
+            if !resumes { try? FileManager.default.removeItem(atPath: "\(dir)/metrics.csv") }
             try AtomicFile.write(try config.jsonData(), to: "\(dir)/\(Run.configFileName)")
             let started = Date()
             var reported = 0, stopped = false
@@ -238,8 +250,11 @@ extension HyperparameterSearch {
                 return !stopped
             }
             let status = try ChildProcess.run(executable, ["train", "--config", "\(dir)/\(Run.configFileName)", "--out", dir, "--no-progress",
-                                                           "--overwrite", "--threads", String(threads)],
+                                                           "--threads", String(threads)] + (resumes ? [] : ["--overwrite"]),
                                               environment: ["ANNEAL_NUM_THREADS": String(threads)], log: "\(dir)/train.log", watch: poll)
+            if status == Preemption.exitStatus || Preemption.isRequested && status == 128 + SIGTERM {
+                throw JobPreempted("trial \(request.id) preempted")
+            }
             let points = (try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")) ?? []
             guard stopped || status == 0, let last = points.last else {
                 throw CurveFileError("trial \(request.id) failed (see \(dir)/train.log)")

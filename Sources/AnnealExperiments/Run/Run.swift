@@ -114,6 +114,33 @@ public final class Run {
         try self.init(plan: plan, directory: directory, callbacks: callbacks, group: group, lock: lock)
     }
 
+    /// Starts `config` in `directory`, or continues it there: when the directory holds
+    /// an unfinished checkpoint of the same configuration (a job started again after a
+    /// preemption or a crash), this is `resume(directory:)`; an unfinished run of
+    /// another configuration is refused unless `overwrite`. So one command both
+    /// starts a run and, run again, finishes it.
+    public static func startOrResume(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false,
+                                     group: any ProcessGroup = SingleProcess()) throws -> Run {
+        if !overwrite, try unfinishedCheckpoint(of: config, in: directory) != nil {
+            return try resume(directory: directory, callbacks: callbacks, group: group)
+        }
+        return try Run(config, directory: directory, callbacks: callbacks, overwrite: overwrite, group: group)
+    }
+
+    /// Where the unfinished run of `config` in `directory` stands (its newest intact
+    /// checkpoint's progress: position, threads, ranks), or nil when the directory
+    /// holds no checkpoint. Throws when the checkpoint belongs to another configuration,
+    /// naming the fields that differ.
+    public static func unfinishedCheckpoint(of config: RunConfig, in directory: String) throws -> Checkpoint.Progress? {
+        guard let (checkpoint, _) = try? Checkpoint.newest(in: directory) else { return nil }
+        let mine = try config.resolved()
+        let saved = try? RunConfig.decode(Data(checkpoint.progress.config.utf8), source: "checkpoint").resolved()
+        guard let saved, saved != mine else { return checkpoint.progress }
+        let fields = try mine.differingFields(from: saved)
+        throw ConfigError("\(directory) holds an unfinished run of another configuration (\(fields.prefix(4).joined(separator: ", "))"
+                          + (fields.count > 4 ? ", …" : "") + " differ): resume it with 'anneal resume \(directory)', or start over with overwrite")
+    }
+
     /// Rebuilds the run saved in `directory` (its `run.json`) and restores its newest
     /// intact checkpoint, if any (without one it starts from the beginning).
     public static func resume(directory: String, callbacks: [TrainingCallback] = [], group: any ProcessGroup = SingleProcess()) throws -> Run {
@@ -137,6 +164,10 @@ public final class Run {
             let done = checkpoint.progress.history.count, steps = checkpoint.progress.epochProgress?.stepsDone ?? 0
             guard done <= plan.epochs, steps < run.trainer.stepsPerEpoch(run.trainLoader) else {
                 throw CheckpointError("\(directory): the checkpoint's position (\(done) epochs and \(steps) steps) lies outside the run")
+            }
+            if let ranks = checkpoint.progress.ranks, ranks != group.size {
+                throw ConfigError("\(directory): the run was checkpointed by \(ranks) rank\(ranks == 1 ? "" : "s") and this job has \(group.size); "
+                                  + "its exact continuation needs \(ranks) (anneal resume \(directory) starts them)")
             }
             try checkpoint.restore(into: run.trainer)
             // The checkpoint holds the whole run's running metrics: rank 0 continues them, the others start at zero.
@@ -293,7 +324,9 @@ public final class Run {
         if let pipeline { settings.forwardBackward = { trainer, batch, share in try pipeline.forwardBackward(batch, share: share, trainer: trainer) } }
         trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model), settings: settings)
         // Every rank takes part (the running metrics are summed over the ranks); rank 0 writes.
-        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery) { [unowned self] in try self.saveCheckpoint() })
+        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery, directory: directory, group: group) { [unowned self] in
+            try self.saveCheckpoint()
+        })
         evaluate = { [unowned self] in self.confusionMatrix() }
     }
 
@@ -301,7 +334,7 @@ public final class Run {
     public func saveCheckpoint() throws {
         let metrics = try trainer.progress.map { try $0.metrics.summed(over: group) }
         guard group.isWriter else { return }
-        try Checkpoint.capture(trainer, config: config, threads: Threads.count, stopped: trainer.stopRequested, epochMetrics: metrics)
+        try Checkpoint.capture(trainer, config: config, threads: Threads.count, ranks: group.size, stopped: trainer.stopRequested, epochMetrics: metrics)
             .write(toDirectory: directory)
     }
 
@@ -441,24 +474,50 @@ public struct RunOutcome {
 
 /// Writes the run's checkpoint at every epoch end and, with `every`, after every
 /// `every` optimizer steps; listed last, so every other callback has updated its state.
+///
+/// It also ends a run that was asked to stop (`Preemption`): after the step under
+/// way, or at the end of an epoch whose last step was under way (a checkpoint
+/// cannot sit between an epoch's last step and its evaluation), it writes the
+/// checkpoint and throws `TrainingPreempted`. A stop asked for during the last
+/// epoch's evaluation lets the run finish instead.
 final class CheckpointWriter: TrainingCallback {
     let every: Int?
+    let directory: String
+    /// Every rank takes part in the stop decision; rank 0 writes.
+    let group: any ProcessGroup
     let save: () throws -> Void
+    private var epochs = 0
 
-    init(every: Int?, save: @escaping () throws -> Void) {
+    init(every: Int?, directory: String, group: any ProcessGroup, save: @escaping () throws -> Void) {
         self.every = every
+        self.directory = directory
+        self.group = group
         self.save = save
     }
 
+    /// Whether a stop was asked for, on any rank (every rank gets the same answer).
+    private func stopAsked() throws -> Bool { try group.anyRank(Preemption.isRequested) }
+
     func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
+        case .fitBegin(let plan):
+            epochs = plan.epochs
         case .batchEnd(let report):
-            guard let every, report.step + 1 < report.stepsPerEpoch else { return }
-            if trainer.optimizer.stepCount % every == 0 { try save() }
-        case .epochEnd:
+            guard report.step + 1 < report.stepsPerEpoch else { return }
+            if try stopAsked() { try stop(epoch: report.epoch, stepsDone: report.step + 1) }
+            if let every, trainer.optimizer.stepCount % every == 0 { try save() }
+        case .epochEnd(let record):
             try save()
+            if record.epoch + 1 < epochs, try stopAsked() { try stop(epoch: record.epoch + 1, stepsDone: 0, saved: true) }
         default:
             break
         }
+    }
+
+    private func stop(epoch: Int, stepsDone: Int, saved: Bool = false) throws -> Never {
+        if !saved { try save() }
+        // No rank exits before rank 0's checkpoint is complete (mpirun ends a job once one rank has left with a failure).
+        try group.barrier()
+        throw TrainingPreempted(epoch: epoch, stepsDone: stepsDone, directory: directory, signal: Preemption.requestingSignal)
     }
 }

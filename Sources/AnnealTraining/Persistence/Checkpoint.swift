@@ -36,6 +36,8 @@ public struct Checkpoint {
         public var config: String
         /// Kernel threads the run used (results are bit-identical only with the same count).
         public var threads: Int
+        /// Ranks of a data-parallel or pipeline run (nil: written before ranks were recorded).
+        public var ranks: Int?
         public var history: [EpochRecord]
         public var epochProgress: EpochProgress?
         /// Whether a callback (early stopping) ended the run.
@@ -53,7 +55,7 @@ public struct Checkpoint {
     /// The state of `trainer` now (between steps or after an epoch).
     /// `epochMetrics` replaces the running metrics of the epoch under way (data
     /// parallelism: the sums over all ranks, not rank 0's share).
-    public static func capture(_ trainer: Trainer, config: some Encodable, threads: Int, stopped: Bool,
+    public static func capture(_ trainer: Trainer, config: some Encodable, threads: Int, ranks: Int = 1, stopped: Bool,
                                epochMetrics: Metrics? = nil) throws -> Checkpoint {
         var tensors = trainer.model.stateDict().prefixed("model")
         tensors.merge(trainer.optimizer.stateDict().prefixed("optimizer")) { a, _ in a }
@@ -66,7 +68,7 @@ public struct Checkpoint {
             tensors.merge(state.tensors.prefixed("callback.\(key)")) { a, _ in a }
         }
         let configJSON = String(decoding: try CheckpointJSON.encoder.encode(config), as: UTF8.self)
-        let progress = Progress(version: formatVersion, config: configJSON, threads: threads, history: trainer.history,
+        let progress = Progress(version: formatVersion, config: configJSON, threads: threads, ranks: ranks, history: trainer.history,
                                 epochProgress: trainer.progress.map { p in
                                     EpochProgress(epoch: p.epoch, stepsDone: p.stepsDone, metrics: epochMetrics ?? p.metrics,
                                                   learningRate: p.learningRate, seconds: p.seconds)
