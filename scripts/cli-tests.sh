@@ -443,8 +443,13 @@ expect_error "^Error: $work/nothing: no run.json here" "$anneal" resume "$work/n
 "$anneal" resume "$work/damaged" | grep -q "the run is already complete" || fail "resuming a finished run"
 if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" \
     --no-progress > /dev/null 2>&1; exit $?) 2>/dev/null; then fail "the injected kill did not happen"; fi
-expect_error "holds an unfinished run" "$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished"
-"$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/unfinished" --overwrite --no-progress > /dev/null
+expect_error "holds an unfinished run of another configuration (epochs differ)" \
+    "$anneal" train --model mlp --hidden 32 --epochs 3 --train-subset 1000 --out "$work/unfinished"
+cp -r "$work/unfinished" "$work/unfinished-2"
+"$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" --no-progress | grep -q "^resumed in epoch 2" \
+    || fail "the same train command did not continue its unfinished run"
+"$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/unfinished-2" --overwrite --no-progress > /dev/null
+expect_error "^Error: --stop-signals: unknown signal 'NOPE'" "$anneal" train --stop-signals TERM,NOPE --out "$work/bad"
 expect_error "tta" "$anneal" evaluate --weights "$work/run/model.safetensors" --tta mirror
 expect_error "Fashion-MNIST not found" "$anneal" train --data-dir "$work" --out "$work/bad"
 expect_error "file not found" "$anneal" evaluate --weights "$work/missing.safetensors"
@@ -492,4 +497,30 @@ kill -9 "$writer"; wait "$writer" 2>/dev/null || true
 # The kernel released the killed writer's claim: starting over in the directory works at once.
 "$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/locked" --overwrite --no-progress > /dev/null \
     || fail "a killed writer's directory stays locked"
+echo "cli-tests: preemption: a stop signal checkpoints the step and exits 75; full disks; Slurm's requeue"
+scripts=$(dirname "$0")
+bash "$scripts/preempt-resume.sh" "$anneal" single 3
+bash "$scripts/preempt-resume.sh" "$anneal" ranks 1
+bash "$scripts/full-disk.sh" "$anneal"
+bash "$scripts/slurm/requeue-test.sh" "$anneal"
+# stop_job NAME WAIT_FOR COMMAND…: SIGTERM once WAIT_FOR exists; the job must exit 75 with its line within 10 s.
+stop_job() {
+    local name=$1 wait_for=$2; shift 2
+    "$@" > "$work/$name.log" 2>&1 & local pid=$!
+    for ((i = 0; i < 600; i++)); do [[ -e $wait_for ]] && break; sleep 0.1; done
+    local sent; sent=$(date +%s.%N)
+    kill -TERM "$pid"
+    local status=0; wait "$pid" || status=$?
+    awk -v a="$sent" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a <= 10) }' || fail "$name: took over 10 s to stop"
+    ((status == 75)) && grep -q "preempted" "$work/$name.log" || { cat "$work/$name.log"; fail "$name: exit status $status, not 75 with its line"; }
+}
+medium=(--model mlp --hidden 512 --epochs 4 --train-subset 12000 --no-progress)
+stop_job ensemble "$work/stop-ensemble/member-2/metrics.csv" "$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble"
+"$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble" | grep -q "^ensemble test accuracy" \
+    && grep -q "^resumed" "$work/stop-ensemble/member-1/train.log" || fail "the stopped ensemble did not go on"
+stop_job search "$work/stop-search/trials/coarse-1/metrics.csv" \
+    "$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search"
+"$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search" --resume > /dev/null \
+    && (($(wc -l < "$work/stop-search/trials.jsonl") == 2)) && grep -q "^resumed" "$work/stop-search/trials/coarse-0/train.log" \
+    || fail "the stopped search did not go on"
 echo "cli-tests: all passed"

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 
 /// TensorFlow's record file format (TFRecord), in which TensorBoard reads event
 /// files: per record the length (UInt64), the masked CRC-32C of those 8 bytes,
@@ -38,28 +39,35 @@ public enum RecordFile {
 /// and a killed process leaves every finished record readable).
 public final class RecordFileWriter {
     public let path: String
-    private let handle: FileHandle
+    private let fd: Int32
 
     /// Creates `path`, which must not exist: a writer never appends to another's file.
     public init(path: String) throws {
-        guard !FileManager.default.fileExists(atPath: path) else { throw AnnealIOError(path: path, "exists already; record files are never appended to") }
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw AnnealIOError(path: path, "cannot be created")
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw AnnealIOError(path: path, errno == EEXIST ? "exists already; record files are never appended to"
+                                                            : "cannot be created: \(FileBytes.errnoText(errno))")
         }
         self.path = path
-        self.handle = handle
     }
 
-    deinit { try? handle.close() }
+    deinit { close(fd) }
 
+    /// Appends one record (a record cut short by a full disk is what a reader skips).
     public func write(_ record: [UInt8]) throws {
-        do { try handle.write(contentsOf: RecordFile.encode(record)) } catch {
-            throw AnnealIOError(path: path, "write failed: \(error.localizedDescription)")
+        try RecordFile.encode(record).withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if wrote < 0 && errno == EINTR { continue }
+                guard wrote > 0 else { throw AnnealIOError(path: path, "cannot write: \(FileBytes.errnoText(errno))") }
+                offset += wrote
+            }
         }
     }
 
     /// Pushes written records to the disk.
     public func flush() throws {
-        do { try handle.synchronize() } catch { throw AnnealIOError(path: path, "flush failed: \(error.localizedDescription)") }
+        guard fsync(fd) == 0 else { throw AnnealIOError(path: path, "cannot write: \(FileBytes.errnoText(errno))") }
     }
 }

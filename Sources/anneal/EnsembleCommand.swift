@@ -46,7 +46,7 @@ struct EnsembleTrainCommand: ParsableCommand {
             }
         }
         try exitingWhenPreempted { try reportingConfigErrors {
-            guard parallel == 1 else { return try trainInChildProcesses(training, descriptions: (0..<members).map(training.memberDescription)) }
+            guard parallel == 1 else { return try trainInChildProcesses(training) }
             try training.train(callbacks: progressCallbacks(noProgress: options.noProgress), starting: { i, run in
                 print("\(training.memberDescription(i)): " + run.summary[0])
                 fflush(nil)
@@ -58,21 +58,13 @@ struct EnsembleTrainCommand: ParsableCommand {
     }
 
     /// `parallel` members at a time in child processes, the threads split between them.
-    func trainInChildProcesses(_ training: EnsembleTraining, descriptions: [String]) throws {
-        let threads = max(1, Threads.count / parallel), members = self.members
-        try reportingConfigErrors {
-            try training.trainInChildProcesses(parallel: parallel, threads: threads, planned: { pending in
-                print("training \(pending) members, \(self.parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
-                fflush(nil)
-            }) { i, outcome in
-                switch outcome {
-                case .finishedEarlier: print("member \(i + 1)/\(members): finished earlier")
-                case .started(let log): print("\(descriptions[i]): training, log in \(log)")
-                case .finished(let result): print("member \(i + 1)/\(members): \(result ?? "finished")")
-                case .failed: break
-                }
-                fflush(nil)
-            }
+    func trainInChildProcesses(_ training: EnsembleTraining) throws {
+        let threads = max(1, Threads.count / parallel), members = self.members, descriptions = (0..<members).map(training.memberDescription)
+        try training.trainInChildProcesses(parallel: parallel, threads: threads, planned: { pending in
+            print("training \(pending) members, \(self.parallel) at a time on \(threads) thread\(threads == 1 ? "" : "s") each")
+            fflush(nil)
+        }) { i, outcome in
+            if let line = outcome.line(member: i, of: members, description: descriptions[i]) { print(line); fflush(nil) }
         }
     }
 }

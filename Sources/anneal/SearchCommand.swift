@@ -67,7 +67,7 @@ struct SearchCommand: ParsableCommand {
                 print("search: \(coarse) coarse trials × \(epochs) epochs\(refine > 0 ? ", then \(refine) refined × \(refineEpochs)" : ""); "
                       + "\(workers) workers; validation split \(split); \(logged) trials already logged")
             case .refining(let narrowed): print("refine: " + narrowed.dimensions.map { d in "\(d.name)=\(d.distribution)" }.joined(separator: ","))
-            case .finished(let t): print("\(t.id): " + Self.describe(t))
+            case .finished(let t): print("\(t.id): " + t.summary)
             }
             fflush(nil)
         } }
@@ -86,12 +86,5 @@ struct SearchCommand: ParsableCommand {
             let metrics = try predictor.evaluate(try base.loadTestSet())
             print(String(format: "test accuracy of the best trial (reported once): %.4f", metrics.accuracy))
         }
-    }
-
-    static func describe(_ t: SearchTrial) -> String {
-        let params = t.params.keys.sorted().map { "\($0)=\(t.params[$0]!)" }.joined(separator: " ")
-        if t.failed { return "failed (\(params))" }
-        return String(format: "val acc %.4f after %d/%d epochs%@ (%@) %.0fs", t.valAccuracy ?? .nan, t.epochsRun, t.epochs,
-                      t.stoppedEarly ? ", stopped early" : "", params, t.seconds)
     }
 }

@@ -21,23 +21,17 @@ struct TrainCommand: ParsableCommand {
     var ranks: Int?
     @OptionGroup var preemption: PreemptionOptions
 
-    func validate() throws {
-        if let ranks, !(1...256).contains(ranks) { throw ValidationError("--ranks must be in 1...256, got \(ranks)") }
-    }
+    func validate() throws { if let ranks, !(1...256).contains(ranks) { throw ValidationError("--ranks must be in 1...256, got \(ranks)") } }
 
     func run() throws {
         try preemption.install()
         let group = try processGroup()
         let config = try reportingConfigErrors { try options.makeConfig().resolved() }
-        // The same command again continues its unfinished run, on the checkpoint's threads and ranks.
-        let saved = overwrite || group.isDistributed ? nil : try reportingConfigErrors { try Run.unfinishedCheckpoint(of: config, in: out) }
-        if let saved, let ranks = saved.ranks, ranks != self.ranks ?? ranks {
-            throw CommandError("\(out): its unfinished run has \(ranks) rank\(ranks == 1 ? "" : "s"); continue it with --ranks \(ranks)")
+        // The same command again continues its unfinished run, on the checkpoint's ranks and threads.
+        let (ranks, threads) = overwrite || group.isDistributed ? (self.ranks, options.data.threads) : try reportingConfigErrors {
+            try Run.processCounts(continuing: out, config: config, ranks: self.ranks, threads: options.data.threads)
         }
-        let threads = options.data.threads ?? saved?.threads
-        if let ranks = self.ranks ?? saved?.ranks, ranks > 1, !group.isDistributed {
-            return try runUnderMPI(ranks: ranks, threadsPerRank: threads)
-        }
+        if let ranks, ranks > 1, !group.isDistributed { return try runUnderMPI(ranks: ranks, threadsPerRank: threads) }
         if let threads { Threads.count = threads }
         if let field = config.testSetSelection, group.isWriter {
             let watcher = field == "schedule.name" ? "--schedule plateau" : optionForField[field] ?? field
@@ -45,10 +39,7 @@ struct TrainCommand: ParsableCommand {
                                   + "the final test accuracy is then optimistic. Pass --val-split 0.1 to decide on held-out training images."])
         }
         let callbacks = group.isWriter ? progressCallbacks(noProgress: options.noProgress) : []
-        let run = try reportingConfigErrors {
-            overwrite ? try Run(config, directory: out, callbacks: callbacks, overwrite: true, group: group)
-                      : try Run.startOrResume(config, directory: out, callbacks: callbacks, group: group)
-        }
+        let run = try reportingConfigErrors { try Run.startOrResume(config, directory: out, callbacks: callbacks, overwrite: overwrite, group: group) }
         try train(run)
     }
 }
@@ -71,11 +62,10 @@ struct ResumeCommand: ParsableCommand {
     func run() throws {
         try preemption.install()
         let group = try processGroup()
-        let saved = group.isDistributed ? nil : try? Checkpoint.newest(in: directory)?.checkpoint.progress
-        if let ranks = ranks ?? saved?.ranks, ranks > 1, !group.isDistributed {
-            return try runUnderMPI(ranks: ranks, threadsPerRank: threads ?? saved?.threads)
-        }
-        if let threads = threads ?? saved?.threads { Threads.count = threads }
+        let (ranks, threads) = group.isDistributed ? (nil, self.threads)
+            : try reportingConfigErrors { try Run.processCounts(continuing: directory, config: nil, ranks: self.ranks, threads: self.threads) }
+        if let ranks, ranks > 1, !group.isDistributed { return try runUnderMPI(ranks: ranks, threadsPerRank: threads) }
+        if let threads { Threads.count = threads }
         if Run.isComplete(directory: directory) {
             // Resuming is idempotent: a job script may always call it.
             if group.isWriter { print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)") }
@@ -94,19 +84,8 @@ func progressCallbacks(noProgress: Bool) -> [TrainingCallback] {
 
 /// Prints what the run will do, trains it, and prints what it wrote, the curve diagnosis and the final accuracy.
 func train(_ run: Run) throws {
-    // Ranks other than 0 (data parallelism) compute and say nothing.
-    guard run.group.isWriter else {
-        try exitingWhenPreempted(prints: false) { try reportingConfigErrors { _ = try run.fit() } }
-        return
-    }
-    printToStandardError(run.warnings)
-    for line in run.summary { print(line) }
-    fflush(nil)
-    let outcome = try exitingWhenPreempted { try reportingConfigErrors { try run.fit() } }
-    print("wrote \(run.directory)/metrics.csv and \(run.directory)/\(Run.weightsFileName) (\(String(format: "%.1f", outcome.seconds))s)")
-    if let stopping = run.earlyStopping { print(stopping.summary) }
-    for line in outcome.diagnosis { print(line) }
-    printToStandardError(outcome.warnings)
-    if let report = outcome.report { print("wrote \(report) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)") }
-    print(String(format: "%@ accuracy: %.4f", run.evaluationName, outcome.evaluation?.accuracy ?? .nan))
+    let writer = run.group.isWriter   // ranks other than 0 (data parallelism) compute and say nothing
+    if writer { printToStandardError(run.warnings); run.summary.forEach { print($0) }; fflush(nil) }
+    let outcome = try exitingWhenPreempted(prints: writer) { try reportingConfigErrors { try run.fit() } }
+    if writer { run.closingLines(outcome).forEach { print($0) }; printToStandardError(outcome.warnings) }
 }

@@ -136,6 +136,17 @@ public struct EnsembleTraining {
         /// Ended with exit status 0; `result` is its last accuracy line.
         case finished(result: String?)
         case failed(String)
+
+        /// What a command prints of member `i` of `members` (`description`: `memberDescription(i)`); nil: nothing
+        /// (a failure is thrown at the end).
+        public func line(member i: Int, of members: Int, description: String) -> String? {
+            switch self {
+            case .finishedEarlier: "member \(i + 1)/\(members): finished earlier"
+            case .started(let log): "\(description): training, log in \(log)"
+            case .finished(let result): "member \(i + 1)/\(members): \(result ?? "finished")"
+            case .failed: nil
+            }
+        }
     }
 
     /// Trains the unfinished members `parallel` at a time, each as `anneal resume` of

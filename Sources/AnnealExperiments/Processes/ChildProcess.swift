@@ -72,6 +72,12 @@ public enum ChildProcess {
         if getppid() == 1 || kill(ancestor, 0) != 0 && errno == ESRCH { exit(137) }
     }
 
+    /// The signals a child catches besides its own stop signals: those `run` forwards
+    /// (SIGTERM, and SIGUSR1 through mpirun) when a stop is asked of the parent.
+    public static var forwardedStopSignals: [Int32] {
+        ProcessInfo.processInfo.environment[environmentKey] == nil ? [] : [SIGTERM, SIGUSR1]
+    }
+
     /// This program's own executable (to run parts of a job in child processes).
     public static var ownExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]

@@ -28,6 +28,14 @@ public struct SearchTrial: Codable, Sendable, Equatable {
         self.valAccuracy = valAccuracy; self.valLoss = valLoss; self.stoppedEarly = stoppedEarly; self.failed = failed
         self.seconds = seconds; self.directory = directory; self.config = config
     }
+
+    /// One line: its validation accuracy, epochs run and values ("val acc 0.8912 after 2/4 epochs, stopped early (lr=0.1) 31s").
+    public var summary: String {
+        let values = params.keys.sorted().map { "\($0)=\(params[$0]!)" }.joined(separator: " ")
+        if failed { return "failed (\(values))" }
+        return String(format: "val acc %.4f after %d/%d epochs%@ (%@) %.0fs", valAccuracy ?? .nan, epochsRun, epochs,
+                      stoppedEarly ? ", stopped early" : "", values, seconds)
+    }
 }
 
 /// What a trial runner is asked to do.
@@ -252,7 +260,8 @@ extension HyperparameterSearch {
             let status = try ChildProcess.run(executable, ["train", "--config", "\(dir)/\(Run.configFileName)", "--out", dir, "--no-progress",
                                                            "--threads", String(threads)] + (resumes ? [] : ["--overwrite"]),
                                               environment: ["ANNEAL_NUM_THREADS": String(threads)], log: "\(dir)/train.log", watch: poll)
-            if status == Preemption.exitStatus || Preemption.isRequested && status == 128 + SIGTERM {
+            // Stopped by a signal to this search (not by halving, whose SIGTERM it also answers so).
+            if !stopped && (status == Preemption.exitStatus || Preemption.isRequested && status == 128 + SIGTERM) {
                 throw JobPreempted("trial \(request.id) preempted")
             }
             let points = (try? CurveDiagnosis.readMetricsCSV("\(dir)/metrics.csv")) ?? []

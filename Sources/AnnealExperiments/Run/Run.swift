@@ -70,6 +70,10 @@ public final class Run {
     public private(set) var resumedFrom: Checkpoint.Progress?
     /// Lines about damaged checkpoints passed over when resuming.
     public private(set) var warnings: [String] = []
+    /// Asked at every step boundary: true stops the run after the step, with a
+    /// checkpoint there, by throwing `TrainingPreempted` from `fit`. By default, a
+    /// signal that `Preemption.catchSignals` caught (or `Preemption.request()`).
+    public var isStopRequested: () -> Bool = { Preemption.isRequested }
     private var stopped = false
     /// This process's claim on `directory` (rank 0's; nil on the other ranks).
     private let lock: DirectoryLock?
@@ -117,8 +121,8 @@ public final class Run {
     /// Starts `config` in `directory`, or continues it there: when the directory holds
     /// an unfinished checkpoint of the same configuration (a job started again after a
     /// preemption or a crash), this is `resume(directory:)`; an unfinished run of
-    /// another configuration is refused unless `overwrite`. So one command both
-    /// starts a run and, run again, finishes it.
+    /// another configuration is refused. So one command both starts a run and, run
+    /// again, finishes it. `overwrite` starts over whatever the directory holds.
     public static func startOrResume(_ config: RunConfig, directory: String, callbacks: [TrainingCallback] = [], overwrite: Bool = false,
                                      group: any ProcessGroup = SingleProcess()) throws -> Run {
         if !overwrite, try unfinishedCheckpoint(of: config, in: directory) != nil {
@@ -139,6 +143,20 @@ public final class Run {
         let fields = try mine.differingFields(from: saved)
         throw ConfigError("\(directory) holds an unfinished run of another configuration (\(fields.prefix(4).joined(separator: ", "))"
                           + (fields.count > 4 ? ", …" : "") + " differ): resume it with 'anneal resume \(directory)', or start over with overwrite")
+    }
+
+    /// The ranks and threads to continue the unfinished run in `directory` with: the
+    /// ones given, else its checkpoint's, which results identical to the bit need (nil
+    /// where neither says). With `config`, the run there must be of this configuration
+    /// (`unfinishedCheckpoint`); without, any run. Refuses ranks other than the checkpoint's.
+    public static func processCounts(continuing directory: String, config: RunConfig?, ranks: Int?, threads: Int?) throws
+        -> (ranks: Int?, threads: Int?) {
+        let saved = try config.map { try unfinishedCheckpoint(of: $0, in: directory) } ?? (try? Checkpoint.newest(in: directory))?.checkpoint.progress
+        if let given = ranks, let savedRanks = saved?.ranks, given != savedRanks {
+            throw ConfigError("\(directory): its unfinished run was checkpointed by \(savedRanks) rank\(savedRanks == 1 ? "" : "s") and goes on "
+                              + "only on as many (--ranks \(savedRanks)), or starts over with overwrite")
+        }
+        return (ranks ?? saved?.ranks, threads ?? saved?.threads)
     }
 
     /// Rebuilds the run saved in `directory` (its `run.json`) and restores its newest
@@ -324,7 +342,8 @@ public final class Run {
         if let pipeline { settings.forwardBackward = { trainer, batch, share in try pipeline.forwardBackward(batch, share: share, trainer: trainer) } }
         trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model), settings: settings)
         // Every rank takes part (the running metrics are summed over the ranks); rank 0 writes.
-        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery, directory: directory, group: group) { [unowned self] in
+        trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery, directory: directory, group: group, midEpoch: pipeline == nil,
+                                                  asked: { [unowned self] in self.isStopRequested() }) { [unowned self] in
             try self.saveCheckpoint()
         })
         evaluate = { [unowned self] in self.confusionMatrix() }
@@ -441,6 +460,15 @@ public final class Run {
         return outcome
     }
 
+    /// What a command prints after `fit`: the files written, early stopping's summary,
+    /// the curve diagnosis, report.html and the final accuracy ("test accuracy: 0.9312").
+    public func closingLines(_ outcome: RunOutcome) -> [String] {
+        ["wrote \(directory)/metrics.csv and \(directory)/\(Run.weightsFileName) (\(String(format: "%.1f", outcome.seconds))s)"]
+            + (earlyStopping.map { [$0.summary] } ?? []) + outcome.diagnosis
+            + (outcome.report.map { ["wrote \($0) (curves, diagnosis, per-class accuracy, confusion matrix, mistakes)"] } ?? [])
+            + [String(format: "%@ accuracy: %.4f", evaluationName, outcome.evaluation?.accuracy ?? .nan)]
+    }
+
     /// curves.png with the curve diagnosis (read the way the notes do: still
     /// improving, overfitting, underfitting, learning rate too high or low), then
     /// report.html. The weights are written by then: a report that fails is a
@@ -479,31 +507,38 @@ public struct RunOutcome {
 /// way, or at the end of an epoch whose last step was under way (a checkpoint
 /// cannot sit between an epoch's last step and its evaluation), it writes the
 /// checkpoint and throws `TrainingPreempted`. A stop asked for during the last
-/// epoch's evaluation lets the run finish instead.
+/// epoch's evaluation lets the run finish instead; a pipeline stops at the epoch's end.
 final class CheckpointWriter: TrainingCallback {
     let every: Int?
     let directory: String
     /// Every rank takes part in the stop decision; rank 0 writes.
     let group: any ProcessGroup
+    /// Whether a checkpoint may be written within an epoch (a pipeline's rank 0 holds
+    /// every stage's weights only at epoch ends, so it stops there).
+    let midEpoch: Bool
+    /// Whether this rank was asked to stop.
+    let asked: () -> Bool
     let save: () throws -> Void
     private var epochs = 0
 
-    init(every: Int?, directory: String, group: any ProcessGroup, save: @escaping () throws -> Void) {
+    init(every: Int?, directory: String, group: any ProcessGroup, midEpoch: Bool, asked: @escaping () -> Bool, save: @escaping () throws -> Void) {
         self.every = every
         self.directory = directory
         self.group = group
+        self.midEpoch = midEpoch
+        self.asked = asked
         self.save = save
     }
 
     /// Whether a stop was asked for, on any rank (every rank gets the same answer).
-    private func stopAsked() throws -> Bool { try group.anyRank(Preemption.isRequested) }
+    private func stopAsked() throws -> Bool { try group.anyRank(asked()) }
 
     func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .fitBegin(let plan):
             epochs = plan.epochs
         case .batchEnd(let report):
-            guard report.step + 1 < report.stepsPerEpoch else { return }
+            guard midEpoch, report.step + 1 < report.stepsPerEpoch else { return }
             if try stopAsked() { try stop(epoch: report.epoch, stepsDone: report.step + 1) }
             if let every, trainer.optimizer.stepCount % every == 0 { try save() }
         case .epochEnd(let record):

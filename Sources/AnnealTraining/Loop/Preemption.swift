@@ -66,6 +66,15 @@ public enum Preemption {
         signalNames.first { $0.value == signal }?.key ?? String(signal)
     }
 
+    /// Parses a comma-separated list of signals ("TERM,USR1"), or "none" for no signal.
+    public static func signals(parsing text: String) throws -> [Int32] {
+        if text == "none" { return [] }
+        return try text.split(separator: ",").map {
+            guard let number = signal(named: String($0)) else { throw ConfigError("unknown signal '\($0)'; names: \(signalNames.keys.sorted().joined(separator: ", ")), or none") }
+            return number
+        }
+    }
+
     /// Parses "TERM", "SIGTERM", "term" or a number.
     public static func signal(named text: String) -> Int32? {
         let upper = text.uppercased()
@@ -83,7 +92,7 @@ public enum Preemption {
 /// A run that stopped because a stop was asked for (`Preemption`), after writing a
 /// checkpoint at the step it stopped: `anneal resume DIR` (or `Run.resume`) goes on
 /// from exactly there.
-public struct TrainingPreempted: Error, CustomStringConvertible {
+public struct TrainingPreempted: PreemptionStop {
     /// The epoch it stopped in (0-based) and the optimizer steps done in it.
     public let epoch: Int
     public let stepsDone: Int
@@ -107,7 +116,11 @@ public struct TrainingPreempted: Error, CustomStringConvertible {
 
 /// A job of several runs (ensemble members, search trials in child processes) that
 /// stopped on a signal, its unfinished runs checkpointed: run it again to go on.
-public struct JobPreempted: Error, CustomStringConvertible {
+public struct JobPreempted: PreemptionStop {
     public let description: String
     public init(_ description: String) { self.description = description }
 }
+
+/// What a stop on a signal throws: `TrainingPreempted` for one run, `JobPreempted`
+/// for a job of several; its description is the line to print.
+public protocol PreemptionStop: Error, CustomStringConvertible {}
