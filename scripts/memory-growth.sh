@@ -14,7 +14,7 @@ ranks="${2:-1}"
 epochs="${3:-30}"
 shift $(( $# >= 3 ? 3 : $# ))
 options=(--model cnn --epochs "$epochs" "$@")
-((ranks > 1)) && options+=(--ranks "$ranks" --threads "$ranks")
+((ranks > 1)) && options+=(--ranks "$ranks" --threads 1)
 limit="${MEMORY_LIMIT_PERCENT:-3}"
 work="$(mktemp -d)"
 trap 'pkill -KILL -P $$ 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -62,8 +62,11 @@ check() {
     echo "preempt-resume: $name: $verdict; bit-identical"
 }
 
-# A delay between the end of start-up and 90 % of the run (or the fraction $1 of it).
-random_delay() { awk -v d="$duration" -v f="${1:-0.9}" -v r=$RANDOM 'BEGIN { printf "%.2f", 1.5 + (f * d - 1.5) * r / 32767 }'; }
+# A delay between the end of start-up (or the fraction $1 of the run) and 90 % of the run (or the fraction $2).
+random_delay() {
+    awk -v d="$duration" -v a="${1:-0}" -v b="${2:-0.9}" -v r=$RANDOM \
+        'BEGIN { lo = a * d > 1.5 ? a * d : 1.5; printf "%.2f", lo + (b * d - lo) * r / 32767 }'
+}
 # The pids of a launcher's ranks (the children of its mpirun).
 ranks_of() { local mpirun; mpirun=$(pgrep -P "$1" mpirun | head -1); [[ -n $mpirun ]] && pgrep -P "$mpirun" | tr '\n' ' '; }
 
@@ -73,7 +76,7 @@ ranks_of() { local mpirun; mpirun=$(pgrep -P "$1" mpirun | head -1); [[ -n $mpir
 stop() {
     local name=$1 target=$2 signal=$3; shift 3
     local dir="$work/$name" status sent ended delay
-    delay=$(random_delay "${EARLY:+0.4}")
+    delay=$(random_delay 0 "${EARLY:+0.4}")
     for attempt in 1 2 3; do
         rm -rf "$dir"
         env "$@" "$anneal" train "${options[@]}" --no-progress --out "$dir" > "$dir.log" 2>&1 & local pid=$!
@@ -114,18 +117,21 @@ if [[ $mode == single ]]; then
 else
     for ((i = 1; i <= count; i++)); do stop "ranks-$i" ranks TERM; done
     stop "launcher" self TERM
-    # SIGKILL to one rank: the job ends; the same command finishes it from the last checkpoint.
+    # SIGKILL to one rank in the second half of the run (after a checkpoint): the job ends; the same
+    # command continues it from the last checkpoint.
     for ((i = 1; i <= count; i++)); do
         dir="$work/kill-$i"
         "$anneal" train "${options[@]}" --no-progress --out "$dir" > "$dir.log" 2>&1 & pid=$!
-        sleep "$(random_delay)"
+        sleep "$(random_delay 0.6 0.9)"
         victims=($(ranks_of "$pid")); kill -KILL "${victims[1]:-$pid}" 2>/dev/null || true
         wait "$pid" || true
         tried=$((tried + 1))
         "$anneal" train "${options[@]}" --no-progress --out "$dir" > "$dir.resume.log" 2>&1 \
             || { echo "preempt-resume: kill-$i: the same command failed"; tail -3 "$dir.resume.log"; continue; }
-        from=$(grep -o 'resumed .*' "$dir.resume.log" | head -1 || echo "no checkpoint yet: started over")
-        if cmp -s "$work/reference/model.safetensors" "$dir/model.safetensors"; then
+        from=$(grep -o 'resumed .*' "$dir.resume.log" | head -1 || true)
+        if [[ -z $from ]]; then
+            echo "preempt-resume: kill-$i (SIGKILL to rank 1): the same command started over instead of resuming"
+        elif cmp -s "$work/reference/model.safetensors" "$dir/model.safetensors"; then
             passed=$((passed + 1)); echo "preempt-resume: kill-$i (SIGKILL to rank 1): $from; bit-identical"
         else
             echo "preempt-resume: kill-$i (SIGKILL to rank 1): $from; DIFFERENT weights"

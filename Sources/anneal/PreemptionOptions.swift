@@ -1,5 +1,6 @@
 import Anneal
 import ArgumentParser
+import Foundation
 
 /// `--stop-signals`: the signals on which a training command checkpoints and exits
 /// with status 75 (`Preemption`), for train, resume, ensemble train and search.
@@ -20,7 +21,7 @@ struct PreemptionOptions: ParsableArguments {
 /// Runs `body`; a run or job stopped by a signal prints its line (when `prints`: rank 0) and exits with status 75.
 func exitingWhenPreempted<T>(prints: Bool = true, _ body: () throws -> T) throws -> T {
     do { return try body() } catch let stop as any PreemptionStop {
-        if prints { print(stop.description) }
+        if prints { print((isatty(STDOUT_FILENO) != 0 ? "\r\u{1B}[K" : "") + stop.description) }   // over a progress bar
         throw ExitCode(Preemption.exitStatus)
     }
 }

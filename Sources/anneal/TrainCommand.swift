@@ -66,10 +66,9 @@ struct ResumeCommand: ParsableCommand {
             : try reportingConfigErrors { try Run.processCounts(continuing: directory, config: nil, ranks: self.ranks, threads: self.threads) }
         if let ranks, ranks > 1, !group.isDistributed { return try runUnderMPI(ranks: ranks, threadsPerRank: threads) }
         if let threads { Threads.count = threads }
-        if Run.isComplete(directory: directory) {
-            // Resuming is idempotent: a job script may always call it.
-            if group.isWriter { print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)") }
-            return
+        // Resuming is idempotent: a job script may always call it.
+        guard !Run.isComplete(directory: directory) else {
+            return group.isWriter ? print("\(directory): the run is already complete; its weights are \(directory)/\(Run.weightsFileName)") : ()
         }
         let run = try reportingConfigErrors {
             try Run.resume(directory: directory, callbacks: group.isWriter ? progressCallbacks(noProgress: noProgress) : [], group: group)

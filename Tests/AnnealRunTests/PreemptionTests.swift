@@ -83,6 +83,12 @@ import Testing
         #expect(Preemption.name(of: SIGUSR1) == "USR1")
     }
 
+    @Test func aChildEndedByASignalReportsAsAShellDoes() throws {
+        // SIGKILL: the test runner may have left SIGTERM ignored, which children inherit.
+        #expect(try ChildProcess.run("/bin/sh", ["-c", "kill -KILL $$"]) == 128 + SIGKILL)
+        #expect(try ChildProcess.run("/bin/sh", ["-c", "exit 75"]) == Preemption.exitStatus)
+    }
+
     @Test func aSingleProcessIsItsOwnMajority() throws {
         #expect(try SingleProcess().anyRank(true))
         #expect(try !SingleProcess().anyRank(false))
