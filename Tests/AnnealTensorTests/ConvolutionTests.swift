@@ -82,7 +82,8 @@ func naiveConv2d(_ x: Tensor, _ w: Tensor, _ b: Tensor?, stride: (Int, Int), pad
     @Test(arguments: 0..<geometries.count) func allThreePassesMatchTheDirectKernel(_ index: Int) {
         let (input, out, bias) = Self.geometries[index]
         let (winograd, direct) = kernels(input, out, bias: bias)
-        #expect(winograd.isWinograd, "oneDNN should implement Winograd for this geometry on AVX-512")
+        // oneDNN 2.6 implements Winograd on avx512_core only; elsewhere the kernel falls back to direct.
+        #expect(winograd.isWinograd == CPUFeatures.hasAVX512Core, "oneDNN implements Winograd for this geometry on AVX-512 alone")
         #expect(!direct.isWinograd)
         let x = randomTensor(input, seed: 11), w = randomTensor([out, input[1], 3, 3], seed: 12, low: -0.1, high: 0.1)
         let b = bias ? randomTensor([out], seed: 13) : nil
