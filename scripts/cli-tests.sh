@@ -446,7 +446,7 @@ if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" train --model mlp --hidden 32 --
 expect_error "holds an unfinished run of another configuration (epochs differ)" \
     "$anneal" train --model mlp --hidden 32 --epochs 3 --train-subset 1000 --out "$work/unfinished"
 cp -r "$work/unfinished" "$work/unfinished-2"
-"$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" --no-progress | grep -q "^resumed in epoch 2" \
+"$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" --no-progress | grep -q "^resumed after epoch 1" \
     || fail "the same train command did not continue its unfinished run"
 "$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/unfinished-2" --overwrite --no-progress > /dev/null
 expect_error "^Error: --stop-signals: unknown signal 'NOPE'" "$anneal" train --stop-signals TERM,NOPE --out "$work/bad"
