@@ -446,8 +446,8 @@ if (ANNEAL_KILL_AT=checkpoint-write:2 "$anneal" train --model mlp --hidden 32 --
 expect_error "holds an unfinished run of another configuration (epochs differ)" \
     "$anneal" train --model mlp --hidden 32 --epochs 3 --train-subset 1000 --out "$work/unfinished"
 cp -r "$work/unfinished" "$work/unfinished-2"
-"$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" --no-progress | grep -q "^resumed after epoch 1" \
-    || fail "the same train command did not continue its unfinished run"
+"$anneal" train --model mlp --hidden 32 --epochs 2 --train-subset 1000 --out "$work/unfinished" --no-progress > "$work/continued.log"
+grep -q "^resumed after epoch 1" "$work/continued.log" || fail "the same train command did not continue its unfinished run"
 "$anneal" train --model mlp --hidden 32 --epochs 1 --train-subset 1000 --out "$work/unfinished-2" --overwrite --no-progress > /dev/null
 expect_error "^Error: --stop-signals: unknown signal 'NOPE'" "$anneal" train --stop-signals TERM,NOPE --out "$work/bad"
 expect_error "tta" "$anneal" evaluate --weights "$work/run/model.safetensors" --tta mirror
@@ -516,8 +516,9 @@ stop_job() {
 }
 medium=(--model mlp --hidden 512 --epochs 4 --train-subset 12000 --no-progress)
 stop_job ensemble "$work/stop-ensemble/member-2/metrics.csv" "$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble"
-"$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble" | grep -q "^ensemble test accuracy" \
-    && grep -q "^resumed" "$work/stop-ensemble/member-1/train.log" || fail "the stopped ensemble did not go on"
+"$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble" > "$work/stop-ensemble.log" \
+    && grep -q "^ensemble test accuracy" "$work/stop-ensemble.log" && grep -q "^resumed" "$work/stop-ensemble/member-1/train.log" \
+    || fail "the stopped ensemble did not go on"
 stop_job search "$work/stop-search/trials/coarse-1/metrics.csv" \
     "$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search"
 "$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search" --resume > /dev/null \
