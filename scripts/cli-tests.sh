@@ -514,7 +514,7 @@ stop_job() {
     awk -v a="$sent" -v b="$(date +%s.%N)" 'BEGIN { exit !(b - a <= 10) }' || fail "$name: took over 10 s to stop"
     ((status == 75)) && grep -q "preempted" "$work/$name.log" || { cat "$work/$name.log"; fail "$name: exit status $status, not 75 with its line"; }
 }
-medium=(--model mlp --hidden 512 --epochs 4 --train-subset 12000 --no-progress)
+medium=(--model mlp --hidden 512 --epochs 20 --train-subset 20000 --no-progress)
 stop_job ensemble "$work/stop-ensemble/member-2/metrics.csv" "$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble"
 "$anneal" ensemble train --members 2 --parallel 2 "${medium[@]}" --out "$work/stop-ensemble" > "$work/stop-ensemble.log" \
     && grep -q "^ensemble test accuracy" "$work/stop-ensemble.log" && grep -q "^resumed" "$work/stop-ensemble/member-1/train.log" \

@@ -26,9 +26,15 @@ public enum Preemption {
 
     /// From now on each of `signals` asks for a stop instead of ending the process.
     /// The handlers only store the signal's number (async-signal-safe) and restart
-    /// interrupted system calls, so no read or write of the run sees `EINTR`.
+    /// interrupted system calls, so no read or write of the run sees `EINTR`. The
+    /// signals are unblocked in the calling thread (and the threads it starts): a child
+    /// of Foundation's `Process` starts with nearly every signal blocked.
     public static func catchSignals(_ signals: [Int32] = defaultSignals) {
         _ = received.load(ordering: .relaxed)   // initialized before any handler can touch it
+        var unblocked = sigset_t()
+        sigemptyset(&unblocked)
+        for signal in signals { sigaddset(&unblocked, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
         for signal in signals {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
