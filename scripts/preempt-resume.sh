@@ -117,12 +117,13 @@ if [[ $mode == single ]]; then
 else
     for ((i = 1; i <= count; i++)); do stop "ranks-$i" ranks TERM; done
     stop "launcher" self TERM
-    # SIGKILL to one rank in the second half of the run (after a checkpoint): the job ends; the same
+    # SIGKILL to one rank at a random moment after the first checkpoint: the job ends; the same
     # command continues it from the last checkpoint.
     for ((i = 1; i <= count; i++)); do
         dir="$work/kill-$i"
         "$anneal" train "${options[@]}" --no-progress --out "$dir" > "$dir.log" 2>&1 & pid=$!
-        sleep "$(random_delay 0.6 0.9)"
+        until [[ -e $dir/checkpoint.safetensors ]] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        sleep "$(awk -v d="$duration" -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 * d * r / 32767 }')"
         victims=($(ranks_of "$pid")); kill -KILL "${victims[1]:-$pid}" 2>/dev/null || true
         wait "$pid" || true
         tried=$((tried + 1))

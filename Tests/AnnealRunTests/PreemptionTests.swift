@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func aChildEndedByASignalReportsAsAShellDoes() throws {
-        // SIGKILL: the test runner may have left SIGTERM ignored, which children inherit.
+        // SIGKILL: a child of Foundation's Process starts with SIGTERM blocked (Preemption.catchSignals unblocks it in anneal).
         #expect(try ChildProcess.run("/bin/sh", ["-c", "kill -KILL $$"]) == 128 + SIGKILL)
         #expect(try ChildProcess.run("/bin/sh", ["-c", "exit 75"]) == Preemption.exitStatus)
     }
