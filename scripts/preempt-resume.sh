@@ -68,7 +68,22 @@ random_delay() {
         'BEGIN { lo = a * d > 1.5 ? a * d : 1.5; printf "%.2f", lo + (b * d - lo) * r / 32767 }'
 }
 # The pids of a launcher's ranks (the children of its mpirun).
-ranks_of() { local mpirun; mpirun=$(pgrep -P "$1" mpirun | head -1); [[ -n $mpirun ]] && pgrep -P "$mpirun" | tr '\n' ' '; }
+# Always succeeds (set -e would end the script silently otherwise): empty while mpirun
+# has not started its ranks yet, which a slow machine can take seconds to do.
+ranks_of() {
+    local mpirun; mpirun=$(pgrep -P "$1" mpirun | head -1 || true)
+    [[ -n $mpirun ]] && pgrep -P "$mpirun" | tr '\n' ' ' || true
+}
+# The ranks of launcher $1 once both have started (up to 30 s; empty if the launcher ended).
+started_ranks_of() {
+    local ranks=() tries=0
+    while ((tries++ < 300)) && kill -0 "$1" 2>/dev/null; do
+        read -ra ranks <<< "$(ranks_of "$1")"
+        ((${#ranks[@]} >= 2)) && { echo "${ranks[*]}"; return; }
+        sleep 0.1
+    done
+    return 0
+}
 
 # stop NAME TARGET SIGNAL [ENV…]: trains into $work/NAME and signals TARGET (self: the
 # process; ranks: both ranks; none: only the injected fault) after a random delay
@@ -84,7 +99,7 @@ stop() {
         if [[ $target != none ]]; then
             sleep "$delay"
             local victims=$pid
-            [[ $target == ranks ]] && victims=$(ranks_of "$pid")
+            [[ $target == ranks ]] && victims=$(started_ranks_of "$pid")
             sent=$(now)
             kill -"$signal" $victims 2>/dev/null || true
         fi
@@ -124,7 +139,7 @@ else
         "$anneal" train "${options[@]}" --no-progress --out "$dir" > "$dir.log" 2>&1 & pid=$!
         until [[ -e $dir/checkpoint.safetensors ]] || ! kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
         sleep "$(awk -v d="$duration" -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 * d * r / 32767 }')"
-        victims=($(ranks_of "$pid")); kill -KILL "${victims[1]:-$pid}" 2>/dev/null || true
+        read -ra victims <<< "$(started_ranks_of "$pid")"; kill -KILL "${victims[1]:-$pid}" 2>/dev/null || true
         wait "$pid" || true
         tried=$((tried + 1))
         "$anneal" train "${options[@]}" --no-progress --out "$dir" > "$dir.resume.log" 2>&1 \
