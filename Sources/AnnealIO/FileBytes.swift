@@ -40,6 +40,23 @@ public enum FileBytes {
         return bytes
     }
 
+    /// Appends `bytes` to `path` (created if missing) in one `write` per chunk, saying
+    /// why when it cannot (a full disk, permissions).
+    public static func append(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw AnnealIOError(path: path, "cannot open for writing: \(errnoText(errno))") }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if wrote < 0 && errno == EINTR { continue }
+                guard wrote > 0 else { throw AnnealIOError(path: path, "cannot write: \(errnoText(errno))") }
+                offset += wrote
+            }
+        }
+    }
+
     static func errnoText(_ code: Int32) -> String {
         String(cString: strerror(code))
     }

@@ -31,6 +31,11 @@ public struct CurveDiagnosis: Sendable {
         case underfitting = "underfitting"
         case goodFit = "converged, small gap"
         case tooShort = "too few epochs to judge"
+        /// From the update/weight ratios of a `LayerWatch` (layers.csv).
+        case learningRateTooHigh = "learning rate too high"
+        case learningRateTooLow = "learning rate too low"
+        /// From the activation statistics of a `LayerWatch`: dead, saturated or off-centre units.
+        case unhealthyUnits = "unhealthy units"
     }
 
     public struct Finding: Sendable {
@@ -39,12 +44,19 @@ public struct CurveDiagnosis: Sendable {
         public let evidence: String
         /// The concrete next step.
         public let remedy: String
+
+        public init(verdict: Verdict, evidence: String, remedy: String) {
+            (self.verdict, self.evidence, self.remedy) = (verdict, evidence, remedy)
+        }
     }
 
     /// Most important first; never empty.
     public let findings: [Finding]
     public var verdicts: [Verdict] { findings.map(\.verdict) }
     public var primary: Verdict { findings[0].verdict }
+
+    /// These findings with `more` first (what the layers show outranks the curves).
+    public func adding(_ more: [Finding]) -> CurveDiagnosis { CurveDiagnosis(findings: more + findings) }
 
     /// Lines for a terminal: "diagnosis: VERDICT — evidence → remedy".
     public var lines: [String] { findings.map { "diagnosis: \($0.verdict.rawValue) — \($0.evidence) → \($0.remedy)" } }

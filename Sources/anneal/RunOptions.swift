@@ -277,14 +277,14 @@ struct ControlOptions: ConfigOptions {
     var swaStart: Int?
     @Option(help: "SWA: a constant learning rate from --swa-start on (default: the schedule goes on; cosine-restarts makes it cyclic).")
     var swaLr: Float?
-    @Option(help: "SWA: add the weights to the average every N optimizer steps (default: at every epoch end).")
-    var swaEvery: Int?
+    @Option(help: "SWA: add the weights to the average every N optimizer steps (default: at every epoch end).") var swaEvery: Int?
     @Flag(help: "EMA: recompute batch norm's running statistics for the averaged weights at the end.") var emaBnUpdate = false
     @Flag(inversion: .prefixedNo, help: "Write TensorBoard event files (DIR/events.out.tfevents.*): scalars per step and epoch, histograms, images, the configuration (default: on).")
     var tensorboard: Bool?
     @Flag(inversion: .prefixedNo, help: "At the end, write DIR/curves.png with the curve diagnosis and DIR/report.html (default: on).")
     var report: Bool?
     @Option(help: "TensorBoard: histograms of every weight and gradient every E epochs (default 1; 0 for none).") var histogramsEvery: Int?
+    @Option(help: "Watch every layer every N optimizer steps: update/weight ratio ‖Δw‖/‖w‖, gradient norm and activation statistics into DIR/layers.csv, TensorBoard and report.html, read by 'anneal diagnose' (default: off).") var watchEvery: Int?
 
     func bindings() -> [OptionBinding] {
         [bind("--early-stop", \.control.earlyStopPatience, earlyStop),
@@ -304,8 +304,8 @@ struct ControlOptions: ConfigOptions {
          bind("--ema-bn-update", \.control.emaBatchNormUpdate, emaBnUpdate ? true : nil),
          bind("--no-tensorboard", \.control.tensorboard, tensorboard),
          bind("--no-report", \.control.report, report),
-         // 0: no histograms.
-         bind("--histograms-every", \.control.histogramsEvery, histogramsEvery.map { $0 == 0 ? nil : $0 })]
+         bind("--histograms-every", \.control.histogramsEvery, histogramsEvery.map { $0 == 0 ? nil : $0 }),   // 0: none
+         bind("--watch-every", \.control.watchEvery, watchEvery)]
     }
 }
 

@@ -170,6 +170,9 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     public var report: Bool = true
     /// TensorBoard: histograms of the weights and gradients every N epochs (nil: none).
     public var histogramsEvery: Int? = 1
+    /// Watch the layers every N optimizer steps (`LayerWatch`: update/weight ratios,
+    /// gradient norms, activation statistics into layers.csv and TensorBoard); nil: off.
+    public var watchEvery: Int? = nil
 
     public init() {}
 
@@ -191,6 +194,7 @@ public struct ControlConfig: Codable, Sendable, Equatable {
             guard x > 0 && x.isFinite else { throw ConfigError(field: "control.swaLearningRate", "must be positive, got \(x)") }
         }
         if let n = histogramsEvery, n < 1 { throw ConfigError(field: "control.histogramsEvery", "must be at least 1 epoch, got \(n)") }
+        if let n = watchEvery, n < 1 { throw ConfigError(field: "control.watchEvery", "must be at least 1 step, got \(n)") }
         if let n = evaluateEvery {
             guard n >= 1 else { throw ConfigError(field: "control.evaluateEvery", "must be at least 1 epoch, got \(n)") }
             if n > 1 && earlyStopPatience != nil {

@@ -129,11 +129,14 @@ extension Doctor {
             case .rateValidation(let validation):
                 return (validation?.findings ?? []).map { "   " + $0 }
             case .layerStatistics(let stats):
-                return ["4. per-layer statistics at initialization:", "   layer      kind              act mean   act std   dead %   grad norm"]
+                let width = max(10, stats.layers.map(\.name.count).max() ?? 0)
+                return ["4. per-layer statistics at initialization (\(stats.layers.count) layers):",
+                        "   " + "layer".padding(toLength: width, withPad: " ", startingAt: 0) + " kind              act mean   act std   dead %   sat %   grad norm"]
                     + stats.layers.map { l in
-                        "   " + l.name.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + l.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
+                        "   " + l.name.padding(toLength: width, withPad: " ", startingAt: 0) + " " + l.kind.padding(toLength: 16, withPad: " ", startingAt: 0)
                             + String(format: " %9.4f %9.4f", l.activationMean, l.activationStd)
-                            + (l.deadFraction.map { String(format: " %7.1f", $0 * 100) } ?? "        ")
+                            + (l.deadFraction.map { String(format: " %8.1f", $0 * 100) } ?? String(repeating: " ", count: 9))
+                            + (l.saturatedFraction.map { String(format: " %7.1f", $0 * 100) } ?? String(repeating: " ", count: 8))
                             + (l.gradientNorm.map { String(format: "   %.3g", $0) } ?? "")
                     }
                     + stats.findings.map { "   " + $0 }
@@ -180,6 +183,7 @@ extension Doctor {
                     var d: [String: Any] = ["name": l.name, "kind": l.kind, "activation_mean": number(l.activationMean),
                                             "activation_std": number(l.activationStd)]
                     if let x = l.deadFraction { d["dead_fraction"] = number(x) }
+                    if let x = l.saturatedFraction { d["saturated_fraction"] = number(x) }
                     if let x = l.gradientNorm { d["gradient_norm"] = number(x) }
                     return d
                 },

@@ -6,89 +6,119 @@ import AnnealTensor
 import AnnealTraining
 import Foundation
 
-/// Step 4 of the recipe: per-layer statistics at initialization. For a Sequential
-/// model (nested Sequentials flattened) the activations after every layer: mean,
-/// std and the fraction of dead units (never positive over the batch) after
-/// ReLUs; for every parameterized layer the gradient norm of its weights.
-/// Vanishing or exploding gradients and collapsing activations are named.
+/// Step 4 of the recipe: per-layer statistics at initialization, for any model
+/// (`LayerProbe`: a ResNet's stem, blocks and the layers inside them, fused ReLUs
+/// included). Each layer's output mean and std, the fraction of dead ReLU units
+/// and of saturated tanh/sigmoid units, and the gradient norm of every weight
+/// matrix or kernel; `UnitHealth` turns them into findings with remedies.
 public struct LayerStatistics: Sendable {
     public struct Layer: Sendable {
-        public var name: String
-        public var kind: String
-        public var activationMean: Double
-        public var activationStd: Double
-        public var deadFraction: Double?
+        public var activation: ActivationStatistics
+        /// L2 norm of the layer's weight gradient (layers with a weight of ≥ 2 dimensions).
         public var gradientNorm: Double?
         public var weightNorm: Double?
+
+        public var name: String { activation.name }
+        public var kind: String { activation.kind }
+        public var activationMean: Double { activation.mean }
+        public var activationStd: Double { activation.std }
+        public var deadFraction: Double? { activation.deadFraction }
+        public var saturatedFraction: Double? { activation.saturatedFraction }
     }
 
     public var layers: [Layer]
     public var findings: [String]
 
+    /// One forward and backward pass of `batch` in training mode; the gradients are cleared afterwards.
     public static func run(model: Module, batch: Batch, preprocessing: (Tensor) -> Tensor = { $0 },
                            lossFunction: (Tensor, Batch) -> Tensor = { crossEntropy($0, labels: $1.labels) }) -> LayerStatistics {
         model.train()
         model.zeroGrad()
-        var layers: [Layer] = []
-        var parameterized: [(index: Int, parameter: Parameter)] = []
-        func flatten(_ m: Module, _ prefix: String) -> [(String, Module)] {
-            if let s = m as? Sequential {
-                return s.layers.enumerated().flatMap { flatten($0.element, prefix.isEmpty ? "\($0.offset)" : "\(prefix).\($0.offset)") }
-            }
-            return [(prefix.isEmpty ? "model" : prefix, m)]
-        }
-        let sequence = flatten(model, "")
-        var x = preprocessing(batch.inputs)
-        for (name, layer) in sequence {
-            x = layer(x)
-            let values = x.scalars.map(Double.init)
-            let n = Double(max(values.count, 1))
-            let mean = values.reduce(0, +) / n
-            let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n).squareRoot()
-            var dead: Double? = nil
-            let kind = String(describing: type(of: layer))
-            if layer is ReLU, x.shape.count >= 2 {
-                let rows = x.shape[0], width = x.count / max(rows, 1)
-                var alive = [Bool](repeating: false, count: width)
-                for r in 0..<rows { for c in 0..<width where values[r * width + c] > 0 { alive[c] = true } }
-                dead = Double(alive.filter { !$0 }.count) / Double(max(width, 1))
-            }
-            if let weight = layer.namedParameters().first(where: { $0.name.hasSuffix("weight") && $0.parameter.shape.count >= 2 })?.parameter {
-                parameterized.append((layers.count, weight))
-            }
-            layers.append(Layer(name: name, kind: kind, activationMean: mean, activationStd: std, deadFraction: dead))
-        }
-        let loss = lossFunction(x, batch)
-        loss.backward()
-        for (index, weight) in parameterized {
-            layers[index].gradientNorm = weight.grad.map { Double($0.scalars.reduce(0) { $0 + $1 * $1 }).squareRoot() }
-            layers[index].weightNorm = Double(weight.value.scalars.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        let (logits, rows) = LayerProbe.measure(model) { model(preprocessing(batch.inputs)) }
+        lossFunction(logits, batch).backward()
+        let weights = Dictionary(model.namedParameters().filter { $0.name.hasSuffix("weight") && $0.parameter.shape.count >= 2 }
+                                    .map { (String($0.name.dropLast("weight".count + 1)), $0.parameter) }, uniquingKeysWith: { a, _ in a })
+        func norm(_ t: Tensor) -> Double { t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
+        let layers = rows.map { row in
+            let weight = weights[row.name]
+            return Layer(activation: row, gradientNorm: weight?.grad.map(norm), weightNorm: weight.map { norm($0.value) })
         }
         model.zeroGrad()
+        return LayerStatistics(layers: layers, findings: UnitHealth.findings(layers.map(\.activation))
+                               + gradientFindings(layers.compactMap { l in l.gradientNorm.map { (l.name, $0) } }))
+    }
 
+    /// Vanishing or exploding gradients: the first weight's gradient norm against the last's.
+    static func gradientFindings(_ norms: [(name: String, norm: Double)]) -> [String] {
         let f = RecipeSupport.format
-        var findings: [String] = []
+        guard let first = norms.first, let last = norms.last, norms.count >= 2 else { return [] }
+        let ratio = first.norm / max(last.norm, 1e-30)
+        if first.norm < 1e-7 || ratio < 1e-2 {
+            return ["vanishing gradients: the first layer's gradient norm \(f(first.norm)) is \(f(ratio))× the last layer's (\(f(last.norm))); use Kaiming init, batch norm or residual connections."]
+        } else if ratio > 1e2 || !first.norm.isFinite {
+            return ["exploding gradients: the first layer's gradient norm \(f(first.norm)) is \(f(ratio))× the last layer's (\(f(last.norm))); use a smaller init scale, batch norm or gradient clipping."]
+        }
+        return ["gradient norms per layer are balanced (first/last = \(f(ratio)))."]
+    }
+}
+
+/// The notes' unit checks on per-layer activation statistics, as findings that
+/// name the layer, the measured figure and the remedy.
+public enum UnitHealth {
+    /// A layer is saturated when more than this fraction of its tanh/sigmoid outputs
+    /// sit within 0.02 of the limits. There the derivative is below 0.04, so those
+    /// units pass almost no gradient; unit-variance pre-activations saturate about
+    /// 2 % of tanh units, 10 % means a pre-activation std near 1.4 or more.
+    public static let saturationThreshold = 0.10
+    /// Units that never fire over a batch: above this fraction a ReLU layer is dying.
+    public static let deadThreshold = 0.5
+    /// A zero-centred activation's |mean| above this many stds: most units share a
+    /// sign, so the next layer's weight gradients do too (the notes' zig-zag).
+    public static let offCentreThreshold = 0.5
+    /// Activation std changing by more than this factor between the first and a later
+    /// activation layer: collapsing (or exploding) with depth.
+    public static let depthFactor = 100.0
+
+    /// One unhealthy layer (or the depth trend): what was measured, and the remedy.
+    public struct Issue: Sendable {
+        public var evidence: String
+        public var remedy: String
+        /// "evidence; remedy."
+        public var text: String { "\(evidence); \(remedy)." }
+    }
+
+    /// The findings as text lines.
+    public static func findings(_ layers: [ActivationStatistics]) -> [String] { issues(layers).map(\.text) }
+
+    public static func issues(_ layers: [ActivationStatistics]) -> [Issue] {
+        let f = RecipeSupport.format
+        var issues: [Issue] = []
         for layer in layers {
-            if let dead = layer.deadFraction, dead > 0.5 {
-                findings.append("\(layer.name) (\(layer.kind)): \(f(dead * 100)) % dead ReLUs at initialization; lower the bias or use leaky ReLU / a different init.")
+            if let saturated = layer.saturatedFraction, saturated > saturationThreshold {
+                issues.append(Issue(evidence: "\(layer.name) (\(layer.kind)): \(f(saturated * 100)) % of the outputs saturated (within 0.02 of the limits, gradient < 0.04)",
+                                    remedy: "use a smaller initialization (Xavier/LeCun), normalize the inputs or add batch norm, or use ReLU"))
+            }
+            if layer.isMeantToBeZeroCentred, layer.std > 0, abs(layer.mean) > offCentreThreshold * layer.std {
+                issues.append(Issue(evidence: "\(layer.name) (\(layer.kind)): outputs not zero-centred (mean \(f(layer.mean)), std \(f(layer.std)))",
+                                    remedy: "centre the inputs (--normalize), add batch norm, or lower the biases"))
+            }
+            if let dead = layer.deadFraction, dead > deadThreshold {
+                issues.append(Issue(evidence: "\(layer.name) (\(layer.kind)): \(f(dead * 100)) % dead ReLUs (never positive over the batch)",
+                                    remedy: "lower the learning rate or the bias, or use leaky ReLU / a different init"))
             }
         }
-        let norms = layers.compactMap { l in l.gradientNorm.map { (l.name, $0) } }
-        if let first = norms.first, let last = norms.last, norms.count >= 2 {
-            let ratio = first.1 / max(last.1, 1e-30)
-            if first.1 < 1e-7 || ratio < 1e-2 {
-                findings.append("vanishing gradients: the first layer's gradient norm \(f(first.1)) is \(f(ratio))× the last layer's (\(f(last.1))); use Kaiming init, batch norm or residual connections.")
-            } else if ratio > 1e2 || !first.1.isFinite {
-                findings.append("exploding gradients: the first layer's gradient norm \(f(first.1)) is \(f(ratio))× the last layer's (\(f(last.1))); use a smaller init scale, batch norm or gradient clipping.")
-            } else {
-                findings.append("gradient norms per layer are balanced (first/last = \(f(ratio))).")
+        let kinds: Set = ["ELU", "SELU", "GELU", "SiLU", "Softplus", "LeakyReLU", "PReLU"]
+        let activations = layers.filter { $0.deadFraction != nil || $0.saturatedFraction != nil || kinds.contains($0.kind) }
+        if let first = activations.first, first.std > 0, activations.count >= 2 {
+            let later = activations.dropFirst()
+            if let low = later.min(by: { $0.std < $1.std }), low.std < first.std / depthFactor {
+                issues.append(Issue(evidence: "activations collapse with depth: std falls from \(f(first.std)) (\(first.name)) to \(f(low.std)) (\(low.name))",
+                                    remedy: "the initialization is too small: use Kaiming (ReLU) or LeCun (SELU) scaling, or batch norm"))
+            } else if let high = later.max(by: { $0.std < $1.std }), high.std > first.std * depthFactor {
+                issues.append(Issue(evidence: "activations explode with depth: std grows from \(f(first.std)) (\(first.name)) to \(f(high.std)) (\(high.name))",
+                                    remedy: "the initialization is too large: use Kaiming/Xavier scaling, or batch norm"))
             }
         }
-        let activationStds = layers.filter { $0.kind != "Flatten" && !$0.kind.contains("Pool") }.map(\.activationStd)
-        if let first = activationStds.first, let minStd = activationStds.dropLast().min(), first > 0, minStd < 0.01 * first {
-            findings.append("activations collapse: std falls from \(f(first)) to \(f(minStd)) through the layers; the initialization is too small.")
-        }
-        if norms.isEmpty { findings.append("per-layer statistics need a Sequential model; only the loss was checked.") }
-        return LayerStatistics(layers: layers, findings: findings)
+        return issues
     }
 }

@@ -324,16 +324,29 @@ public final class Run {
             })
         }
         callbacks += extra
+        // After clipping and max-norm, so that it sees the step as applied; on every rank, as its probe
+        // pass takes part in synchronized batch norm; rank 0 writes.
+        let watch = try control.watchEvery.map { [pipeline, trainingSet] every in
+            guard pipeline == nil else {
+                throw ConfigError(field: "control.watchEvery", "watches a whole model in one process; pipeline stages hold parts of it")
+            }
+            let probe = RecipeSupport.smallSample(trainingSet, k: min(LayerWatch.probeImages, trainingSet.count))
+            return LayerWatch(model: model, every: every, probe: preprocessing.apply(probe.inputs),
+                              csvPath: writer ? "\(directory)/\(LayerWatch.fileName)" : nil)
+        }
+        if let watch { callbacks.append(watch) }
         if writer { callbacks.append(MetricsCSVWriter(path: "\(directory)/metrics.csv")) }
         var evaluate: (() -> ConfusionMatrix?)?   // set once self is complete
         if control.tensorboard && writer {
             let (trainingSet, augmentation, seed) = (trainingSet, augmentation, config.seed)
-            callbacks.append(try TensorBoardLogger(
+            let logger = try TensorBoardLogger(
                 directory: directory, configuration: try config.jsonData(), evaluationName: config.data.evaluationName,
                 histogramsEvery: control.histogramsEvery,
                 preview: { augmentation.pipeline.isEmpty && augmentation.batchTransform == nil || trainingSet.sampleShape.count != 3 || trainingSet.count == 0 ? nil
                            : AugmentationPreview.grid(trainingSet, spec: augmentation, seed: seed) },
-                confusion: { evaluate?() }))
+                confusion: { evaluate?() })
+            callbacks.append(logger)
+            watch?.listeners.append { try logger.logLayers($0, step: $1) }
         }
 
         var settings = Trainer.Settings(preprocessing: preprocessing, testTimeAugmentation: plan.testTimeAugmentation,

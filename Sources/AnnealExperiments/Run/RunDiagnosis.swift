@@ -1,5 +1,6 @@
 import AnnealIO
 import AnnealReports
+import AnnealTraining
 import Foundation
 
 /// A finished (or running) run's curves read the way the notes read them: verdicts
@@ -19,13 +20,26 @@ public struct RunDiagnosis {
         let csv = isDirectory ? "\(path)/metrics.csv" : path
         let parent = (path as NSString).deletingLastPathComponent
         let directory = isDirectory ? path : (parent.isEmpty ? "." : parent)
-        points = try CurveDiagnosis.readMetricsCSV(csv)
-        diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy)
+        // A run stopped in its first epoch (the NaN guard) has no metrics.csv, but may have layers.csv.
+        let watchPath = "\(directory)/\(LayerWatch.fileName)"
+        let watched = Directory.fileExists(watchPath) ? try LayerWatch.read(watchPath) : []
+        points = watched.isEmpty || Directory.fileExists(csv) ? try CurveDiagnosis.readMetricsCSV(csv) : []
+        diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy).adding(Self.layerFindings(watched))
         // The run's configuration says whether its evaluation columns are validation or test figures.
         let config = (try? Data(FileBytes.read("\(directory)/\(Run.configFileName)"))).flatMap { try? RunConfig.decode($0) }
         evaluationName = config?.data.evaluationName ?? "evaluation"
         plot = png ?? "\(directory)/\(Run.curvesFileName)"
-        try CurveDiagnosis.plot(points, to: plot, evaluationName: evaluationName)
+        if !points.isEmpty { try CurveDiagnosis.plot(points, to: plot, evaluationName: evaluationName) }
+    }
+
+    /// What a `LayerWatch` saw: the learning rate judged by the update/weight ratios,
+    /// and the units' health at the last watched step.
+    public static func layerFindings(_ records: [LayerWatch.Record]) -> [CurveDiagnosis.Finding] {
+        let last = records.last.map { final in records.filter { $0.step == final.step } } ?? []
+        return UpdateRatioDiagnosis.findings(records)
+            + UnitHealth.issues(last.compactMap(\.activation)).map {
+                .init(verdict: .unhealthyUnits, evidence: "at step \(last[0].step): \($0.evidence)", remedy: $0.remedy)
+            }
     }
 
     /// One JSON object: epochs, verdicts, findings, the plot's path and the evaluation's name.

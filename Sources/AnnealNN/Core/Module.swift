@@ -20,6 +20,11 @@ open class Module {
     /// (PyTorch's forward hook): how features are read from inside a network.
     public var forwardHook: ((_ input: Tensor, _ output: Tensor) -> Void)?
 
+    /// Called with the output of an activation fused into this layer's pass
+    /// (`ReLUFusing.callWithReLU`), which no module of its own computes: how
+    /// `LayerProbe` sees it. While set, the layer runs unfused.
+    public var fusedActivationHook: ((_ output: Tensor) -> Void)?
+
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let output = forward(input)
         forwardHook?(input, output)

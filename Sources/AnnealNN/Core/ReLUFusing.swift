@@ -9,8 +9,11 @@ public protocol ReLUFusing: Module {
 }
 
 extension ReLUFusing {
-    /// relu(self(input)), fused unless a forward hook must see the layer's own output.
+    /// relu(self(input)), fused unless a hook must see the layer's own output or the ReLU's.
     public func callWithReLU(_ input: Tensor) -> Tensor {
-        forwardHook == nil ? forwardReLU(input) : relu(self(input))
+        guard forwardHook != nil || fusedActivationHook != nil else { return forwardReLU(input) }
+        let output = relu(self(input))
+        fusedActivationHook?(output)
+        return output
     }
 }

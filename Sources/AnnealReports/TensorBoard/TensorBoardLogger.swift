@@ -85,6 +85,25 @@ public final class TensorBoardLogger: TrainingCallback {
 }
 
 extension TensorBoardLogger {
+    /// A `LayerWatch`'s records of one step: per layer, scalars
+    /// `layers/update_ratio/NAME` (log10), `layers/gradient_norm/NAME`,
+    /// `layers/activation_std/NAME`, dead and saturated fractions, and a histogram of
+    /// the probe batch's outputs (`activations/NAME`).
+    public func logLayers(_ records: [LayerWatch.Record], step: Int) throws {
+        var values: [(tag: String, value: Double)] = []
+        for r in records {
+            if let x = r.updateRatio, x > 0 { values.append(("layers/update_ratio_log10/\(r.layer)", log10(x))) }
+            if let x = r.gradientNorm { values.append(("layers/gradient_norm/\(r.layer)", x)) }
+            if let a = r.activation {
+                values.append(("layers/activation_std/\(r.layer)", a.std))
+                if let x = a.deadFraction { values.append(("layers/dead_fraction/\(r.layer)", x)) }
+                if let x = a.saturatedFraction { values.append(("layers/saturated_fraction/\(r.layer)", x)) }
+                if !a.samples.isEmpty { try events.histogram("activations/\(r.layer)", a.samples, step: step) }
+            }
+        }
+        try events.scalars(values, step: step)
+    }
+
     /// Every leaf field of a JSON object with a value, by dotted path (numbers,
     /// strings, booleans; lists as text): a run's hyperparameters for TensorBoard's HParams tab.
     public static func flattenedValues(_ json: Data) throws -> [String: Any] {
