@@ -45,6 +45,9 @@ public struct CurveDiagnosis: Sendable {
         /// The concrete next step.
         public let remedy: String
 
+        /// "diagnosis: VERDICT — evidence → remedy".
+        public var line: String { "diagnosis: \(verdict.rawValue) — \(evidence) → \(remedy)" }
+
         public init(verdict: Verdict, evidence: String, remedy: String) {
             (self.verdict, self.evidence, self.remedy) = (verdict, evidence, remedy)
         }
@@ -59,7 +62,7 @@ public struct CurveDiagnosis: Sendable {
     public func adding(_ more: [Finding]) -> CurveDiagnosis { CurveDiagnosis(findings: more + findings) }
 
     /// Lines for a terminal: "diagnosis: VERDICT — evidence → remedy".
-    public var lines: [String] { findings.map { "diagnosis: \($0.verdict.rawValue) — \($0.evidence) → \($0.remedy)" } }
+    public var lines: [String] { findings.map(\.line) }
 
     /// Training accuracy below which a run with no train/eval gap counts as underfitting.
     public static let defaultLowAccuracy = 0.9

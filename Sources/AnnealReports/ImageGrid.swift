@@ -6,11 +6,11 @@ import AnnealTraining
 public enum ImageGrid {
     /// Tiles rows of [columns, C, H, W] images (C = 1 grey or 3 RGB), values clamped
     /// from [0, 1] to bytes and enlarged `zoom` times, with grey gutters of `gap` pixels
-    /// and, when there are several rows, a wider one under the first.
-    public static func tile(_ batches: [Tensor], sampleShape: [Int], zoom: Int, gap: Int = 2) -> Bitmap {
+    /// and, when there are several rows and `firstRowApart`, a wider one under the first.
+    public static func tile(_ batches: [Tensor], sampleShape: [Int], zoom: Int, gap: Int = 2, firstRowApart: Bool = true) -> Bitmap {
         let (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2])
         let columns = batches[0].shape[0]
-        let separator = batches.count > 1 ? gap + 4 : gap, cellW = width * zoom, cellH = height * zoom
+        let separator = batches.count > 1 && firstRowApart ? gap + 4 : gap, cellW = width * zoom, cellH = height * zoom
         let pixelChannels = channels == 3 ? 3 : 1
         let totalW = columns * cellW + (columns + 1) * gap
         let totalH = batches.count * cellH + (batches.count + 1) * gap + (separator - gap)

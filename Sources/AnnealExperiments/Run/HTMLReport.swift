@@ -48,9 +48,12 @@ public enum HTMLReport {
         }
         body.append("<h2>Curves</h2>")
         body += CurveDiagnosis.panels(points, evaluationName: evaluationName, learningRate: true).map { "<div class=\"figure\">\($0.svg())</div>" }
-        body.append("<h2>Diagnosis</h2><ul>" + CurveDiagnosis.diagnose(points).findings.map {
+        let watchPath = "\(directory)/\(LayerWatch.fileName)"
+        let watched = Directory.fileExists(watchPath) ? try LayerWatch.read(watchPath) : []
+        body.append("<h2>Diagnosis</h2><ul>" + CurveDiagnosis.diagnose(points).adding(RunDiagnosis.layerFindings(watched)).findings.map {
             "<li><b>\(HTMLPage.escape($0.verdict.rawValue))</b>: \(HTMLPage.escape($0.evidence)) → \(HTMLPage.escape($0.remedy))</li>"
         }.joined() + "</ul>")
+        body += try filtersSection(directory: directory) + layersSection(watched)
         let weights = "\(directory)/\(Run.weightsFileName)"
         if let config, Directory.fileExists(weights) {
             body += try HTMLPage.evaluationSection(evaluated: try evaluated ?? score(config: config, weights: weights),
@@ -62,6 +65,33 @@ public enum HTMLReport {
             body.append("<h2>Configuration</h2><pre>\(HTMLPage.escape(String(decoding: try FileBytes.read(configPath), as: UTF8.self)))</pre>")
         }
         return HTMLPage.page(title: "Anneal run \(directory)", body: body)
+    }
+
+    /// The first layer's filters before and after training, where the run drew them.
+    static func filtersSection(directory: String) throws -> [String] {
+        let files = [("before training", Run.startFiltersFileName), ("after training", Run.endFiltersFileName)]
+            .filter { Directory.fileExists("\(directory)/\($0.1)") }
+        guard !files.isEmpty else { return [] }
+        return ["<h2>First-layer filters</h2><div class=\"grid\">"] + (try files.map { caption, file in
+            let uri = "data:image/png;base64," + Data(try FileBytes.read("\(directory)/\(file)")).base64EncodedString()
+            return "<figure><img src=\"\(uri)\" alt=\"first-layer filters \(caption)\"><figcaption>\(caption)</figcaption></figure>"
+        }) + ["</div>"]
+    }
+
+    /// What `--watch-every` recorded: the update/weight ratios over time and the layers at the last watched step.
+    static func layersSection(_ records: [LayerWatch.Record]) -> [String] {
+        guard let last = records.last?.step else { return [] }
+        var out = ["<h2>Layers</h2><p>Watched every few optimizer steps (layers.csv): the notes want the update/weight ratio ‖Δw‖/‖w‖ near 1e-3.</p>"]
+        if let plot = LayerWatchPlots.updateRatios(records) { out.append("<div class=\"figure\">\(plot.svg())</div>") }
+        func cell(_ x: Double?, _ format: String, _ scale: Double = 1) -> String { "<td>\(x.map { String(format: format, $0 * scale) } ?? "")</td>" }
+        out.append("<h3>At step \(last)</h3><table><tr><th>layer</th><th>kind</th><th>update/weight</th><th>gradient norm</th>"
+                   + "<th>act mean</th><th>act std</th><th>dead %</th><th>saturated %</th></tr>")
+        for r in records where r.step == last {
+            out.append("<tr><td>\(HTMLPage.escape(r.layer))</td><td>\(HTMLPage.escape(r.kind))</td>" + cell(r.updateRatio, "%.2e") + cell(r.gradientNorm, "%.3g")
+                       + cell(r.activation?.mean, "%.4f") + cell(r.activation?.std, "%.4f") + cell(r.activation?.deadFraction, "%.1f", 100)
+                       + cell(r.activation?.saturatedFraction, "%.1f", 100) + "</tr>")
+        }
+        return out + ["</table>"]
     }
 
     /// The run's evaluation images and the scores of the weights in `weights` for them.

@@ -81,6 +81,8 @@ public final class Run {
     public static let configFileName = "run.json"
     public static let weightsFileName = "model.safetensors"
     public static let curvesFileName = "curves.png"
+    /// The first layer's filters (`FilterGrid`) before the first step and after the last.
+    public static let startFiltersFileName = "filters-start.png", endFiltersFileName = "filters-end.png"
 
     /// Snapshot k (1-based) of a snapshot ensemble.
     public static func snapshotFileName(_ k: Int) -> String { "snapshot-\(k).safetensors" }
@@ -344,7 +346,8 @@ public final class Run {
                 histogramsEvery: control.histogramsEvery,
                 preview: { augmentation.pipeline.isEmpty && augmentation.batchTransform == nil || trainingSet.sampleShape.count != 3 || trainingSet.count == 0 ? nil
                            : AugmentationPreview.grid(trainingSet, spec: augmentation, seed: seed) },
-                confusion: { evaluate?() })
+                confusion: { evaluate?() },
+                filters: { [model, preprocessing] in FilterGrid.image(of: model, inputShape: preprocessing.outputShape(for: trainingSet.sampleShape)) })
             callbacks.append(logger)
             watch?.listeners.append { try logger.logLayers($0, step: $1) }
         }
@@ -360,6 +363,11 @@ public final class Run {
             try self.saveCheckpoint()
         })
         evaluate = { [unowned self] in self.confusionMatrix() }
+    }
+
+    /// The first layer's filters as they are now (nil for a model whose first layer shows no picture).
+    public func firstLayerFilters() -> Bitmap? {
+        FilterGrid.image(of: model, inputShape: preprocessing.outputShape(for: trainingSet.sampleShape))
     }
 
     /// Writes the run's state now (the `CheckpointWriter` calls this).
@@ -459,6 +467,9 @@ public final class Run {
     @discardableResult
     public func fit() throws -> RunOutcome {
         let clock = ContinuousClock(), started = clock.now
+        if group.isWriter && config.control.report && trainer.history.isEmpty && trainer.progress == nil {
+            try firstLayerFilters()?.write(to: "\(directory)/\(Run.startFiltersFileName)")
+        }
         if !stopped { try trainer.fit(trainLoader, evaluation: evaluationLoader, epochs: plan.epochs) }
         let seconds = (clock.now - started).seconds
         if group.isWriter {
@@ -487,7 +498,11 @@ public final class Run {
     /// report.html. The weights are written by then: a report that fails is a
     /// warning, not a failed run.
     private func writeReports(into outcome: inout RunOutcome) throws {
-        outcome.diagnosis = try CurveDiagnosis.report(outcome.history, png: "\(directory)/\(Run.curvesFileName)", evaluationName: evaluationName)
+        let watch = "\(directory)/\(LayerWatch.fileName)"
+        let layers = Directory.fileExists(watch) ? RunDiagnosis.layerFindings(try LayerWatch.read(watch)) : []
+        outcome.diagnosis = try layers.map(\.line)
+            + CurveDiagnosis.report(outcome.history, png: "\(directory)/\(Run.curvesFileName)", evaluationName: evaluationName)
+        try firstLayerFilters()?.write(to: "\(directory)/\(Run.endFiltersFileName)")
         do {
             outcome.report = try HTMLReport.write(directory: directory, evaluated: (evaluationSet, evaluationScores()))
         } catch {

@@ -11,8 +11,10 @@ import Foundation
 ///   loss and accuracy and the learning rate, then a flush, so a live TensorBoard sees it;
 /// - every `histogramsEvery` epochs: histograms of every parameter (`weights/NAME`) and
 ///   of its gradient in the epoch's last step (`gradients/NAME`);
-/// - at the start: the configuration as text and hparams, the augmentation preview;
-///   at the end: the confusion matrix of the evaluation set.
+/// - at the start: the configuration as text and hparams, the augmentation preview,
+///   the first layer's filters; at the end: the confusion matrix of the evaluation set
+///   and the filters again;
+/// - the records of a `LayerWatch` (`logLayers`).
 /// A resumed run writes a new file beside the old ones (TensorBoard reads them all),
 /// starting with a restart mark so the steps it repeats replace the earlier ones.
 public final class TensorBoardLogger: TrainingCallback {
@@ -23,17 +25,20 @@ public final class TensorBoardLogger: TrainingCallback {
     let histogramsEvery: Int?
     let preview: () -> Bitmap?
     let confusion: () -> ConfusionMatrix?
+    let filters: () -> Bitmap?
     private var stepsPerEpoch = 1
     private var gradientNorm = 0.0
 
     public init(directory: String, configuration: Data, evaluationName: String, histogramsEvery: Int?,
-                preview: @escaping () -> Bitmap? = { nil }, confusion: @escaping () -> ConfusionMatrix? = { nil }) throws {
+                preview: @escaping () -> Bitmap? = { nil }, confusion: @escaping () -> ConfusionMatrix? = { nil },
+                filters: @escaping () -> Bitmap? = { nil }) throws {
         events = try TensorBoardEventFile(directory: directory)
         self.configuration = configuration
         self.evaluationName = evaluationName
         self.histogramsEvery = histogramsEvery
         self.preview = preview
         self.confusion = confusion
+        self.filters = filters
     }
 
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
@@ -55,6 +60,7 @@ public final class TensorBoardLogger: TrainingCallback {
             try events.text("config", "```json\n\(json)```", step: 0)
             try events.hparams(start: try Self.flattenedValues(configuration), metrics: ["epoch/\(evaluationName)_accuracy", "epoch/\(evaluationName)_loss"])
             if let image = preview() { try events.image("augmentation_preview", image, step: 0) }
+            if let image = filters() { try events.image("first_layer_filters", image, step: 0) }
             try events.flush()
         case .afterBackward(let epoch, let step, _):
             gradientNorm = GradientClipping.globalNorm(trainer.model.parameters)
@@ -76,6 +82,7 @@ public final class TensorBoardLogger: TrainingCallback {
             try events.flush()
         case .fitEnd(let history):
             if let matrix = confusion() { try events.image("confusion_matrix", matrix.png(), step: history.count) }
+            if let image = filters() { try events.image("first_layer_filters", image, step: history.count) }
             try events.hparamsEnd(success: true)
             try events.flush()
         default:

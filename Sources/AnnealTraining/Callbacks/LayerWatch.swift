@@ -61,7 +61,7 @@ public final class LayerWatch: TrainingCallback {
 
     public static let fileName = "layers.csv"
     /// Images in the probe batch (a run takes them stratified from its training set).
-    public static let probeImages = 64
+    public static let probeImages = 256
     /// Activation values kept per layer and watched step for histograms.
     public static let histogramSamples = 4096
 
