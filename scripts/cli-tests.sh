@@ -59,7 +59,7 @@ head -1 "$work/resnet.log" | grep -q "parameters; optimizer sgd lr 0.05 (cosine)
 "$anneal" train --model mlp --hidden 32 --optimizer rmsprop --epochs 1 --train-subset 256 --out "$work/rmsprop" --no-progress > "$work/rmsprop.log"
 head -1 "$work/rmsprop.log" | grep -q "optimizer rmsprop lr 0.001 (cosine), alpha 0.99, eps 1e-08, momentum 0.0, weight decay 0.0005;" \
     || { head -1 "$work/rmsprop.log"; fail "rmsprop takes its own defaults"; }
-grep -q '"momentum" : 0' "$work/rmsprop/run.json" && grep -q '"version" : 2' "$work/rmsprop/run.json" || fail "run.json: rmsprop momentum and schema version"
+grep -q '"momentum" : 0' "$work/rmsprop/run.json" && grep -q '"version" : 3' "$work/rmsprop/run.json" || fail "run.json: rmsprop momentum and schema version"
 
 echo "cli-tests: weight averaging and test-time flips: evaluate reproduces what train reports"
 "$anneal" train --model resnet20 --epochs 1 --train-subset 512 --batch-size 64 --augment flip --ema 0.99 --tta flip \
@@ -101,6 +101,8 @@ grep -q '"initializer" : "xavier"' "$work/cnn/run.json" && grep -q '"initGain" :
 "$anneal" evaluate --weights "$work/cnn/model.safetensors" --mc-samples 3 | grep -q "^test accuracy: 0\." || fail "evaluate --mc-samples"
 "$anneal" train --model mlp --epochs 1 --train-subset 512 --hidden 32 --whiten pca --pca-components 40 --out "$work/pca" --no-progress \
     | grep -q "^test accuracy" || fail "mlp on PCA features"
+out=$("$anneal" evaluate --weights "$work/pca/model.safetensors" --mc-samples 3 2>&1) && fail "--mc-samples on a model without dropout was accepted"
+grep -q "this one has no dropout layer" <<< "$out" || fail "--mc-samples without dropout: $out"
 
 echo "cli-tests: ensembles of different presets, each with its own preprocessing"
 "$anneal" evaluate --weights "$work/run/model.safetensors,$work/cnn/model.safetensors" > "$work/ensemble.log"

@@ -15,8 +15,7 @@ struct DoctorCommand: ParsableCommand {
     @Option(help: "Range test: first learning rate.") var rangeStart = 1e-6
     @Option(help: "Range test: last learning rate.") var rangeEnd = 10.0
     @Option(help: "Range test: steps.") var rangeSteps = 200
-    @Option(help: "Then train this many epochs at each of 5 rates around the range test's loss minimum, and suggest the one with the lowest validation loss (default: the run's epochs, at most 3; 0: the range test's suggestion only).")
-    var validateEpochs: Int?
+    @Option(help: "Then train this many epochs at each of 5 rates around the range test's loss minimum, and suggest the one with the lowest validation loss (default: the run's epochs, at most 3; 0: the range test's suggestion only).") var validateEpochs: Int?
     @Option(help: "Directory for the range-test PNG.") var out = "runs/doctor"
     @Flag(help: "Print one JSON object.") var json = false
 

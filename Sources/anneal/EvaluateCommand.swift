@@ -35,8 +35,7 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var saved: PredictorOptions
     @OptionGroup var data: DataOptions
-    @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).")
-    var mcSamples: Int?
+    @Option(help: "Monte-Carlo dropout: average the predictions of K passes with dropout active (batch norm stays in eval mode).") var mcSamples: Int?
 
     func run() throws {
         data.applyThreads()

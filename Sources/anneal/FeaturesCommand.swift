@@ -13,13 +13,13 @@ struct FeaturesCommand: ParsableCommand {
 
     @Option(help: "Model preset, for a weights file that does not say (\(valueList(ModelPreset.self))).") var model: ModelPreset?
     @Option(help: "Weights file (.safetensors).") var weights: String
-    @Option(help: "The layer whose output is taken (a module name such as layer3 or 9); default: the head's input, the penultimate features.")
-    var layer: String?
-    @Option(help: "Images: PNG/JPEG files or folders of them (resized to the model's size), an IDX file or an .npy array, comma-separated; default: the data set's images.")
-    var input: String?
+    @Option(help: "The layer whose output is taken (a module name such as layer3 or 9); default: the head's input, the penultimate features.") var layer: String?
+    @Option(help: "Images: PNG/JPEG files or folders of them (resized to the model's size), an IDX file or an .npy array, comma-separated; default: the data set's images.") var input: String?
     @Option(help: "Without --input: which images of the data set, train or test.") var split: FashionMNIST.Split = .train
     @Option(help: "Without --input: N training images per class, drawn by --seed.") var perClass: Int?
-    @Option(help: "Seed for --per-class.") var seed: UInt64 = 0
+    @Option(help: "Augment every image (per-image items as train's --augment: flip, crop:2, …); with --copies, several versions of each.") var augment: String?
+    @Option(help: "With --augment: augmented copies of every image, written one whole set after another (labels too).") var copies = 1
+    @Option(help: "Seed for --per-class and --augment.") var seed: UInt64 = 0
     @OptionGroup var data: DataOptions
     @Option(help: "Output .npy file.") var out: String
     @Option(help: "Also write the images' labels (.npy, one per row), for data-set images.") var labelsOut: String?
@@ -40,7 +40,7 @@ struct FeaturesCommand: ParsableCommand {
                 var config = try data.config()
                 (config.data.perClass, config.seed) = (perClass, seed)
                 return try reportingConfigErrors { split == .test ? try config.loadTestSet() : try config.loadData().train }
-            }, to: out, labelsOut: labelsOut)
+            }, augmentation: try augment.map { spec in try reportingConfigErrors { try AugmentationSpec.parse(spec) } }, copies: copies, seed: seed, to: out, labelsOut: labelsOut)
         } }
         print("wrote \(out): \(written.rows)×\(written.width) features of layer \(written.layer)")
         if let labelsOut { print("wrote \(labelsOut): \(written.rows) labels") }

@@ -218,10 +218,9 @@ struct ScheduleOptions: ConfigOptions {
     @Option(help: "plateau: factor applied at each reduction (default 0.1).") var plateauFactor: Double?
     @Option(help: "plateau: relative improvement that counts (default 1e-4).") var plateauThreshold: Double?
     @Option(help: "plateau: epochs to wait after a reduction (default 0).") var plateauCooldown: Int?
-    @Option(help: "Metric that plateau (and early stopping) watch: \(valueList(MonitoredMetric.self)); loss and accuracy are the evaluation set's (default loss).")
-    var monitor: MonitoredMetric?
-    @Flag(help: "Linear scaling rule: lr × batch/256, reached by Goyal et al.'s linear warmup from the unscaled lr over --warmup epochs (default 5).")
-    var scaleLrWithBatch = false
+    @Option(help: "Metric that plateau (and early stopping) watch: \(valueList(MonitoredMetric.self)); loss and accuracy are the evaluation set's (default loss).") var monitor: MonitoredMetric?
+    @Flag(help: "Linear scaling rule: lr × batch/--reference-batch, reached by Goyal et al.'s linear warmup from the unscaled lr over --warmup epochs (default 5).") var scaleLrWithBatch = false
+    @Option(help: "Linear scaling rule: the batch the learning rate was chosen for (default: the preset's recipe batch).") var referenceBatch: Int?
 
     func bindings() throws -> [OptionBinding] {
         // Another schedule first: the old one's settings (a --config file's cosine floor) do not carry over.
@@ -229,7 +228,7 @@ struct ScheduleOptions: ConfigOptions {
             guard name != c.schedule.name else { return }
             var fresh = ScheduleConfig(name: name)
             fresh.monitor = c.schedule.monitor
-            fresh.scaleWithBatch = c.schedule.scaleWithBatch
+            (fresh.scaleWithBatch, fresh.referenceBatch) = (c.schedule.scaleWithBatch, c.schedule.referenceBatch)
             c.schedule = fresh
         } })
         return [replace,
@@ -248,7 +247,8 @@ struct ScheduleOptions: ConfigOptions {
                 bind("--plateau-threshold", \.schedule.plateauThreshold, plateauThreshold),
                 bind("--plateau-cooldown", \.schedule.plateauCooldown, plateauCooldown),
                 bind("--monitor", \.schedule.monitor, monitor),
-                bind("--scale-lr-with-batch", \.schedule.scaleWithBatch, scaleLrWithBatch ? true : nil)]
+                bind("--scale-lr-with-batch", \.schedule.scaleWithBatch, scaleLrWithBatch ? true : nil),
+                bind("--reference-batch", \.schedule.referenceBatch, referenceBatch)]
     }
 }
 

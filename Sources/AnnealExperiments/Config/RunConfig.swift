@@ -1,5 +1,6 @@
 import AnnealDistributed
 import AnnealIO
+import AnnealOptim
 import AnnealReports
 import AnnealTraining
 import Foundation
@@ -12,11 +13,12 @@ import Foundation
 /// Optional fields left nil mean "the preset's recipe decides"; `resolved()` fills
 /// in every value the run will actually use, in this one place.
 public struct RunConfig: Codable, Sendable, Equatable {
-    /// The schema of run.json. 2: optimizers' own settings (momentum, betas, ε, α)
-    /// default to the optimizer's own values, SGD's momentum to the recipe's.
-    /// 1 (no `version` field): every momentum defaulted to 0.9. Older files are
-    /// migrated when read, so they replay as they ran.
-    public static let currentVersion = 2
+    /// The schema of run.json. 3: the linear scaling rule's reference batch is the
+    /// preset's recipe batch (before: 256). 2: optimizers' own settings (momentum,
+    /// betas, ε, α) default to the optimizer's own values, SGD's momentum to the
+    /// recipe's. 1 (no `version` field): every momentum defaulted to 0.9. Older files
+    /// are migrated when read, so they replay as they ran.
+    public static let currentVersion = 3
     public var version = RunConfig.currentVersion
     public var model: ModelConfig
     public var data = DataConfig()
@@ -68,6 +70,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
             throw ConfigError(field: "control.swaStartEpoch", "epoch \(e) is after the \(epochs)-epoch run")
         }
         c.schedule = c.schedule.resolved(epochs: epochs, presetWarmup: recipe.warmupEpochs(forRunOf: epochs))
+        if c.schedule.scaleWithBatch { c.schedule.referenceBatch = schedule.referenceBatch ?? recipe.batchSize }
         try c.validate()
         if c.schedule.name != .oneCycle, let warmup = c.schedule.warmupEpochs, warmup >= Double(epochs) {
             throw ConfigError(field: "schedule.warmupEpochs", "\(warmup) epochs is not shorter than the \(epochs)-epoch run")
@@ -179,6 +182,12 @@ extension RunConfig {
             // Version 1 gave RMSProp the recipe's SGD momentum.
             optimizer["momentum"] = 0.9
             config["optimizer"] = optimizer
+        }
+        if version < 3, var schedule = config["schedule"] as? [String: Any], schedule["scaleWithBatch"] as? Bool == true,
+           schedule["referenceBatch"] == nil {
+            // Before version 3 the linear scaling rule's reference batch was always 256.
+            schedule["referenceBatch"] = LinearScalingRule.referenceBatchSize
+            config["schedule"] = schedule
         }
         return config
     }

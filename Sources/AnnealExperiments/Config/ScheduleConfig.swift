@@ -53,8 +53,11 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
     public var plateauCooldown: Int? = nil
     /// The metric that plateau (and early stopping) watch.
     public var monitor: MonitoredMetric = .loss
-    /// Linear scaling rule: lr × batch/256, reached by a linear warmup from the unscaled rate (Goyal et al.).
+    /// Linear scaling rule: lr × batch/reference, reached by a linear warmup from the unscaled rate (Goyal et al.).
     public var scaleWithBatch: Bool = false
+    /// Linear scaling rule: the batch the learning rate was chosen for (resolved: the
+    /// preset's recipe batch; run.json files before schema 3 ran with 256; unresolved: 256).
+    public var referenceBatch: Int? = nil
 
     public init(name: ScheduleKind = .cosine) { self.name = name }
 
@@ -146,6 +149,10 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
                 throw bad("milestones", "must be whole epochs in 1...\(ScheduleConfig.maximumEpochs), got \(milestones)")
             }
         }
+        if let n = referenceBatch {
+            guard scaleWithBatch else { throw bad("referenceBatch", "is the linear scaling rule's; it applies only with scaleWithBatch") }
+            guard n >= 1 else { throw bad("referenceBatch", "must be at least 1 image, got \(n)") }
+        }
         if scaleWithBatch && (warmupShape != .linear || (warmupStartFactor != nil && warmupStartFactor != Warmup.defaultStartFactor)) {
             throw bad("scaleWithBatch", "warms up linearly from the unscaled rate; leave warmupShape and warmupStartFactor unset")
         }
@@ -170,7 +177,8 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
             throw ConfigError(field: "schedule.warmupEpochs", "\(warmupEpochs) epochs is not shorter than the \(epochs)-epoch run")
         }
         let decaySteps = total - warmupSteps
-        let scale = scaleWithBatch ? LinearScalingRule.factor(batchSize: batchSize) : 1
+        let reference = referenceBatch ?? LinearScalingRule.referenceBatchSize
+        let scale = scaleWithBatch ? LinearScalingRule.factor(batchSize: batchSize, referenceBatchSize: reference) : 1
         let floor = minLearningRate ?? 0
         if [.cosine, .cosineRestarts].contains(name), floor > baseLR * scale {
             throw ConfigError(field: "schedule.minLearningRate", "\(floor) is above the peak rate \(baseLR * scale)")
@@ -207,7 +215,7 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
                                               cooldown: plateauCooldown ?? 0, minRate: floor / scale), .shared)
         }
         if scaleWithBatch {
-            return LinearScalingRule.schedule(inner, batchSize: batchSize, warmupSteps: warmupSteps, clock: clock)
+            return LinearScalingRule.schedule(inner, batchSize: batchSize, referenceBatchSize: reference, warmupSteps: warmupSteps, clock: clock)
         }
         guard warmupSteps > 0 else { return inner }
         return Warmup(steps: warmupSteps, shape: warmupShape, startFactor: warmupStartFactor ?? Warmup.defaultStartFactor,

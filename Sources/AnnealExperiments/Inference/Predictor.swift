@@ -70,6 +70,11 @@ public struct Predictor {
             }
         }
         self.model = model
+        // Passes with no dropout to draw would all be the plain output.
+        if let passes = monteCarloPasses, !model.namedModules().contains(where: { ($0.module as? DropoutLayer)?.probability ?? 0 > 0 }) {
+            throw PredictorError("Monte-Carlo dropout (\(passes) passes) needs a model with dropout, and this one has no dropout layer "
+                                 + "(train with --dropout, or evaluate without --mc-samples)")
+        }
         let presets = members.map(\.name)
         let presetViews = presets.allSatisfy { $0 == presets[0] } ? presets[0].recipe.testTimeAugmentation : .none
         self.testTimeAugmentation = monteCarloPasses != nil ? .none : testTimeAugmentation ?? presetViews

@@ -10,11 +10,12 @@ import AnnealTraining
 /// named layer (or the head's input, the penultimate features), flattened to one
 /// row per image, in evaluation mode, after the weights file's preprocessing.
 public enum Features {
+    /// `epoch`: the draws of an `AugmentedDataset` (each epoch its own).
     public static func extract(_ model: Module, layer: String?, from dataset: any Dataset, preprocessing: Preprocessing,
-                               batchSize: Int = 500) throws -> Tensor {
+                               batchSize: Int = 500, epoch: Int = 0) throws -> Tensor {
         try model.withMode(training: false) { try withoutGrad {
             var rows: [Tensor] = []
-            for batch in DataLoader(dataset, batchSize: batchSize).batches() {
+            for batch in DataLoader(dataset, batchSize: batchSize).batches(epoch: epoch) {
                 let features = try model.features(preprocessing.apply(batch.inputs), at: layer)
                 rows.append(features.reshape([batch.count, -1]))
             }
@@ -28,15 +29,28 @@ extension Features {
     /// weights file's model, e.g. at its input size) through the network of a
     /// weights file, written as an N×D float32 .npy to `out`; with `labelsOut`, the
     /// images' labels beside them. Returns the size and the layer's name.
+    ///
+    /// With `augmentation` (per-image items only: flips, crops, …), `copies` augmented
+    /// versions of every image, one whole set after another, each with its own draws
+    /// from `seed`: training features for a frozen-feature head as the notes suggest.
     public static func write(weights: String, preset: ModelPreset? = nil, layer: String?, batchSize: Int = 500,
-                             images: (ModelConfig) throws -> any Dataset, to out: String,
-                             labelsOut: String? = nil) throws -> (rows: Int, width: Int, layer: String) {
+                             images: (ModelConfig) throws -> any Dataset, augmentation: AugmentationSpec? = nil, copies: Int = 1,
+                             seed: UInt64 = 0, to out: String, labelsOut: String? = nil) throws -> (rows: Int, width: Int, layer: String) {
+        guard copies >= 1 else { throw ConfigError(field: "copies", "must be at least 1, got \(copies)") }
+        if copies > 1 && augmentation?.pipeline.isEmpty ?? true { throw ConfigError(field: "copies", "\(copies) copies of the same images need an augmentation to differ") }
+        if let transform = augmentation?.batchTransform {
+            throw ConfigError(field: "augment", "\(transform) mixes images and labels across a batch; features take per-image items (flip, crop, …)")
+        }
         let (model, config, preprocessing) = try WeightsFile.loadModel(weights, preset: preset)
-        let dataset = try images(config)
-        let features = try extract(model, layer: layer, from: dataset, preprocessing: preprocessing, batchSize: batchSize)
+        let images = try images(config)
+        let dataset: any Dataset = augmentation.map { AugmentedDataset(images, pipeline: $0.pipeline, seed: seed) } ?? images
+        let features = try Tensor.concat((0..<copies).map { copy in
+            try extract(model, layer: layer, from: dataset, preprocessing: preprocessing, batchSize: batchSize, epoch: copy)
+        }, axis: 0)
         try NPYFile.write(features.scalars, shape: features.shape, to: out)
         if let labelsOut {
-            try NPYFile.write((0..<dataset.count).map { Float(dataset.label(at: $0)) }, shape: [dataset.count], to: labelsOut)
+            let labels = (0..<dataset.count).map { Float(dataset.label(at: $0)) }
+            try NPYFile.write(Array(repeatElement(labels, count: copies).joined()), shape: [copies * dataset.count], to: labelsOut)
         }
         return (features.shape[0], features.shape[1], layer ?? "\(model.headName ?? "?") (its input)")
     }

@@ -2,13 +2,17 @@ import AnnealTensor
 
 /// The activation choices offered by presets and the command line.
 public enum Activation: String, CaseIterable, Sendable, Codable {
-    case relu, leakyRelu = "leaky-relu", prelu, elu, selu, gelu, silu, softplus, tanh, sigmoid
+    /// `prelu`: one learned slope for the layer; `preluChannel`: one per channel (or feature).
+    case relu, leakyRelu = "leaky-relu", prelu, preluChannel = "prelu-channel", elu, selu, gelu, silu, softplus, tanh, sigmoid
 
-    public func makeLayer() -> Module {
+    /// The activation as a layer after one with `channels` output channels (or features),
+    /// which only `preluChannel` reads.
+    public func makeLayer(channels: Int = 1) -> Module {
         switch self {
         case .relu: ReLU()
         case .leakyRelu: LeakyReLU()
         case .prelu: PReLU()
+        case .preluChannel: PReLU(channels: channels)
         case .elu: ELU()
         case .selu: SELU()
         case .gelu: GELU()
@@ -24,7 +28,7 @@ public enum Activation: String, CaseIterable, Sendable, Codable {
         switch self {
         case .relu, .gelu, .silu, .softplus: .relu
         case .leakyRelu: .leakyRelu(slope: 0.01)
-        case .prelu: .leakyRelu(slope: 0.25)
+        case .prelu, .preluChannel: .leakyRelu(slope: 0.25)
         case .elu: .relu
         case .selu: .selu
         case .tanh: .tanh

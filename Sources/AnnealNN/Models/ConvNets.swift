@@ -2,6 +2,8 @@ import AnnealTensor
 
 /// The small convolutional network of the benchmarks and the `cnn` preset:
 /// two conv–BN–activation–pool stages (ReLU by default), a 128-unit hidden layer with dropout.
+/// Convolutions and the hidden layer take Kaiming initialization with the activation's
+/// gain (LeCun for SELU, whose dropout is then AlphaDropout), as the mlp.
 /// For `[C, H, W]` inputs (Fashion-MNIST's `[1, 28, 28]` by default): the hidden layer's
 /// width follows from the size left after the two poolings.
 /// Convolutions before batch norm carry no bias (batch norm's shift replaces it).
@@ -39,10 +41,14 @@ public enum SmallCNN {
             }
         }
         func normalization(_ channels: Int) -> Module { batchNorm ? BatchNorm2d(channels) : Identity() }
-        let stage1: [Module] = [Conv2d(inputShape[0], 32, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(32), activation.makeLayer(), downsample()]
-        let stage2: [Module] = [Conv2d(32, 64, kernelSize: 3, padding: 1, bias: !batchNorm), normalization(64), activation.makeLayer(), downsample()]
-        let head: [Module] = [Flatten(), Linear(64 * height * width, 128, dropConnect: dropConnect), activation.makeLayer(), Dropout(dropout),
-                              Linear(128, classes, weightInit: .xavierNormal())]
+        // As the mlp: Kaiming with the activation's gain, LeCun and AlphaDropout for SELU (self-normalizing).
+        let hiddenInit: Initializer = activation == .selu ? .lecunNormal : .kaimingNormal(nonlinearity: activation.nonlinearity)
+        let stage1: [Module] = [Conv2d(inputShape[0], 32, kernelSize: 3, padding: 1, bias: !batchNorm, weightInit: hiddenInit), normalization(32),
+                                activation.makeLayer(channels: 32), downsample()]
+        let stage2: [Module] = [Conv2d(32, 64, kernelSize: 3, padding: 1, bias: !batchNorm, weightInit: hiddenInit), normalization(64),
+                                activation.makeLayer(channels: 64), downsample()]
+        let head: [Module] = [Flatten(), Linear(64 * height * width, 128, weightInit: hiddenInit, dropConnect: dropConnect), activation.makeLayer(channels: 128),
+                              activation == .selu ? AlphaDropout(dropout) : Dropout(dropout), Linear(128, classes, weightInit: .xavierNormal())]
         return Sequential(stage1 + stage2 + head)
     }
 }

@@ -14,7 +14,7 @@ public enum MLP {
         let hiddenInit = initializer ?? (activation == .selu ? .lecunNormal : .kaimingNormal(nonlinearity: activation.nonlinearity))
         for size in hidden {
             layers.append(Linear(width, size, weightInit: hiddenInit, dropConnect: dropConnect))
-            layers.append(activation.makeLayer())
+            layers.append(activation.makeLayer(channels: size))
             if dropout > 0 { layers.append(activation == .selu ? AlphaDropout(dropout) : Dropout(dropout)) }
             width = size
         }
