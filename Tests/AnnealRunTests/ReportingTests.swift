@@ -141,7 +141,9 @@ import Testing
         }
         #expect(html.contains("data-series=\"learning rate\""))
         #expect(html.components(separatedBy: "<tr><td>").count - 1 == 10, "a row per class")
-        #expect(html.components(separatedBy: "<figure><img src=\"data:image/png;base64,").count - 1 == 5)
+        // 5 mistakes, and the first layer's filters before and after training.
+        #expect(html.components(separatedBy: "<figure><img src=\"data:image/png;base64,").count - 1 == 5 + 2)
+        #expect(html.contains("alt=\"first-layer filters before training\"") && html.contains("alt=\"first-layer filters after training\""))
         #expect(throws: CurveFileError.self) { try HTMLReport.write(directory: dir.path) }
     }
 
