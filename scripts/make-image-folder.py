@@ -24,7 +24,10 @@ def main():
     p.add_argument("--formats", default="png,jpg", help="file types, used in turn")
     p.add_argument("--fashion-mnist", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--keep", action="append", default=[], metavar="CLASS=FRACTION",
+                   help="keep only this fraction of a class's training images (an imbalanced set; repeatable)")
     a = p.parse_args()
+    keep = {int(c): float(f) for c, f in (item.split("=") for item in a.keep)}
     rng = np.random.default_rng(a.seed)
     formats = a.formats.split(",")
     tints = np.array([[255, 80, 40], [40, 200, 80], [60, 90, 255], [230, 200, 30], [200, 50, 220],
@@ -39,7 +42,8 @@ def main():
             folder = os.path.join(a.root, split, f"class-{c}")
             os.makedirs(folder, exist_ok=True)
             chosen = np.flatnonzero(labels == c)
-            for i in range(per_class):
+            count = max(1, round(per_class * keep.get(c, 1))) if split == "train" else per_class
+            for i in range(count):
                 grey = images[chosen[i % len(chosen)]].astype(np.float32) / 255
                 background = rng.uniform(0, 90, 3).astype(np.float32)
                 tint = tints[c % len(tints)] * rng.uniform(0.7, 1.0)

@@ -24,7 +24,19 @@ public struct DataLoader: Sendable {
     /// Batches built ahead of the one being consumed (with workers).
     public let prefetch: Int
     /// Data parallelism: this rank's share of every epoch (nil: all samples).
-    public let shard: Shard?
+    public private(set) var shard: Shard?
+    /// How a shuffled epoch draws its samples.
+    public var sampling: Sampling = .uniform
+
+    /// How a shuffled epoch draws its samples (an unshuffled one visits each once, in order).
+    public enum Sampling: String, Sendable, Equatable, Codable, CaseIterable {
+        /// Each sample once, in a random order.
+        case uniform
+        /// As many samples as the data set has, an equal share from every class present:
+        /// each class's samples in random order, again in a new order when a small class
+        /// runs out (oversampling), the whole shuffled together.
+        case balanced
+    }
 
     /// Rank `rank` of `count` takes every `count`-th sample of the epoch's order,
     /// starting at its own (PyTorch's `DistributedSampler`). With `padded`, the order
@@ -76,8 +88,9 @@ public struct DataLoader: Sendable {
 
     /// The same loader reading only rank `rank`'s share (see `Shard`).
     public func sharded(rank: Int, of count: Int, padded: Bool) -> DataLoader {
-        DataLoader(dataset, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed, batchTransform: batchTransform,
-                   workers: workers, prefetch: prefetch, shard: Shard(rank: rank, count: count, padded: padded))
+        var loader = self
+        loader.shard = Shard(rank: rank, count: count, padded: padded)
+        return loader
     }
 
     /// Samples per epoch (this rank's, when sharded).
@@ -95,9 +108,32 @@ public struct DataLoader: Sendable {
         var all = Array(0..<dataset.count)
         if shuffle {
             var generator = RandomGenerator(seed: seed, stream: Self.shuffleStream).derived(stream: UInt64(epoch))
-            all = generator.permutation(dataset.count)
+            all = sampling == .balanced ? balancedOrder(using: &generator) : generator.permutation(dataset.count)
         }
+        // Every rank draws the same global order and takes its share, as for uniform sampling.
         return shard?.part(of: all) ?? all
+    }
+
+    /// `dataset.count` indices, an equal share (rounded up, the excess cut after the
+    /// shuffle) from every class present.
+    private func balancedOrder(using generator: inout RandomGenerator) -> [Int] {
+        var byClass: [Int: [Int]] = [:]
+        for i in 0..<dataset.count { byClass[dataset.label(at: i), default: []].append(i) }
+        let classes = byClass.keys.sorted()
+        guard !classes.isEmpty else { return [] }
+        let share = (dataset.count + classes.count - 1) / classes.count
+        var drawn: [Int] = []
+        drawn.reserveCapacity(share * classes.count)
+        for c in classes {
+            let members = byClass[c]!
+            var taken = 0
+            while taken < share {
+                let pass = generator.permutation(members.count).prefix(share - taken).map { members[$0] }
+                drawn += pass
+                taken += pass.count
+            }
+        }
+        return Array(generator.permutation(drawn.count).prefix(dataset.count).map { drawn[$0] })
     }
 
     /// The batches of epoch `epoch`, built lazily as they are read (ahead of

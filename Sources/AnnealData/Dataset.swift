@@ -46,6 +46,13 @@ extension Dataset {
     /// Floats per sample.
     public var sampleSize: Int { Shape.count(sampleShape) }
 
+    /// Samples per class, `classCount` entries (labels outside the range are not counted).
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classCount)
+        for i in 0..<count { let label = self.label(at: i); if counts.indices.contains(label) { counts[label] += 1 } }
+        return counts
+    }
+
     /// Sample `index` as a tensor of `sampleShape` (for inspection and previews;
     /// loaders copy into batches instead).
     public func sample(at index: Int, epoch: Int = 0) -> Tensor {

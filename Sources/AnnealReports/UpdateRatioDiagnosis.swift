@@ -16,14 +16,25 @@ public enum UpdateRatioDiagnosis {
         }
     }
 
+    /// Judged on the watched steps whose gradients were not all zero: once the units
+    /// have died (a learning rate far too high kills ReLUs), only weight decay moves
+    /// the weights, and its ratio says nothing of the learning rate.
     public static func findings(_ records: [LayerWatch.Record]) -> [CurveDiagnosis.Finding] {
-        let medians = medians(records)
-        guard !medians.isEmpty else { return [] }
+        let gradient = Dictionary(grouping: records.compactMap { r in r.gradientNorm.map { (r.step, $0) } }, by: \.0).mapValues { $0.map(\.1).max() ?? 0 }
+        let all = medians(records)
+        let live = all.filter { gradient[$0.step].map { $0 > 0 } ?? true }
+        guard !live.isEmpty else {
+            return all.isEmpty ? [] : [.init(verdict: .learningRateTooHigh, evidence: "every weight gradient was zero at all \(all.count) watched steps (layers.csv): the units are dead",
+                                            remedy: "lower the learning rate 10× or more, check the initialization ('anneal doctor')")]
+        }
         let layers = Set(records.filter { $0.updateRatio != nil }.map(\.layer)).count
-        let values = medians.map(\.median).sorted()
+        let values = live.map(\.median).sorted()
         let overall = values[values.count / 2]
         func g(_ x: Double) -> String { String(format: "%.2g", x) }
-        let steps = "of \(medians.count) watched steps (median \(g(overall)) over \(layers) layers; layers.csv); the notes aim for ~1e-3"
+        // The last stretch of watched steps with zero gradients, when training ended in it.
+        let deadFrom = all.reversed().prefix { (gradient[$0.step] ?? 1) == 0 }.last?.step
+        let dead = deadFrom.map { "; from step \($0) on every gradient was zero (the units died)" } ?? ""
+        let steps = "of \(live.count) watched steps with gradients (median \(g(overall)) over \(layers) layers; layers.csv)\(dead); the notes aim for ~1e-3"
         let above = values.filter { !$0.isFinite || $0 > high }.count, below = values.filter { $0 < low }.count
         if 2 * above > values.count {
             return [.init(verdict: .learningRateTooHigh, evidence: "update/weight ratio ‖Δw‖/‖w‖ above 1e-2 at \(above) \(steps)",

@@ -7,6 +7,8 @@ extension OptimizerKind: ExpressibleByArgument {}
 extension ScheduleKind: ExpressibleByArgument {}
 extension PipelineSchedule: ExpressibleByArgument {}
 extension Activation: ExpressibleByArgument {}
+extension DataLoader.Sampling: ExpressibleByArgument {}
+extension ClassWeighting: ExpressibleByArgument {}
 extension InitializerChoice: ExpressibleByArgument {}
 extension Preprocessing.Normalization: ExpressibleByArgument {}
 extension Preprocessing.WhiteningMethod: ExpressibleByArgument {}

@@ -170,14 +170,10 @@ struct RegularizationOptions: ConfigOptions {
 
 /// Preprocessing fitted on the training set, augmentation and loader threads.
 struct PreprocessingOptions: ConfigOptions {
-    @Option(help: "Normalization fitted on the training set: \(valueList(Preprocessing.Normalization.self)).")
-    var normalize: Preprocessing.Normalization?
-    @Option(help: "Whitening fitted on the training set (eigenvectors of its covariance): \(valueList(Preprocessing.WhiteningMethod.self)).")
-    var whiten: Preprocessing.WhiteningMethod?
-    @Option(help: "PCA: keep the K leading components (flat inputs, mlp only); with --whiten none a plain projection.")
-    var pcaComponents: Int?
-    @Option(help: "Whitening: ε added to every eigenvalue before dividing by its square root (default 0.01).")
-    var whitenEpsilon: Float?
+    @Option(help: "Normalization fitted on the training set: \(valueList(Preprocessing.Normalization.self)).") var normalize: Preprocessing.Normalization?
+    @Option(help: "Whitening fitted on the training set (eigenvectors of its covariance): \(valueList(Preprocessing.WhiteningMethod.self)).") var whiten: Preprocessing.WhiteningMethod?
+    @Option(help: "PCA: keep the K leading components (flat inputs, mlp only); with --whiten none a plain projection.") var pcaComponents: Int?
+    @Option(help: "Whitening: ε added to every eigenvalue before dividing by its square root (default 0.01).") var whitenEpsilon: Float?
     @Option(help: ArgumentHelp(
         "Augmentation: comma-separated NAME[:ARG[:KEY=VALUE…]], e.g. flip,crop:4,affine:rot=10:shear=5:scale=0.9-1.1,lens:0.1,erase:0.5,mixup:0.2.",
         discussion: "Names: " + AugmentationSpec.grammar.map { item in
@@ -185,8 +181,9 @@ struct PreprocessingOptions: ConfigOptions {
         }.joined(separator: "; ") + ". Ranges are LOW-HIGH; one number means ±value (1±value for scale/stretch).",
         valueName: "spec"))
     var augment: String?
-    @Option(help: "Background threads prefetching training batches (default: 1 with --augment, else 0).")
-    var loaderThreads: Int?
+    @Option(help: "Background threads prefetching training batches (default: 1 with --augment, else 0).") var loaderThreads: Int?
+    @Option(help: "How each epoch draws the training images: \(valueList(DataLoader.Sampling.self)) (balanced: every class equally often, small classes oversampled).") var sampler: DataLoader.Sampling?
+    @Option(help: "Loss weight per class: \(valueList(ClassWeighting.self)) (balanced: inversely proportional to the class's training images).") var classWeights: ClassWeighting?
 
     func bindings() -> [OptionBinding] {
         [bind("--normalize", \.data.normalize, normalize),
@@ -194,7 +191,9 @@ struct PreprocessingOptions: ConfigOptions {
          bind("--pca-components", \.data.pcaComponents, pcaComponents),
          bind("--whiten-epsilon", \.data.whitenEpsilon, whitenEpsilon),
          bind("--augment", \.data.augment, augment),
-         bind("--loader-threads", \.data.loaderThreads, loaderThreads)]
+         bind("--loader-threads", \.data.loaderThreads, loaderThreads),
+         bind("--sampler", \.data.sampler, sampler),
+         bind("--class-weights", \.data.classWeights, classWeights)]
     }
 }
 

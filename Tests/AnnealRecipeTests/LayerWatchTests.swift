@@ -55,6 +55,21 @@ import Testing
         #expect(dead.deadFraction == 0.5)
     }
 
+    @Test func ratiosFarFromOneInAThousandNameTheLearningRate() {
+        func records(_ ratios: [Double], gradient: (Int) -> Double = { _ in 1 }) -> [LayerWatch.Record] {
+            ratios.enumerated().flatMap { i, r in
+                ["0", "3"].map { LayerWatch.Record(step: 10 * (i + 1), epoch: 1, layer: $0, kind: "Linear", updateRatio: r, weightNorm: 1, gradientNorm: gradient(i)) }
+            }
+        }
+        #expect(UpdateRatioDiagnosis.findings(records([1e-3, 2e-3, 5e-4])).isEmpty)
+        #expect(UpdateRatioDiagnosis.findings(records([1e-6, 2e-6, 1e-3])).first?.verdict == .learningRateTooLow)
+        #expect(UpdateRatioDiagnosis.findings(records([0.05, 0.1, 1e-3])).first?.verdict == .learningRateTooHigh)
+        // Dead units after two steps: weight decay alone moves the weights (ratio 1e-3); judged on the live steps.
+        let died = UpdateRatioDiagnosis.findings(records([0.05, 0.03, 1e-3, 1e-3, 1e-3], gradient: { $0 < 2 ? 1 : 0 }))
+        #expect(died.first?.verdict == .learningRateTooHigh)
+        #expect(died.first?.evidence.contains("from step 30 on every gradient was zero") == true, "\(died)")
+    }
+
     /// Records each step's weights before it and gradients, for the Double reference.
     final class Recorder: TrainingCallback {
         var weights: [[Double]] = [], gradients: [[Double]] = []

@@ -20,6 +20,10 @@ public struct DataConfig: Codable, Sendable, Equatable {
     public var batchSize: Int? = nil
     /// Train on the first N training images only.
     public var trainSubset: Int? = nil
+    /// How each epoch draws the training images (nil: uniform, each once).
+    public var sampler: DataLoader.Sampling? = nil
+    /// Loss weight per class (nil: none, every sample weighs the same).
+    public var classWeights: ClassWeighting? = nil
     /// Only these classes (training and evaluation images), relabelled 0..<k in this order.
     public var classes: [Int]? = nil
     /// A few-shot subset: this many training images per class, drawn by the seed.
@@ -213,4 +217,12 @@ public struct ControlConfig: Codable, Sendable, Equatable {
             }
         }
     }
+}
+
+/// A loss weight per class, for imbalanced training sets.
+public enum ClassWeighting: String, Sendable, Codable, CaseIterable {
+    /// Every class weighs 1.
+    case none
+    /// n / (k · n_c): inversely proportional to the class's training images (`balancedClassWeights`).
+    case balanced
 }

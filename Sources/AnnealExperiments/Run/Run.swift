@@ -356,7 +356,7 @@ public final class Run {
                                         evaluateEvery: plan.evaluateEvery, accumulationSteps: config.parallel.accumulate)
         settings.combineMetrics = { try $0.summed(over: group) }
         if let pipeline { settings.forwardBackward = { trainer, batch, share in try pipeline.forwardBackward(batch, share: share, trainer: trainer) } }
-        trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model), settings: settings)
+        trainer = Trainer(model: model, optimizer: optimizer, callbacks: callbacks, lossFunction: config.makeLossFunction(for: model, classCounts: config.data.classWeights == .balanced ? trainingSet.classCounts : []), settings: settings)
         // Every rank takes part (the running metrics are summed over the ranks); rank 0 writes.
         trainer.callbacks.append(CheckpointWriter(every: control.checkpointEvery, directory: directory, group: group, midEpoch: pipeline == nil,
                                                   asked: { [unowned self] in self.isStopRequested() }) { [unowned self] in

@@ -106,8 +106,10 @@ extension RunConfig {
     /// exactly with any number of loader threads.
     public func makeTrainLoader(_ train: any Dataset, augmentation: AugmentationSpec) -> DataLoader {
         let dataset: any Dataset = augmentation.pipeline.isEmpty ? train : AugmentedDataset(train, pipeline: augmentation.pipeline, seed: seed)
-        return DataLoader(dataset, batchSize: data.batchSize ?? recipe.batchSize, shuffle: true, seed: seed,
-                          batchTransform: augmentation.batchTransform, workers: data.loaderThreads ?? 0)
+        var loader = DataLoader(dataset, batchSize: data.batchSize ?? recipe.batchSize, shuffle: true, seed: seed,
+                                batchTransform: augmentation.batchTransform, workers: data.loaderThreads ?? 0)
+        loader.sampling = data.sampler ?? .uniform
+        return loader
     }
 
     /// The model configuration for the training images `train`, whose samples the
@@ -150,10 +152,19 @@ extension RunConfig {
 
     /// Cross-entropy with the configured label smoothing (mixed targets smoothed
     /// the same way: (1 − ε)·q + ε/C), plus the L1/L2 penalties on `model`'s weights.
-    public func makeLossFunction(for model: Module) -> (Tensor, Batch) -> Tensor {
+    /// `classCounts`: the training images per class, which `data.classWeights` balanced reads.
+    public func makeLossFunction(for model: Module, classCounts: [Int] = []) -> (Tensor, Batch) -> Tensor {
         var loss: (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss
         let smoothing = regularization.labelSmoothing ?? recipe.labelSmoothing
-        if smoothing > 0 {
+        if data.classWeights == .balanced {
+            let weights = balancedClassWeights(counts: classCounts)
+            loss = { logits, batch in
+                // A wider head than the data's classes: the extra outputs weigh nothing (they have no samples).
+                let w = weights + [Float](repeating: 0, count: max(0, logits.shape[1] - weights.count))
+                guard let targets = batch.targets else { return crossEntropy(logits, labels: batch.labels, classWeights: w, labelSmoothing: smoothing) }
+                return crossEntropy(logits, targets: targets * (1 - smoothing) + smoothing / Float(logits.shape[1]), classWeights: w)
+            }
+        } else if smoothing > 0 {
             loss = { logits, batch in
                 guard let targets = batch.targets else { return crossEntropy(logits, labels: batch.labels, labelSmoothing: smoothing) }
                 return crossEntropy(logits, targets: targets * (1 - smoothing) + smoothing / Float(logits.shape[1]))

@@ -25,6 +25,36 @@ public func crossEntropy(_ logits: Tensor, labels: [Int], labelSmoothing: Float 
     return reduction.apply(losses)
 }
 
+/// Cross-entropy with a weight per class (`torch.nn.CrossEntropyLoss(weight:)`): each
+/// sample's loss (label smoothing included) times its class's weight; `.mean` divides
+/// by the sum of the batch's weights. For imbalanced classes: `balancedClassWeights`.
+public func crossEntropy(_ logits: Tensor, labels: [Int], classWeights: [Float], labelSmoothing: Float = 0,
+                         reduction: Reduction = .mean) -> Tensor {
+    precondition(classWeights.count == logits.shape[1], "crossEntropy: \(classWeights.count) class weights for \(logits.shape[1]) classes")
+    let weights = labels.map { classWeights[$0] }
+    let weighted = crossEntropy(logits, labels: labels, labelSmoothing: labelSmoothing, reduction: .none) * Tensor(weights)
+    switch reduction {
+    case .mean: return weighted.sum() / weights.reduce(0, +)
+    case .sum: return weighted.sum()
+    case .none: return weighted
+    }
+}
+
+/// Cross-entropy against probability targets [N, C] with a weight per class:
+/// −Σ_c w_c·t_c·log p_c per sample; `.mean` divides by N (as PyTorch for soft targets).
+public func crossEntropy(_ logits: Tensor, targets: Tensor, classWeights: [Float], reduction: Reduction = .mean) -> Tensor {
+    precondition(classWeights.count == logits.shape[1], "crossEntropy: \(classWeights.count) class weights for \(logits.shape[1]) classes")
+    return crossEntropy(logits, targets: targets * Tensor(classWeights, shape: [1, classWeights.count]), reduction: reduction)
+}
+
+/// Weights inversely proportional to class frequency, n / (k · n_c) over the k classes
+/// present (scikit-learn's "balanced"): every class weighs as much in the loss as if
+/// the classes were equally frequent. A class without samples gets weight 0.
+public func balancedClassWeights(counts: [Int]) -> [Float] {
+    let total = counts.reduce(0, +), present = counts.filter { $0 > 0 }.count
+    return counts.map { $0 > 0 ? Float(Double(total) / (Double(present) * Double($0))) : 0 }
+}
+
 /// Softmax cross-entropy against probability targets [N, C] (Mixup, CutMix, distillation).
 public func crossEntropy(_ logits: Tensor, targets: Tensor, reduction: Reduction = .mean) -> Tensor {
     precondition(logits.shape == targets.shape, "crossEntropy: logits \(logits.shape) and targets \(targets.shape) differ")
