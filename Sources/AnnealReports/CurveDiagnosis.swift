@@ -36,6 +36,9 @@ public struct CurveDiagnosis: Sendable {
         case learningRateTooLow = "learning rate too low"
         /// From the activation statistics of a `LayerWatch`: dead, saturated or off-centre units.
         case unhealthyUnits = "unhealthy units"
+        /// From the training images per class and the per-class accuracy (`ClassBalance`).
+        case smallClass = "under-represented class"
+        case weakClass = "weak class"
     }
 
     public struct Finding: Sendable {

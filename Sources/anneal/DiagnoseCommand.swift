@@ -25,8 +25,7 @@ struct DiagnoseCommand: ParsableCommand {
         if json {
             print(String(decoding: try result.json(), as: UTF8.self))
         } else {
-            for line in result.diagnosis.lines { print(line) }
-            print("wrote \(result.plot) (loss above, accuracy below; blue train, orange \(result.evaluationName))")
+            for line in result.lines { print(line) }
         }
     }
 }

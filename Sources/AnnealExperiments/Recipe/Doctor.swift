@@ -14,7 +14,8 @@ import Foundation
 /// 2. a small sample can be overfit with regularization off;
 /// 3. a learning-rate range test over the training data, regularization as configured,
 ///    then short runs of the configuration at rates around the test's loss minimum;
-/// 4. per-layer activation and gradient statistics at initialization.
+/// 4. per-layer activation and gradient statistics at initialization;
+/// 5. the training images per class (an under-represented class and its remedies).
 /// Each check builds a fresh model from the configuration's seed.
 public struct Doctor {
     /// The resolved configuration.
@@ -109,6 +110,7 @@ extension Doctor {
         case rateTrial(LearningRateValidation.Trial)
         case rateValidation(LearningRateValidation?)
         case layerStatistics(LayerStatistics)
+        case classBalance(ClassBalance)
 
         /// The step as the doctor's text report shows it.
         public var lines: [String] {
@@ -140,6 +142,10 @@ extension Doctor {
                             + (l.gradientNorm.map { String(format: "   %.3g", $0) } ?? "")
                     }
                     + stats.findings.map { "   " + $0 }
+            case .classBalance(let balance):
+                let findings = balance.findings
+                return ["5. training images per class: \(findings.isEmpty ? "ok" : "IMBALANCED")"] + balance.lines.map { "   " + $0 }
+                    + findings.map { "   \($0.evidence) → \($0.remedy)" }
             }
         }
     }
@@ -154,11 +160,13 @@ extension Doctor {
         public let rangeTestPlot: String
         public let rateValidation: LearningRateValidation?
         public let layerStatistics: LayerStatistics
+        public let classBalance: ClassBalance
 
         /// The short runs' best rate, else the range test's suggestion.
         public var suggestedLR: Double? { rateValidation?.bestLR ?? rangeTest.suggestedLR }
         public var findings: [String] {
             initialLoss.findings + overfit.findings + rangeTest.findings + (rateValidation?.findings ?? []) + layerStatistics.findings
+                + classBalance.findings.map { "\($0.evidence) → \($0.remedy)" }
         }
 
         /// The report as one JSON object (sorted keys; null for missing and non-finite numbers).
@@ -179,6 +187,7 @@ extension Doctor {
                 },
                 "loss_minimum_lr": number(rangeTest.minimumLR), "lr_range_png": rangeTestPlot,
                 "findings": findings,
+                "class_counts": classBalance.rows.map { ["name": $0.name, "training_images": $0.trainingImages] as [String: Any] },
                 "layers": layerStatistics.layers.map { l -> [String: Any] in
                     var d: [String: Any] = ["name": l.name, "kind": l.kind, "activation_mean": number(l.activationMean),
                                             "activation_std": number(l.activationStd)]
@@ -209,7 +218,9 @@ extension Doctor {
         progress(.rateValidation(validation))
         let statistics = try layerStatistics()
         progress(.layerStatistics(statistics))
+        let balance = ClassBalance(trainingSet)
+        progress(.classBalance(balance))
         return Report(model: config.model.name, initialLoss: initial, overfit: overfit, rangeTest: range, rangeTestPlot: plot,
-                      rateValidation: validation, layerStatistics: statistics)
+                      rateValidation: validation, layerStatistics: statistics, classBalance: balance)
     }
 }

@@ -500,7 +500,8 @@ public final class Run {
     private func writeReports(into outcome: inout RunOutcome) throws {
         let watch = "\(directory)/\(LayerWatch.fileName)"
         let layers = Directory.fileExists(watch) ? RunDiagnosis.layerFindings(try LayerWatch.read(watch)) : []
-        outcome.diagnosis = try layers.map(\.line)
+        let balance = ClassBalance(trainingSet, accuracies: confusionMatrix().perClassAccuracy).findings
+        outcome.diagnosis = try (layers + balance).map(\.line)
             + CurveDiagnosis.report(outcome.history, png: "\(directory)/\(Run.curvesFileName)", evaluationName: evaluationName)
         try firstLayerFilters()?.write(to: "\(directory)/\(Run.endFiltersFileName)")
         do {

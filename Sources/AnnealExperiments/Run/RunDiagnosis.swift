@@ -11,6 +11,9 @@ public struct RunDiagnosis {
     /// "validation" or "test" (from the run's run.json), "evaluation" when it does not say.
     public let evaluationName: String
     public let plot: String
+    /// Training images per class and the saved weights' per-class accuracy (nil where the
+    /// run's data or weights cannot be read).
+    public let classBalance: ClassBalance?
 
     /// Diagnoses the run in `path` (a run directory, or its metrics.csv itself) and
     /// draws its curves into `png` (default: DIR/curves.png).
@@ -24,12 +27,28 @@ public struct RunDiagnosis {
         let watchPath = "\(directory)/\(LayerWatch.fileName)"
         let watched = Directory.fileExists(watchPath) ? try LayerWatch.read(watchPath) : []
         points = watched.isEmpty || Directory.fileExists(csv) ? try CurveDiagnosis.readMetricsCSV(csv) : []
-        diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy).adding(Self.layerFindings(watched))
         // The run's configuration says whether its evaluation columns are validation or test figures.
-        let config = (try? Data(FileBytes.read("\(directory)/\(Run.configFileName)"))).flatMap { try? RunConfig.decode($0) }
+        let config = (try? Data(FileBytes.read("\(directory)/\(Run.configFileName)"))).flatMap { try? RunConfig.decode($0).resolved() }
+        classBalance = config.flatMap { try? Self.classBalance(config: $0, weights: "\(directory)/\(Run.weightsFileName)") }
+        diagnosis = CurveDiagnosis.diagnose(points, lowAccuracy: lowAccuracy).adding(Self.layerFindings(watched) + (classBalance?.findings ?? []))
         evaluationName = config?.data.evaluationName ?? "evaluation"
         plot = png ?? "\(directory)/\(Run.curvesFileName)"
         if !points.isEmpty { try CurveDiagnosis.plot(points, to: plot, evaluationName: evaluationName) }
+    }
+
+    /// What `anneal diagnose` prints: the classes' table, the findings, the plot.
+    public var lines: [String] {
+        (classBalance?.lines ?? []) + diagnosis.lines
+            + (points.isEmpty ? [] : ["wrote \(plot) (loss above, accuracy below; blue train, orange \(evaluationName))"])
+    }
+
+    /// The run's training images per class and, where its weights are written, their accuracy per class.
+    static func classBalance(config: RunConfig, weights: String) throws -> ClassBalance {
+        let train = try config.loadData().train
+        guard Directory.fileExists(weights) else { return ClassBalance(train) }
+        let (dataset, scores) = try HTMLReport.score(config: config, weights: weights)
+        let matrix = ConfusionMatrix(scores: scores, labels: (0..<dataset.count).map(dataset.label(at:)))
+        return ClassBalance(train, accuracies: matrix.perClassAccuracy)
     }
 
     /// What a `LayerWatch` saw: the learning rate judged by the update/weight ratios,
@@ -48,6 +67,7 @@ public struct RunDiagnosis {
             "epochs": points.count, "verdicts": diagnosis.verdicts.map(\.rawValue),
             "findings": diagnosis.findings.map { "\($0.verdict.rawValue): \($0.evidence) → \($0.remedy)" }, "png": plot,
             "evaluation": evaluationName,
+            "classes": (classBalance?.rows ?? []).map { ["name": $0.name, "training_images": $0.trainingImages, "accuracy": $0.accuracy ?? NSNull()] as [String: Any] },
         ]
         return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     }
