@@ -148,6 +148,21 @@ grep -q '"learningRate"' "$work/search/trials/coarse-0/run.json" || fail "trials
     --trials 3 --workers 1 --out "$work/search" --resume > "$work/search2.log"
 grep -q "2 trials already logged" "$work/search2.log" && [[ $(wc -l < "$work/search/trials.jsonl") -eq 3 ]] || fail "search --resume"
 
+echo "cli-tests: the layer watch: identical weights with and without it; diagnose reads its update/weight ratios"
+"$anneal" train --model cnn --train-subset 2000 --epochs 1 --watch-every 5 --out "$work/watched" --no-progress > /dev/null
+"$anneal" train --model cnn --train-subset 2000 --epochs 1 --out "$work/unwatched" --no-progress > /dev/null
+cmp -s "$work/watched/model.safetensors" "$work/unwatched/model.safetensors" || fail "--watch-every changed the weights"
+diff <(cut -d, -f1-6 "$work/watched/metrics.csv") <(cut -d, -f1-6 "$work/unwatched/metrics.csv") > /dev/null || fail "--watch-every changed metrics.csv"
+[[ $(cut -d, -f1 "$work/watched/layers.csv" | sort -u | wc -l) -eq 4 ]] || fail "layers.csv: header and 3 watched steps (16 steps, every 5)"
+grep -q "<h2>Layers</h2>" "$work/watched/report.html" && [[ -s "$work/watched/filters-end.png" ]] || fail "report.html Layers section, filter grids"
+for lr in 2 1e-5; do
+    "$anneal" train --model cnn --train-subset 2000 --epochs 1 --lr $lr --watch-every 5 --out "$work/lr-$lr" --no-progress > /dev/null 2>&1 || true
+done
+"$anneal" diagnose "$work/lr-2" | grep -q "^diagnosis: learning rate too high — update/weight ratio" || fail "diagnose: lr 2 not named too high"
+"$anneal" diagnose "$work/lr-1e-5" | grep -q "^diagnosis: learning rate too low — update/weight ratio" || fail "diagnose: lr 1e-5 not named too low"
+"$anneal" doctor --model resnet20 --train-subset 500 --overfit-steps 5 --range-steps 20 --validate-epochs 0 --out "$work/doctor-resnet" > "$work/doctor-resnet.log"
+[[ $(grep -c "^   layer3\.2\.\|^   layer1\.0\." "$work/doctor-resnet.log") -ge 10 ]] || fail "doctor: resnet20's layers one by one"
+
 echo "cli-tests: TensorBoard event files and HTML reports"
 ls "$work"/search/trials/coarse-0/events.out.tfevents.* > /dev/null || fail "a search trial wrote no TensorBoard events"
 grep -q "<th>validation accuracy</th>" "$work/search/report.html" && grep -q "<svg" "$work/search/report.html" || fail "search report"
@@ -240,6 +255,12 @@ if "$py" -c 'import numpy, PIL' 2> /dev/null; then
     "$anneal" augment-preview --data "imagefolder:$work/folder" --augment flip,jitter:0.4 --out "$work/own-preview.png" > /dev/null
     [[ $(od -An -tu1 -j25 -N1 "$work/own-preview.png") -eq 2 ]] || fail "augmentation preview of colour images is not RGB"
     "$anneal" train --model mlp --hidden 64 --data "imagefolder:$work/folder" --epochs 1 --whiten zca --out "$work/own-zca" --no-progress > /dev/null
+    # An under-represented class is named; the balancing remedies train.
+    "$py" scripts/make-image-folder.py "$work/imbalanced" --classes 3 --train 150 --test 20 --keep 1=0.1 --formats png > /dev/null
+    "$anneal" train --model mlp --hidden 32 --data "imagefolder:$work/imbalanced" --epochs 1 --out "$work/imb" --no-progress > /dev/null
+    "$anneal" diagnose "$work/imb" | grep -q "^diagnosis: under-represented class — class-1 has 15 training images" || fail "diagnose: the small class"
+    "$anneal" train --model mlp --hidden 32 --data "imagefolder:$work/imbalanced" --epochs 1 --sampler balanced --class-weights balanced \
+        --out "$work/imb-balanced" --no-progress > /dev/null || fail "--sampler balanced --class-weights balanced"
 
     # Bad data: one line naming the file; --skip-bad-images counts instead; nothing written.
     cp -r "$work/folder" "$work/badfolder"

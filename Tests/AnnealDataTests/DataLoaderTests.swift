@@ -119,3 +119,36 @@ import Testing
         #expect(loader.batches().map(\.labels) == [[-1, -1], [-1]])
     }
 }
+
+/// The balanced sampler: each epoch as many samples as the data set, every class
+/// equally often, deterministic from (seed, epoch), and sharded like the uniform one.
+@Suite struct BalancedSamplingTests {
+    /// 90 samples: 80 of class 0, 8 of class 1, 2 of class 2.
+    static let data = try! TensorDataset(samples: .zeros([90, 1]), labels: (0..<90).map { $0 < 80 ? 0 : $0 < 88 ? 1 : 2 }, classCount: 3)
+
+    static func loader(seed: UInt64 = 5) -> DataLoader {
+        var loader = DataLoader(data, batchSize: 16, shuffle: true, seed: seed)
+        loader.sampling = .balanced
+        return loader
+    }
+
+    @Test func everyClassEquallyOftenAndDeterministic() {
+        let order = Self.loader().order(epoch: 3)
+        #expect(order.count == 90)
+        let counts = (0..<3).map { c in order.filter { Self.data.label(at: $0) == c }.count }
+        #expect(counts == [30, 30, 30])
+        #expect(Set(order.filter { $0 >= 88 }) == [88, 89], "the smallest class is oversampled")
+        #expect(Set(order.filter { $0 < 80 }).count == 30, "the largest one undersampled, without repeats")
+        #expect(order == Self.loader().order(epoch: 3))
+        #expect(order != Self.loader().order(epoch: 4))
+        #expect(order != Self.loader(seed: 6).order(epoch: 3))
+    }
+
+    @Test func ranksShardTheSameGlobalOrder() {
+        let global = Self.loader().order(epoch: 1)
+        let parts = (0..<3).map { Self.loader().sharded(rank: $0, of: 3, padded: true).order(epoch: 1) }
+        #expect(parts.allSatisfy { $0.count == 30 })
+        let interleaved: [Int] = (0..<90).map { (i: Int) -> Int in parts[i % 3][i / 3] }
+        #expect(interleaved == global)
+    }
+}

@@ -33,6 +33,20 @@ import Testing
         expectClose([crossEntropy(.zeros([3, 10]), labels: [1, 2, 3]).item()], [logf(10)])
     }
 
+    @Test func classWeightedCrossEntropy() {
+        let weights: [Float] = [1, 0.5, 2, 3, 0.25]
+        let plain = zip(rows, labels).map { -naiveLogSoftmax($0)[$1] }
+        let total = labels.reduce(Float(0)) { $0 + weights[$1] }
+        let expected = zip(plain, labels).reduce(Float(0)) { $0 + $1.0 * weights[$1.1] } / total
+        expectClose([crossEntropy(logits, labels: labels, classWeights: weights).item()], [expected])
+        expectClose(crossEntropy(logits, labels: labels, classWeights: weights, reduction: .none).scalars, zip(plain, labels).map { $0 * weights[$1] })
+        // Probability targets: −Σ w_c t_c log p_c per sample, mean over the samples.
+        expectClose([crossEntropy(logits, targets: Tensor.oneHot(labels, classes: 5), classWeights: weights).item()], [expected * total / 4])
+        #expect(balancedClassWeights(counts: [80, 8, 2, 0]) == [90.0 / 240, 90.0 / 24, 90.0 / 6, 0].map { Float($0) })
+        checkGradients([logits]) { crossEntropy($0[0], labels: labels, classWeights: weights, labelSmoothing: 0.1, reduction: .none) }
+        checkGradients([logits]) { crossEntropy($0[0], targets: Tensor.oneHot(labels, classes: 5) * 0.8 + 0.04, classWeights: weights, reduction: .none) }
+    }
+
     @Test func hingeMatchesCS231n() {
         let expected = zip(rows, labels).map { row, y in
             (0..<5).filter { $0 != y }.reduce(Float(0)) { $0 + max(0, row[$1] - row[y] + 1) }
