@@ -42,7 +42,8 @@ import Testing
         expectClose(crossEntropy(logits, labels: labels, classWeights: weights, reduction: .none).scalars, zip(plain, labels).map { $0 * weights[$1] })
         // Probability targets: −Σ w_c t_c log p_c per sample, mean over the samples.
         expectClose([crossEntropy(logits, targets: Tensor.oneHot(labels, classes: 5), classWeights: weights).item()], [expected * total / 4])
-        #expect(balancedClassWeights(counts: [80, 8, 2, 0]) == [90.0 / 240, 90.0 / 24, 90.0 / 6, 0].map { Float($0) })
+        let balanced: [Float] = [0.375, 3.75, 15, 0]   // 90 / (3 · n_c); an empty class weighs 0
+        #expect(balancedClassWeights(counts: [80, 8, 2, 0]) == balanced)
         checkGradients([logits]) { crossEntropy($0[0], labels: labels, classWeights: weights, labelSmoothing: 0.1, reduction: .none) }
         checkGradients([logits]) { crossEntropy($0[0], targets: Tensor.oneHot(labels, classes: 5) * 0.8 + 0.04, classWeights: weights, reduction: .none) }
     }
