@@ -24,6 +24,7 @@ def main():
     p.add_argument("--formats", default="png,jpg", help="file types, used in turn")
     p.add_argument("--fashion-mnist", default="/usr/share/datasets/fashion-mnist")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--same-tint", action="store_true", help="one tint for every class, so that colour does not give the class away")
     p.add_argument("--keep", action="append", default=[], metavar="CLASS=FRACTION",
                    help="keep only this fraction of a class's training images (an imbalanced set; repeatable)")
     a = p.parse_args()
@@ -46,7 +47,7 @@ def main():
             for i in range(count):
                 grey = images[chosen[i % len(chosen)]].astype(np.float32) / 255
                 background = rng.uniform(0, 90, 3).astype(np.float32)
-                tint = tints[c % len(tints)] * rng.uniform(0.7, 1.0)
+                tint = tints[0 if a.same_tint else c % len(tints)] * rng.uniform(0.7, 1.0)
                 rgb = background * (1 - grey[..., None]) + tint * grey[..., None]
                 picture = Image.fromarray(rgb.clip(0, 255).astype(np.uint8), "RGB").resize((a.size, a.size), Image.BILINEAR)
                 kind = formats[i % len(formats)]
