@@ -21,17 +21,7 @@ public enum AtomicFile {
             if !renamed { unlink(temporary) }
         }
 
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if wrote < 0 {
-                    if errno == EINTR { continue }
-                    throw AnnealIOError(path: path, "cannot write: \(FileBytes.errnoText(errno))")
-                }
-                offset += wrote
-            }
-        }
+        try bytes.withUnsafeBytes { try FileBytes.writeAll($0, to: fd, path: path) }
         if fsync(fd) != 0 {
             throw AnnealIOError(path: path, "cannot write: \(FileBytes.errnoText(errno))")
         }

@@ -46,14 +46,18 @@ public enum FileBytes {
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw AnnealIOError(path: path, "cannot open for writing: \(errnoText(errno))") }
         defer { close(fd) }
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if wrote < 0 && errno == EINTR { continue }
-                guard wrote > 0 else { throw AnnealIOError(path: path, "cannot write: \(errnoText(errno))") }
-                offset += wrote
-            }
+        try bytes.withUnsafeBytes { try writeAll($0, to: fd, path: path) }
+    }
+
+    /// Writes all of `buffer` to `fd` (the file `path`, for the error), however many
+    /// `write` calls it takes, retrying interrupted ones.
+    public static func writeAll(_ buffer: UnsafeRawBufferPointer, to fd: Int32, path: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if wrote < 0 && errno == EINTR { continue }
+            guard wrote > 0 else { throw AnnealIOError(path: path, "cannot write: \(errnoText(errno))") }
+            offset += wrote
         }
     }
 

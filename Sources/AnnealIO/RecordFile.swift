@@ -55,15 +55,7 @@ public final class RecordFileWriter {
 
     /// Appends one record (a record cut short by a full disk is what a reader skips).
     public func write(_ record: [UInt8]) throws {
-        try RecordFile.encode(record).withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let wrote = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if wrote < 0 && errno == EINTR { continue }
-                guard wrote > 0 else { throw AnnealIOError(path: path, "cannot write: \(FileBytes.errnoText(errno))") }
-                offset += wrote
-            }
-        }
+        try RecordFile.encode(record).withUnsafeBytes { try FileBytes.writeAll($0, to: fd, path: path) }
     }
 
     /// Pushes written records to the disk.

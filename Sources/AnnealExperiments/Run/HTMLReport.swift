@@ -94,10 +94,10 @@ public enum HTMLReport {
         return out + ["</table>"]
     }
 
-    /// The run's evaluation images and the scores of the weights in `weights` for them.
-    static func score(config: RunConfig, weights: String) throws -> (dataset: any Dataset, scores: Tensor) {
+    /// The run's evaluation images (`evaluation`, where already loaded) and the scores of the weights in `weights` for them.
+    static func score(config: RunConfig, weights: String, evaluation: (any Dataset)? = nil) throws -> (dataset: any Dataset, scores: Tensor) {
         let (model, _, preprocessing) = try WeightsFile.loadModel(weights)
-        let dataset = try config.loadData().evaluation
+        let dataset = try evaluation ?? config.loadData().evaluation
         let evaluator = Evaluator(preprocessing: preprocessing, testTimeAugmentation: config.control.tta ?? .none)
         return (dataset, evaluator.predict(model, on: DataLoader(dataset, batchSize: 1000)))
     }

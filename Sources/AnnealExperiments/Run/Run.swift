@@ -500,12 +500,15 @@ public final class Run {
     private func writeReports(into outcome: inout RunOutcome) throws {
         let watch = "\(directory)/\(LayerWatch.fileName)"
         let layers = Directory.fileExists(watch) ? RunDiagnosis.layerFindings(try LayerWatch.read(watch)) : []
-        let balance = ClassBalance(trainingSet, accuracies: confusionMatrix().perClassAccuracy).findings
+        // Scored once, for the class balance and the report.
+        let scores = evaluationScores()
+        let labels = (0..<evaluationSet.count).map(evaluationSet.label(at:))
+        let balance = ClassBalance(trainingSet, accuracies: ConfusionMatrix(scores: scores, labels: labels).perClassAccuracy).findings
         outcome.diagnosis = try (layers + balance).map(\.line)
             + CurveDiagnosis.report(outcome.history, png: "\(directory)/\(Run.curvesFileName)", evaluationName: evaluationName)
         try firstLayerFilters()?.write(to: "\(directory)/\(Run.endFiltersFileName)")
         do {
-            outcome.report = try HTMLReport.write(directory: directory, evaluated: (evaluationSet, evaluationScores()))
+            outcome.report = try HTMLReport.write(directory: directory, evaluated: (evaluationSet, scores))
         } catch {
             outcome.warnings.append("warning: no \(HTMLReport.fileName): \(error)")
         }

@@ -44,9 +44,9 @@ public struct RunDiagnosis {
 
     /// The run's training images per class and, where its weights are written, their accuracy per class.
     static func classBalance(config: RunConfig, weights: String) throws -> ClassBalance {
-        let train = try config.loadData().train
+        let (train, evaluation, _) = try config.loadData()
         guard Directory.fileExists(weights) else { return ClassBalance(train) }
-        let (dataset, scores) = try HTMLReport.score(config: config, weights: weights)
+        let (dataset, scores) = try HTMLReport.score(config: config, weights: weights, evaluation: evaluation)
         let matrix = ConfusionMatrix(scores: scores, labels: (0..<dataset.count).map(dataset.label(at:)))
         return ClassBalance(train, accuracies: matrix.perClassAccuracy)
     }

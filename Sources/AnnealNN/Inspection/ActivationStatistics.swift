@@ -28,6 +28,12 @@ public struct ActivationStatistics: Sendable, Equatable {
     /// layer's output feeds an activation that decides).
     public var isMeantToBeZeroCentred: Bool { kind == "Tanh" || kind == "SELU" }
 
+    /// Statistics measured before (read back from layers.csv).
+    public init(name: String, kind: String, mean: Double, std: Double, deadFraction: Double?, saturatedFraction: Double?) {
+        (self.name, self.kind, self.mean, self.std) = (name, kind, mean, std)
+        (self.deadFraction, self.saturatedFraction) = (deadFraction, saturatedFraction)
+    }
+
     /// The statistics of `output`, produced by a layer named `name` of type `kind`.
     public init(name: String, kind: String, output: Tensor, keeping: Int = 0) {
         self.name = name

@@ -51,11 +51,9 @@ public final class LayerWatch: TrainingCallback {
             guard f.count == 11, let step = Int(f[0]), let epoch = Int(f[1]) else { return nil }
             (self.step, self.epoch, layer, kind) = (step, epoch, f[2], f[3])
             (updateRatio, weightNorm, gradientNorm) = (Double(f[4]), Double(f[5]), Double(f[6]))
-            if let mean = Double(f[7]), let std = Double(f[8]) {
-                var a = ActivationStatistics(name: f[2], kind: f[3], output: Tensor([Float]()))
-                (a.mean, a.std, a.deadFraction, a.saturatedFraction) = (mean, std, Double(f[9]), Double(f[10]))
-                activation = a
-            }
+            activation = Double(f[7]).flatMap { mean in Double(f[8]).map { std in
+                ActivationStatistics(name: f[2], kind: f[3], mean: mean, std: std, deadFraction: Double(f[9]), saturatedFraction: Double(f[10]))
+            } }
         }
     }
 
