@@ -544,7 +544,9 @@ stop_job ensemble "$work/stop-ensemble/member-2/metrics.csv" "$anneal" ensemble 
     || fail "the stopped ensemble did not go on"
 stop_job search "$work/stop-search/trials/coarse-1/metrics.csv" \
     "$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search"
-"$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search" --resume > /dev/null \
+"$anneal" search --space 'lr=log(0.01,0.1)' --trials 2 --workers 2 --no-halving --no-test "${medium[@]}" --out "$work/stop-search" --resume \
+    > "$work/stop-search-resume.log" 2>&1 \
     && (($(wc -l < "$work/stop-search/trials.jsonl") == 2)) && grep -q "^resumed" "$work/stop-search/trials/coarse-0/train.log" \
-    || fail "the stopped search did not go on"
+    || { tail -5 "$work/search.log" "$work/stop-search-resume.log" "$work/stop-search/trials.jsonl" "$work/stop-search"/trials/coarse-*/train.log
+         fail "the stopped search did not go on"; }
 echo "cli-tests: all passed"
