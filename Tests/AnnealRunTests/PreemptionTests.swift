@@ -84,7 +84,7 @@ import Testing
     }
 
     @Test func aChildEndedByASignalReportsAsAShellDoes() throws {
-        // SIGKILL: a child of Foundation's Process starts with SIGTERM blocked (Preemption.catchSignals unblocks it in anneal).
+        // SIGKILL: a child of Foundation's Process may start with SIGTERM blocked.
         #expect(try ChildProcess.run("/bin/sh", ["-c", "kill -KILL $$"]) == 128 + SIGKILL)
         #expect(try ChildProcess.run("/bin/sh", ["-c", "exit 75"]) == Preemption.exitStatus)
     }

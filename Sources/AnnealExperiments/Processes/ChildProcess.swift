@@ -104,6 +104,12 @@ private final class Spawner: @unchecked Sendable {
     }
 
     private func serve() -> Never {
+        // A child inherits the signal mask of the thread that starts it: none blocked,
+        // not the stop signals that `Preemption` blocks in computing threads (mpirun
+        // must see the SIGUSR1 it forwards). This thread computes nothing, so a signal may land here.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
         while true {
             condition.lock()
             while requests.isEmpty { condition.wait() }

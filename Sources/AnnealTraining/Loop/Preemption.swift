@@ -25,26 +25,45 @@ public enum Preemption {
     private static let catching = Mutex<Set<Int32>>([])
 
     /// From now on each of `signals` asks for a stop instead of ending the process.
-    /// The handlers only store the signal's number (async-signal-safe) and restart
-    /// interrupted system calls, so no read or write of the run sees `EINTR`. The
-    /// signals are unblocked in the calling thread (and the threads it starts): a child
-    /// of Foundation's `Process` starts with nearly every signal blocked.
+    /// Call it before any training starts: the signals are blocked in the calling
+    /// thread and so in every thread it starts later (oneDNN's OpenMP team, loaders),
+    /// and one listener thread takes them with `sigwait`. No computing thread is ever
+    /// interrupted: oneDNN 2.6's generated GEMM kernels point the stack pointer into a
+    /// heap buffer while they run, and a signal frame pushed there corrupts the heap
+    /// (uxlfoundation/oneDNN#4845, fixed in 3.11; here about 1 stop in 10 crashed).
+    /// A handler that only stores the signal's number stays installed, with
+    /// `SA_RESTART`, for threads that existed before the call.
     public static func catchSignals(_ signals: [Int32] = defaultSignals) {
         _ = received.load(ordering: .relaxed)   // initialized before any handler can touch it
-        var unblocked = sigset_t()
-        sigemptyset(&unblocked)
-        for signal in signals { sigaddset(&unblocked, signal) }
-        pthread_sigmask(SIG_UNBLOCK, &unblocked, nil)
-        for signal in signals {
+        let new = catching.withLock { caught in
+            defer { caught.formUnion(signals) }
+            return Set(signals).subtracting(caught)
+        }
+        guard !new.isEmpty else { return }
+        for signal in new {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in
-                _ = Preemption.received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
-            }
+            action.__sigaction_handler.sa_handler = { number in Preemption.record(number) }
             action.sa_flags = SA_RESTART
             sigemptyset(&action.sa_mask)
             sigaction(signal, &action, nil)
         }
-        catching.withLock { $0.formUnion(signals) }
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in new { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let blocked = set
+        let listener = Thread {
+            var waited = blocked, number: Int32 = 0
+            while true { if sigwait(&waited, &number) == 0 { Preemption.record(number) } }
+        }
+        listener.name = "anneal.signals"
+        listener.start()
+    }
+
+    /// What a caught signal does, in the listener or a handler: store its number
+    /// (async-signal-safe: one atomic compare-and-swap).
+    private static func record(_ number: Int32) {
+        _ = received.compareExchange(expected: 0, desired: number, ordering: .relaxed)
     }
 
     /// The signals `catchSignals` turned into stop requests.
