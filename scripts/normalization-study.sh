@@ -4,6 +4,9 @@
 # the final test accuracy.
 #
 #   scripts/normalization-study.sh [ANNEAL] [PRESETS…]    (default: mlp cnn resnet20)
+#
+# NORMALIZE (default "none global"), SEEDS (default "0 1") and THREADS (default: anneal's)
+# pick a part of it: two parts on one thread each can run side by side.
 set -euo pipefail
 anneal="${1:-.build/release/anneal}"; shift $(( $# ? 1 : 0 ))
 presets=("$@"); ((${#presets[@]})) || presets=(mlp cnn resnet20)
@@ -11,11 +14,11 @@ work="${NORMALIZATION_DIR:-$(mktemp -d)}"
 echo "| preset | --normalize | seed | test accuracy | seconds |"
 echo "|---|---|---|---|---|"
 for preset in "${presets[@]}"; do
-    for normalize in none global; do
-        for seed in 0 1; do
+    for normalize in ${NORMALIZE:-none global}; do
+        for seed in ${SEEDS:-0 1}; do
             dir="$work/$preset-$normalize-$seed"
             start=$(date +%s)
-            "$anneal" train --model "$preset" --normalize "$normalize" --seed "$seed" --out "$dir" --no-progress > "$dir.log"
+            "$anneal" train --model "$preset" --normalize "$normalize" --seed "$seed" ${THREADS:+--threads "$THREADS"} --out "$dir" --no-progress > "$dir.log"
             accuracy=$(grep -o '^test accuracy: [0-9.]*' "$dir.log" | cut -d' ' -f3)
             echo "| $preset | $normalize | $seed | $accuracy | $(( $(date +%s) - start )) |"
         done

@@ -6,6 +6,8 @@ import AnnealTensor
 public enum ArrayDataset {
     /// How a 4-D image array orders its axes.
     public enum Layout: String, Codable, Sendable, CaseIterable {
+        /// `nchw`: `[N, C, H, W]`, channels first (PyTorch); `nhwc`: `[N, H, W, C]`,
+        /// channels last (TensorFlow, NumPy arrays of PIL images).
         case nchw, nhwc
     }
 

@@ -14,6 +14,8 @@ public struct Batch: Sendable {
     /// samples (Mixup, CutMix), else nil: train against these when present.
     public var targets: Tensor?
 
+    /// A batch of `inputs` (`[count] + sampleShape`) with one label (-1: none) and one
+    /// dataset index per sample; `targets` only when a batch transform mixed samples.
     public init(inputs: Tensor, labels: [Int], indices: [Int], targets: Tensor? = nil) {
         self.inputs = inputs
         self.labels = labels

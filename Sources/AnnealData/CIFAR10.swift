@@ -6,8 +6,11 @@ import AnnealTensor
 /// 10,000 for testing in `test_batch.bin`. Each record is one label byte and
 /// 3,072 pixel bytes, the red, green and blue planes of 32 rows each.
 public enum CIFAR10 {
+    /// `[channels, height, width]` of one sample: red, green and blue planes of 32×32 pixels.
     public static let sampleShape = [3, 32, 32]
+    /// Number of classes; labels lie in 0..<10.
     public static let classCount = 10
+    /// Bytes per record in the binary files: 1 label byte and 3,072 pixel bytes (3,073).
     public static let recordSize = 1 + 3 * 32 * 32
     /// The names when the directory has no `batches.meta.txt`.
     public static let defaultClassNames = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]

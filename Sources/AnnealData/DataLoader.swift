@@ -10,11 +10,16 @@ import AnnealTensor
 /// (dataset, seed, e, i), so the `workers` threads that build batches ahead of the
 /// training loop cannot change results: any worker count gives the same batches.
 public struct DataLoader: Sendable {
+    /// The dataset the batches are read from.
     public let dataset: any Dataset
+    /// Samples per batch (at least 1); the last batch of an epoch may hold fewer.
     public let batchSize: Int
+    /// Whether each epoch visits the samples in a random order drawn from (seed,
+    /// epoch) as `sampling` says; false visits them once each, in index order.
     public let shuffle: Bool
     /// Skip the last batch when it is short (keeps batch statistics uniform).
     public let dropLast: Bool
+    /// Seed of the shuffle and of the batch transform's random draws.
     public let seed: UInt64
     /// Applied to every assembled batch (Mixup/CutMix); nil for none.
     public let batchTransform: (any BatchTransform)?
@@ -44,10 +49,15 @@ public struct DataLoader: Sendable {
     /// steps; batch b of the ranks together is then batch b of one process with
     /// `count` times the batch size. Without it (evaluation) nothing is counted twice.
     public struct Shard: Sendable, Equatable {
+        /// This process's position among the ranks, in `0..<count`.
         public let rank: Int
+        /// Number of ranks sharing each epoch (at least 1).
         public let count: Int
+        /// Whether the order is extended so every rank takes the same number of
+        /// samples (training), rather than each sample exactly once (evaluation).
         public let padded: Bool
 
+        /// Rank `rank` of `count` ranks; traps unless `0 <= rank < count`.
         public init(rank: Int, count: Int, padded: Bool) {
             precondition(count >= 1 && rank >= 0 && rank < count, "DataLoader.Shard: rank \(rank) of \(count)")
             self.rank = rank
@@ -71,6 +81,18 @@ public struct DataLoader: Sendable {
         }
     }
 
+    /// A loader over `dataset`; traps when `batchSize` is below 1 or `workers` is negative.
+    ///
+    /// - Parameters:
+    ///   - dataset: The samples to batch.
+    ///   - batchSize: Samples per batch, at least 1.
+    ///   - shuffle: Visit the samples in a new random order every epoch (default: index order).
+    ///   - dropLast: Skip an epoch's final batch when it is short.
+    ///   - seed: Seeds the shuffle and the batch transform.
+    ///   - batchTransform: Applied to every batch (Mixup, CutMix); nil for none.
+    ///   - workers: Background threads building batches ahead; 0 builds each on the iterating thread.
+    ///   - prefetch: Batches built ahead of the one being consumed; nil means `2 * workers`. At least 1.
+    ///   - shard: This rank's share of every epoch, for data parallelism; nil reads all samples.
     public init(_ dataset: any Dataset, batchSize: Int, shuffle: Bool = false, dropLast: Bool = false, seed: UInt64 = 0,
                 batchTransform: (any BatchTransform)? = nil, workers: Int = 0, prefetch: Int? = nil, shard: Shard? = nil) {
         precondition(batchSize >= 1, "DataLoader: batchSize must be at least 1, got \(batchSize)")
@@ -166,14 +188,21 @@ public struct DataLoader: Sendable {
     /// on access (read each once; reading twice assembles twice). Iterating with
     /// `for … in` prefetches on the loader's worker threads.
     public struct Batches: RandomAccessCollection, Sendable {
+        /// The loader these batches come from (dataset, batch size, transform, workers).
         public let loader: DataLoader
+        /// The epoch the batches belong to: samples are read for it (augmentation)
+        /// and the batch transform draws from it.
         public let epoch: Int
         /// The epoch's sample order; batch `i` is `order[i * batchSize ..< …]`.
         public let order: [Int]
 
+        /// Always 0.
         public var startIndex: Int { 0 }
+        /// The number of batches in the epoch (`loader.count`).
         public var endIndex: Int { loader.count }
 
+        /// Batch `position`, assembled now: its samples read for `epoch`, then the
+        /// loader's batch transform applied. Traps when `position` is out of range.
         public subscript(position: Int) -> Batch {
             precondition(position >= 0 && position < endIndex, "DataLoader.Batches: batch \(position) out of range 0..<\(endIndex)")
             let start = position * loader.batchSize
@@ -186,6 +215,7 @@ public struct DataLoader: Sendable {
             return batch
         }
 
+        /// Iterates from the first batch, prefetching on the loader's workers when it has any.
         public func makeIterator() -> Iterator { makeIterator(from: 0) }
 
         /// Iterates from batch `position` on (the rest of a resumed epoch).
@@ -202,6 +232,7 @@ public struct DataLoader: Sendable {
             let prefetcher: Prefetcher?
             var position = 0
 
+            /// The next batch of the epoch, or nil after its last.
             public mutating func next() -> Batch? {
                 guard position < batches.endIndex else { return nil }
                 defer { position += 1 }

@@ -36,9 +36,12 @@ public protocol Dataset: Sendable {
 }
 
 extension Dataset {
+    /// True by default: a dataset is labelled unless it says otherwise.
     public var hasLabels: Bool { true }
+    /// nil by default: the classes have no names.
     public var classNames: [String]? { nil }
 
+    /// By default ignores `epoch` and reads through `copySample(at:into:)`.
     public func copySample(at index: Int, epoch: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         copySample(at: index, into: destination)
     }

@@ -2,12 +2,16 @@
 /// what class selection, few-shot sampling, prefixes and validation splits return.
 /// Nothing is copied, so a subset of a streamed image folder streams too.
 public struct DatasetSubset: Dataset {
+    /// The dataset the samples are read from.
     public let base: any Dataset
     /// The base's index of each sample, in this dataset's order (repeats allowed).
     public let indices: [Int]
     /// New label of each base label (nil: labels unchanged).
     let relabel: [Int]?
+    /// `classes.count` when relabelled, else the base's class count.
     public let classCount: Int
+    /// The base's names of the selected classes in their new order (or all the
+    /// base's names when not relabelled); nil when the base has none.
     public let classNames: [String]?
 
     /// The samples of `base` at `indices`; with `classes`, only those base classes
@@ -29,20 +33,28 @@ public struct DatasetSubset: Dataset {
         }
     }
 
+    /// Number of picked samples (`indices.count`).
     public var count: Int { indices.count }
+    /// The base's sample shape.
     public var sampleShape: [Int] { base.sampleShape }
+    /// Whether the base has labels.
     public var hasLabels: Bool { base.hasLabels }
 
+    /// The base's label of sample `indices[index]`, mapped to its new class when
+    /// relabelled (-1 for unlabelled data or a base class not among `classes`).
     public func label(at index: Int) -> Int {
         let label = base.label(at: indices[index])
         guard let relabel, label >= 0 else { return label }
         return relabel[label]
     }
 
+    /// Reads base sample `indices[index]`.
     public func copySample(at index: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         base.copySample(at: indices[index], into: destination)
     }
 
+    /// Reads base sample `indices[index]` for `epoch` (so the base's augmentation
+    /// still draws anew each epoch).
     public func copySample(at index: Int, epoch: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         base.copySample(at: indices[index], epoch: epoch, into: destination)
     }

@@ -7,7 +7,10 @@ import Glibc
 /// The files are looked up in a given directory or, by default, where Debian's
 /// `dataset-fashion-mnist` package installs them; each may be raw or gzipped.
 public enum FashionMNIST {
+    /// Which part of the data to load; the raw value is the split's name.
     public enum Split: String, Sendable, CaseIterable {
+        /// `train`: the 60,000 training images (`train-*` files); `test`: the 10,000
+        /// test images (`t10k-*` files).
         case train, test
 
         /// The file-name prefix the original distribution uses.
@@ -16,8 +19,11 @@ public enum FashionMNIST {
 
     /// Where `apt-get install dataset-fashion-mnist` puts the files.
     public static let defaultDirectory = "/usr/share/datasets/fashion-mnist"
+    /// `[channels, height, width]` of one sample: one grey channel of 28×28 pixels.
     public static let sampleShape = [1, 28, 28]
+    /// Number of classes; labels lie in 0..<10.
     public static let classCount = 10
+    /// The names of labels 0 to 9, as the dataset's authors give them.
     public static let classNames = [
         "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
         "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",

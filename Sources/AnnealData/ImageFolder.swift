@@ -13,20 +13,29 @@ import AnnealTensor
 /// memory stays bounded. Either way a sample is a pure function of its index, so
 /// batches do not depend on the number of loader threads.
 public struct ImageFolder: Dataset {
+    /// The folder the dataset was loaded from, as given.
     public let root: String
     /// The images, class by class, each class's files sorted.
     public let files: [String]
     let labels: [Int]
+    /// The class subfolders' names, sorted; label `i` is `classNames[i]`. Never nil
+    /// for a loaded folder.
     public let classNames: [String]?
     /// `[channels, height, width]`: 3 channels when any image has colour, else 1.
     public let sampleShape: [Int]
     /// Every image's pixels as `[count, C, H, W]` bytes, or nil (decoded when read).
     let cache: [UInt8]?
 
+    /// Number of images (those skipped as unreadable not counted).
     public var count: Int { files.count }
+    /// Number of class subfolders.
     public var classCount: Int { classNames?.count ?? 0 }
+    /// Whether the decoded pixels are held in memory (they fit the cache budget)
+    /// rather than decoded again from the files on every read.
     public var isCached: Bool { cache != nil }
 
+    /// The file name extensions read as images (PNG, JPEG), lower case; names are
+    /// matched case-insensitively.
     public static let extensions = ["png", "jpg", "jpeg"]
     /// Decoded bytes kept in memory at most (a folder of 50,000 32×32 colour images takes 150 MB).
     public static let defaultCacheBudget = 1 << 30
@@ -165,8 +174,12 @@ public struct ImageFolder: Dataset {
         }
     }
 
+    /// The class of image `index`: its subfolder's position in `classNames`.
     public func label(at index: Int) -> Int { labels[index] }
 
+    /// Writes image `index` as CHW floats in [0, 1] (byte / 255): from the cache, or
+    /// by decoding its file again, resized and given the dataset's channels. Traps if
+    /// the file has become unreadable since loading.
     public func copySample(at index: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         let size = sampleSize
         precondition(destination.count == size, "ImageFolder.copySample: destination holds \(destination.count) floats, a sample has \(size)")

@@ -23,31 +23,40 @@ import Foundation
 public struct Preprocessing: Codable, Sendable, Equatable {
     /// Per-channel (or one global) mean and standard deviation; empty = none.
     public var mean: [Float] = []
+    /// The standard deviations matching `mean`, divided by after the mean is
+    /// subtracted (`fit` stores 1 for a constant channel); empty = none.
     public var std: [Float] = []
     /// The fitted decorrelation, applied after normalization; nil = none.
     public var whitening: Whitening?
 
+    /// A transform with the given statistics and whitening; the defaults apply nothing.
     public init(mean: [Float] = [], std: [Float] = [], whitening: Whitening? = nil) {
         self.mean = mean
         self.std = std
         self.whitening = whitening
     }
 
+    /// No normalization and no whitening: pixels pass through in [0, 1].
     public static let none = Preprocessing()
 
     /// How `fit` normalizes.
     public enum Normalization: String, Sendable, CaseIterable, Codable {
+        /// `none`: values unchanged; `global`: one mean and one standard deviation over all values.
         case none, global
+        /// One mean and standard deviation per channel (axis 0 of the sample shape).
         case perChannel = "per-channel"
     }
 
     /// How `fit` whitens. `.none` with a component count is a plain PCA projection.
     public enum WhiteningMethod: String, Sendable, CaseIterable, Codable {
+        /// `none`: no whitening (a plain projection when components are given); `pca`:
+        /// PCA whitening onto the leading components; `zca`: ZCA whitening, all components.
         case none, pca, zca
     }
 
     /// A fitted linear map x ↦ (x − mean)·matrix on flattened, normalized samples.
     public struct Whitening: Codable, Sendable, Equatable {
+        /// Which map `matrix` performs; the raw value is what the JSON form stores.
         public enum Kind: String, Codable, Sendable {
             /// Onto the leading eigenvectors, unscaled.
             case projection = "pca-projection"
@@ -57,11 +66,13 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             case zca
         }
 
+        /// Which map `matrix` holds: plain projection, PCA or ZCA whitening.
         public var kind: Kind
         /// Floats per sample going in.
         public var inputSize: Int
         /// Floats per sample coming out (k).
         public var components: Int
+        /// The ε added to every eigenvalue before scaling by 1/√(λ + ε); 0 for a plain projection.
         public var epsilon: Float
         /// Fraction of the training variance in the kept components.
         public var explainedVariance: Float
@@ -70,6 +81,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         /// `[inputSize, components]`.
         public var matrix: Tensor
 
+        /// A whitening from its fitted tensors, `mean` `[n]` and `matrix` `[n, k]`;
+        /// `inputSize` and `components` come from `matrix`'s shape. Traps when the shapes do not fit.
         public init(kind: Kind, epsilon: Float, explainedVariance: Float, mean: Tensor, matrix: Tensor) {
             precondition(matrix.rank == 2 && mean.shape == [matrix.shape[0]],
                          "Preprocessing.Whitening: mean \(mean.shape) and matrix \(matrix.shape) do not fit")
@@ -96,6 +109,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
             matrix = Tensor([Float]())
         }
 
+        /// Encodes the description only (kind, sizes, ε, explained variance); `mean` and
+        /// `matrix` are stored as tensors beside the weights (`Preprocessing.tensors`).
         public func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(kind, forKey: .kind)
@@ -111,6 +126,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey { case mean, std, whitening }
 
+    /// Decodes mean, std and the whitening's description (a missing key means none);
+    /// whitening needs `attach(tensors:)` before `apply`.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         mean = try container.decodeIfPresent([Float].self, forKey: .mean) ?? []
@@ -118,6 +135,8 @@ public struct Preprocessing: Codable, Sendable, Equatable {
         whitening = try container.decodeIfPresent(Whitening.self, forKey: .whitening)
     }
 
+    /// Encodes `mean` and `std` (always, even when empty) and the whitening's
+    /// description when there is one; its tensors go in `tensors`.
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(mean, forKey: .mean)   // always: older readers require both keys

@@ -2,9 +2,12 @@
 /// many PCA components, a negative ε), too few samples, a weights file whose
 /// whitening tensors are missing or misshapen. `description` is one line.
 public struct PreprocessingError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// What cannot be fitted or restored, and why, one line.
     public let message: String
 
+    /// An error saying `message`.
     public init(_ message: String) { self.message = message }
 
+    /// The message as is.
     public var description: String { message }
 }

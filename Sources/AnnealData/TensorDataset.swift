@@ -7,7 +7,9 @@ public struct TensorDataset: Dataset {
     public let samples: Tensor
     /// One label per sample, or nil for an unlabelled dataset.
     public let labels: [Int]?
+    /// Number of classes; labels lie in `0..<classCount` (0 for an unlabelled dataset).
     public let classCount: Int
+    /// Shape of one sample: `samples.shape` without its leading sample axis.
     public let sampleShape: [Int]
     /// The classes' names (a folder's subfolders, CIFAR-10's meta file), when known.
     public var classNames: [String]?
@@ -61,14 +63,19 @@ public struct TensorDataset: Dataset {
         classNames = dataset.classNames
     }
 
+    /// Number of samples (`samples.shape[0]`).
     public var count: Int { samples.shape[0] }
+    /// False for a dataset made with `init(unlabelled:)`.
     public var hasLabels: Bool { labels != nil }
 
+    /// The label of sample `index`, or -1 when unlabelled; traps when `index` is out of range.
     public func label(at index: Int) -> Int {
         precondition(index >= 0 && index < count, "TensorDataset.label(at:): index \(index) out of range 0..<\(count)")
         return labels?[index] ?? -1
     }
 
+    /// Copies sample `index` out of `samples`; traps when `index` is out of range or
+    /// `destination` does not hold exactly `sampleSize` floats.
     public func copySample(at index: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         precondition(index >= 0 && index < count, "TensorDataset.copySample: index \(index) out of range 0..<\(count)")
         let size = sampleSize

@@ -17,7 +17,10 @@ import AnnealTraining
 /// where no rank has one. First among the callbacks that read gradients
 /// (the NaN guard, clipping), so they all see the same values on every rank.
 public final class GradientAllReduce: TrainingCallback {
+    /// The ranks whose gradients are averaged.
     public let group: any ProcessGroup
+    /// The largest bucket, in bytes of gradient (4 per element; default 25 MiB);
+    /// the first bucket is capped at 1 MiB.
     public let bucketBytes: Int
     /// Seconds from the end of backward until the averaged gradients are in place
     /// (waiting for the other ranks included): the communication not hidden.
@@ -45,12 +48,17 @@ public final class GradientAllReduce: TrainingCallback {
         deinit { buffer.deallocate() }
     }
 
+    /// Averages gradients over `group` in buckets of at most `bucketBytes` bytes (at least 4).
     public init(group: any ProcessGroup, bucketBytes: Int = 25 << 20) {
         precondition(bucketBytes >= 4, "GradientAllReduce: bucket of \(bucketBytes) bytes")
         self.group = group
         self.bucketBytes = bucketBytes
     }
 
+    /// At `batchBegin`, runs `beginStep(_:overlapping:)` on the model's trainable
+    /// parameters (overlapping unless gradients accumulate over several batches); at
+    /// `afterBackward`, averages the gradients; at `stepsEnd`, gives every rank
+    /// rank 0's buffers (batch-norm statistics). Does nothing in a group of one.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         guard group.isDistributed else { return }
         switch event {

@@ -29,9 +29,13 @@ public enum PipelineSchedule: String, Codable, Sendable, CaseIterable {
 /// and rank 0 saves the whole model) and rank 0 the optimizer state of every stage
 /// (so its checkpoints resume exactly).
 public final class PipelineStage: TrainingCallback {
+    /// The ranks the stages run on, one stage per rank.
     public let group: any ProcessGroup
+    /// The number of stages: the group's size.
     public let stages: Int
+    /// How many micro-batches each batch is split into (each batch's size, when smaller).
     public let microBatches: Int
+    /// The order of the micro-batches' forward and backward passes.
     public let schedule: PipelineSchedule
     /// Links of the chain each stage holds, from the first stage to the last.
     public let partition: [Range<Int>]
@@ -259,6 +263,7 @@ public final class PipelineStage: TrainingCallback {
         idleSeconds += (clock.now - started).seconds
     }
 
+    /// Sets `busySeconds`, `idleSeconds`, `peakMicroBatchesHeld` and `peakActivationBytes` back to 0.
     public func resetTimes() {
         busySeconds = 0
         idleSeconds = 0
@@ -268,6 +273,7 @@ public final class PipelineStage: TrainingCallback {
 
     // MARK: Between epochs
 
+    /// At `stepsEnd`, runs `gather(optimizer:)` with the trainer's optimizer; other events are ignored.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         if case .stepsEnd = event { try gather(optimizer: trainer.optimizer) }
     }

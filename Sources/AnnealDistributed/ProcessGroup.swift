@@ -9,7 +9,9 @@ import AnnealTraining
 /// Every rank must call the same collectives in the same order with the same sizes.
 /// Failures (a rank died, the network broke) throw `ProcessGroupError`.
 public protocol ProcessGroup: AnyObject, Sendable {
+    /// This process's index in the group, in 0..<size.
     var rank: Int { get }
+    /// The number of processes (ranks) in the group.
     var size: Int { get }
     /// Replaces `values` on every rank by their sum over the ranks.
     func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws
@@ -33,10 +35,12 @@ public protocol ProcessGroup: AnyObject, Sendable {
 }
 
 extension ProcessGroup {
+    /// Whether the group has more than one process, so collectives communicate.
     public var isDistributed: Bool { size > 1 }
     /// Rank 0 writes the run's files; the others only compute.
     public var isWriter: Bool { rank == 0 }
 
+    /// Replaces `values` on every rank by their elementwise sum over the ranks.
     public func allReduceSum(_ values: inout [Double]) throws {
         try values.withUnsafeMutableBufferPointer { try allReduceSum($0) }
     }
@@ -66,26 +70,39 @@ final class CompletedCollective: PendingCollective {
 
 /// A collective that failed: the message names the operation and, when known, the rank.
 public struct ProcessGroupError: Error, CustomStringConvertible {
+    /// The message: the failed operation and, when known, the rank.
     public let description: String
+    /// An error whose message is `description`.
     public init(_ description: String) { self.description = description }
 }
 
 /// The group of one process: every collective is the identity.
 public final class SingleProcess: ProcessGroup {
+    /// The group of this process alone.
     public init() {}
+    /// Always 0.
     public var rank: Int { 0 }
+    /// Always 1.
     public var size: Int { 1 }
+    /// Leaves `values` as they are: the sum over one rank.
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) {}
+    /// Leaves `values` as they are: the sum over one rank.
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) {}
+    /// Leaves `values` as they are and returns a collective that is already complete.
     public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) -> any PendingCollective { CompletedCollective() }
+    /// Leaves `values` as they are (this process is every root).
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) {}
+    /// Returns at once.
     public func barrier() {}
+    /// Always throws `ProcessGroupError`: there is no other rank to send to.
     public func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws {
         throw ProcessGroupError("send: a single process has no rank \(rank) to send to")
     }
+    /// Always throws `ProcessGroupError`: there is no other rank to receive from.
     public func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws {
         throw ProcessGroupError("receive: a single process has no rank \(rank) to receive from")
     }
+    /// Returns at once: no send is ever under way.
     public func completeSends() {}
 }
 

@@ -19,13 +19,18 @@ import SwiftProtobuf
 public enum ONNXExport {
     /// The operator sets the exporter writes (ONNX Runtime reads them all).
     public static let supportedOpsets = 14...21
+    /// The operator set written unless the options name another: 17.
     public static let defaultOpset = 17
+    /// The producer version written into the model and its `anneal.version` metadata.
     public static let version = "Anneal 3"
 
+    /// How to export: the operator set and what the output holds.
     public struct Options: Sendable {
+        /// The ONNX operator set to write; must be in `supportedOpsets` (default 17).
         public var opset = ONNXExport.defaultOpset
         /// Softmax probabilities instead of scores.
         public var probabilities = false
+        /// Options for `opset`, with scores as the output unless `probabilities`.
         public init(opset: Int = ONNXExport.defaultOpset, probabilities: Bool = false) {
             self.opset = opset
             self.probabilities = probabilities

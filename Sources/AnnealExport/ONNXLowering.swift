@@ -3,7 +3,9 @@ import AnnealTensor
 
 /// A model the exporter cannot write: one line naming the layer or setting.
 public struct ONNXExportError: Error, CustomStringConvertible {
+    /// The message: what cannot be exported, naming the layer or setting.
     public let description: String
+    /// An error whose message is `description`.
     public init(_ description: String) { self.description = description }
 }
 

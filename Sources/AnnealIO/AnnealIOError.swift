@@ -11,10 +11,12 @@ public struct AnnealIOError: Error, CustomStringConvertible, Equatable, Sendable
     /// What is wrong, without the path (lower case, no trailing period).
     public let message: String
 
+    /// An error about the file at `path`; `message` says what is wrong, without the path.
     public init(path: String, _ message: String) {
         self.path = path
         self.message = message
     }
 
+    /// `path: message`, one line to print as is.
     public var description: String { "\(path): \(message)" }
 }

@@ -1,13 +1,18 @@
 /// An 8-bit image as image files hold it: PNG (read and written) and JPEG (read),
 /// for data sets of image files, previews, sample grids and test fixtures.
 public struct Bitmap: Sendable, Equatable {
+    /// Width in pixels (at least 1).
     public let width: Int
+    /// Height in pixels (at least 1).
     public let height: Int
     /// 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA.
     public let channels: Int
     /// Row-major, channels interleaved: `pixels[(y * width + x) * channels + c]`.
     public let pixels: [UInt8]
 
+    /// An image from 8-bit `pixels` (0–255, row-major, channels interleaved);
+    /// traps unless `channels` is 1...4, both sides are positive and `pixels` holds
+    /// `width * height * channels` bytes.
     public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) {
         precondition((1...4).contains(channels), "Bitmap: channels must be 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA), got \(channels)")
         precondition(width > 0 && height > 0 && width <= Int(Int32.max) && height <= Int(Int32.max), "Bitmap: bad size \(width)×\(height)")

@@ -2,10 +2,13 @@ import CZlib
 
 /// CRC-32 (zlib's) over byte buffers, to tell an intact file from a damaged one.
 public struct CRC32: Sendable {
+    /// The CRC-32 of everything passed to `update` so far (0 before any data).
     public private(set) var value: UInt32 = 0
 
+    /// A checksum of no data yet (`value` 0).
     public init() {}
 
+    /// Adds `bytes` to the checksum.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         var offset = 0
@@ -17,11 +20,14 @@ public struct CRC32: Sendable {
         }
     }
 
+    /// Adds the UTF-8 bytes of `text` to the checksum.
     public mutating func update(_ text: String) {
         var text = text
         text.withUTF8 { update(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Adds the in-memory bytes of `floats`: 4 per value, IEEE 754 binary32 in the
+    /// host's byte order (little-endian on every Anneal target).
     public mutating func update(_ floats: [Float]) {
         floats.withUnsafeBytes { update($0) }
     }
@@ -36,6 +42,7 @@ public enum CRC32C {
         return c
     }
 
+    /// The plain (unmasked) CRC-32C of `bytes`.
     public static func checksum(_ bytes: some Collection<UInt8>) -> UInt32 {
         var crc: UInt32 = 0xFFFF_FFFF
         for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }

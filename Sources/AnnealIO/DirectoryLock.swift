@@ -5,6 +5,7 @@ import Foundation
 /// (so a killed writer never blocks its successor, and a second writer started while
 /// the first still runs is refused instead of mixing its files in).
 public final class DirectoryLock {
+    /// Name of the lock file created inside the claimed directory.
     public static let fileName = ".lock"
     private let descriptor: Int32
 

@@ -3,6 +3,8 @@ import Glibc
 /// Reads a whole file into memory with POSIX calls, so that a failure can say
 /// *why* (not found, permission denied, a directory) instead of Foundation's bare nil.
 public enum FileBytes {
+    /// The whole file at `path` (read to its end, so pipes work too); throws
+    /// `AnnealIOError` saying why it cannot (not found, permission denied, a directory).
     public static func read(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {

@@ -6,6 +6,8 @@ public struct IDXArray: Sendable, Equatable {
     /// The elements in row-major order; `bytes.count` is the product of `dims`.
     public let bytes: [UInt8]
 
+    /// An array of `dims` holding `bytes` in row-major order; traps unless there are
+    /// 1–255 dimensions, each in `1...UInt32.max`, and `bytes.count` is their product.
     public init(dims: [Int], bytes: [UInt8]) {
         precondition(!dims.isEmpty && dims.count <= 255, "IDXArray needs 1...255 dimensions, got \(dims)")
         precondition(dims.allSatisfy { $0 >= 1 && $0 <= Int(UInt32.max) }, "IDXArray dimensions must be in 1...\(UInt32.max), got \(dims)")

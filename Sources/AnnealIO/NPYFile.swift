@@ -44,6 +44,8 @@ public enum NPYFile {
 
     /// The element types `readArray` accepts (NumPy's dtype strings, little-endian).
     public enum ElementType: String, Sendable, CaseIterable {
+        /// float32, float64, uint8, int8, int16, int32 and int64; the raw value is the
+        /// dtype string (`<` little-endian, `|` for single bytes).
         case float32 = "<f4", float64 = "<f8", uint8 = "|u1", int8 = "|i1", int16 = "<i2", int32 = "<i4", int64 = "<i8"
 
         /// NumPy's name of the type ("float32", "uint8", …).
@@ -68,8 +70,11 @@ public enum NPYFile {
     /// An array of any `ElementType`, its values converted to Float (exact for
     /// bytes, 16-bit and float32 values, and for integers up to 2^24).
     public struct Contents: Sendable {
+        /// Size of each dimension, outermost first; empty for a scalar.
         public var shape: [Int]
+        /// The elements in C (row-major) order, converted to Float; `values.count` is the product of `shape`.
         public var values: [Float]
+        /// The element type the file declared (the values' type before conversion).
         public var elementType: ElementType
     }
 

@@ -38,6 +38,7 @@ public enum RecordFile {
 /// Appends records to a file, writing each through at once (a live reader sees it,
 /// and a killed process leaves every finished record readable).
 public final class RecordFileWriter {
+    /// The file this writer created and appends to.
     public let path: String
     private let fd: Int32
 

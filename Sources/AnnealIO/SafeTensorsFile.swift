@@ -14,6 +14,7 @@ public struct SafeTensorsFile: Sendable, Equatable {
     /// Free-form string pairs stored under `__metadata__` (e.g. `"format": "pt"`).
     public var metadata: [String: String]
 
+    /// A file's contents in memory, named arrays and metadata (both empty by default).
     public init(tensors: [String: ShapedArray] = [:], metadata: [String: String] = [:]) {
         self.tensors = tensors
         self.metadata = metadata

@@ -6,6 +6,8 @@ public struct ShapedArray: Sendable, Equatable {
     /// The elements in row-major order; `values.count` is the product of `shape`.
     public var values: [Float]
 
+    /// An array of `shape` holding `values` in row-major order; traps when a dimension
+    /// is negative or `values.count` is not the product of `shape`.
     public init(shape: [Int], values: [Float]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "ShapedArray: negative dimension in shape \(shape)")
         precondition(shape.reduce(1, *) == values.count, "ShapedArray: shape \(shape) needs \(shape.reduce(1, *)) values, got \(values.count)")

@@ -13,7 +13,9 @@ import Synchronization
 /// dies is noticed by `mpirun`, which ends the others): one line naming this rank
 /// and the operation, then exit 1, which makes `mpirun` stop every rank.
 public final class MPIProcessGroup: ProcessGroup {
+    /// This process's rank in `MPI_COMM_WORLD`.
     public let rank: Int
+    /// The number of ranks in `MPI_COMM_WORLD`.
     public let size: Int
     /// How long one collective may wait for the other ranks.
     public let timeout: Duration
@@ -52,10 +54,13 @@ public final class MPIProcessGroup: ProcessGroup {
         atexit { if anneal_mpi_initialized() != 0 && anneal_mpi_finalized() == 0 { _ = anneal_mpi_finalize() } }
     }
 
+    /// Replaces `values` on every rank by their sum over the ranks (in-place `MPI_Allreduce`).
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws {
         try collective("all-reduce") { anneal_mpi_allreduce_float_sum(values.baseAddress, Int32(values.count)) }
     }
 
+    /// Starts an in-place sum over the ranks (`MPI_Iallreduce`) and returns at once;
+    /// `values` must stay alive and untouched until the returned collective completes.
     public func startAllReduceSum(_ values: UnsafeMutableBufferPointer<Float>) throws -> any PendingCollective {
         var request: MPI_Request?
         try collective("all-reduce") { anneal_mpi_iallreduce_float_sum(values.baseAddress, Int32(values.count), &request) }
@@ -90,18 +95,23 @@ public final class MPIProcessGroup: ProcessGroup {
         }
     }
 
+    /// Replaces `values` on every rank by their sum over the ranks (in-place `MPI_Allreduce` on doubles).
     public func allReduceSum(_ values: UnsafeMutableBufferPointer<Double>) throws {
         try collective("all-reduce") { anneal_mpi_allreduce_double_sum(values.baseAddress, Int32(values.count)) }
     }
 
+    /// Replaces `values` on every rank by rank `root`'s (`MPI_Bcast`).
     public func broadcast(_ values: UnsafeMutableBufferPointer<Float>, from root: Int) throws {
         try collective("broadcast") { anneal_mpi_broadcast_float(values.baseAddress, Int32(values.count), Int32(root)) }
     }
 
+    /// Returns once every rank has called it (`MPI_Barrier`).
     public func barrier() throws {
         try collective("barrier") { anneal_mpi_barrier() }
     }
 
+    /// Sends a copy of `values` to `rank` with `tag` without blocking (`MPI_Isend`),
+    /// first freeing the copies of earlier sends that have completed.
     public func send(_ values: UnsafeBufferPointer<Float>, to rank: Int, tag: Int) throws {
         try completeSends(waiting: false)
         // A copy of our own, so the caller's buffer is free at once and the send proceeds while we compute.
@@ -112,6 +122,7 @@ public final class MPIProcessGroup: ProcessGroup {
         pendingSends.append((request, copy, rank))
     }
 
+    /// Waits for every send under way to complete and frees their copies.
     public func completeSends() throws { try completeSends(waiting: true) }
 
     /// Frees the sends that are done; with `waiting`, waits for all of them.
@@ -135,6 +146,7 @@ public final class MPIProcessGroup: ProcessGroup {
         }
     }
 
+    /// Blocks until the message with `tag` from `rank` has filled `values` (`MPI_Recv`).
     public func receive(_ values: UnsafeMutableBufferPointer<Float>, from rank: Int, tag: Int) throws {
         try collective("receive from rank \(rank)") { anneal_mpi_receive_float(values.baseAddress, Int32(values.count), Int32(rank), Int32(tag)) }
     }

@@ -10,10 +10,22 @@ import Foundation
 ///     v̂ ← max(v̂, v) (AMSGrad, else v̂ = v)
 ///     p ← p − lr/(1 − β1ᵗ) · m / (√v̂ / √(1 − β2ᵗ) + ε)
 public class Adam: Optimizer {
+    /// Whether to divide by the running maximum of the second moment (AMSGrad)
+    /// instead of its current value.
     public let amsgrad: Bool
     /// AdamW's decay: applied to the weights, not added to the gradient.
     public let decoupledWeightDecay: Bool
 
+    /// Creates an Adam optimizer with `torch.optim.Adam`'s defaults; weight decay
+    /// is the L2 penalty added to the gradient (`AdamW` decouples it).
+    ///
+    /// - Parameters:
+    ///   - parameters: A parameter list, parameter groups or a module.
+    ///   - learningRate: The step size lr of each optimizer step.
+    ///   - betas: Decay rates (β1, β2) of the first- and second-moment averages.
+    ///   - eps: Term added to the denominator for numerical stability.
+    ///   - weightDecay: L2 penalty λ added to the gradient.
+    ///   - amsgrad: Whether to divide by the running maximum of the second moment (AMSGrad).
     public convenience init(_ parameters: some ParameterGroupsConvertible, learningRate: Float = 1e-3,
                             betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-8,
                             weightDecay: Float = 0, amsgrad: Bool = false) {
@@ -28,10 +40,13 @@ public class Adam: Optimizer {
         super.init(parameters, defaults: Hyperparameters(learningRate: learningRate, weightDecay: weightDecay, betas: betas, eps: eps))
     }
 
+    /// `"exp_avg"` and `"exp_avg_sq"` (the moment averages m and v), plus
+    /// `"max_exp_avg_sq"` (v̂) with AMSGrad.
     public override func slotNames(for h: Hyperparameters) -> [String] {
         amsgrad ? ["exp_avg", "exp_avg_sq", "max_exp_avg_sq"] : ["exp_avg", "exp_avg_sq"]
     }
 
+    /// One bias-corrected Adam (or AdamW) update in place (see the type's formula).
     public override func update(_ u: ParameterUpdate) {
         let h = u.hyperparameters
         // Scalars in Double (as PyTorch computes them in Python), rounded once.

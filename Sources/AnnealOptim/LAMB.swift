@@ -9,13 +9,24 @@ import Foundation
 ///     r ← (m / (1 − β1ᵗ)) / (√(v / (1 − β2ᵗ)) + ε) + λ·p
 ///     p ← p − lr · (‖p‖ / ‖r‖) · r            (ratio 1 when a norm is 0)
 public final class LAMB: Optimizer {
+    /// Creates a LAMB optimizer.
+    ///
+    /// - Parameters:
+    ///   - parameters: A parameter list, parameter groups or a module.
+    ///   - learningRate: The step size lr of each optimizer step, before the trust ratio.
+    ///   - betas: Decay rates (β1, β2) of the first- and second-moment averages.
+    ///   - eps: Term added to the denominator for numerical stability (default 1e-6).
+    ///   - weightDecay: Decoupled decay λ: λ·p is added to the update direction, not to the gradient.
     public init(_ parameters: some ParameterGroupsConvertible, learningRate: Float = 1e-3,
                 betas: (Float, Float) = (0.9, 0.999), eps: Float = 1e-6, weightDecay: Float = 0) {
         super.init(parameters, defaults: Hyperparameters(learningRate: learningRate, weightDecay: weightDecay, betas: betas, eps: eps))
     }
 
+    /// `"exp_avg"` and `"exp_avg_sq"`: the moment averages m and v.
     public override func slotNames(for h: Hyperparameters) -> [String] { ["exp_avg", "exp_avg_sq"] }
 
+    /// One LAMB update in place: the direction r over the whole tensor, then a
+    /// step scaled by the tensor's trust ratio (see the type's formula).
     public override func update(_ u: ParameterUpdate) {
         let p = u.value, g = u.gradient, m = u.slot("exp_avg"), v = u.slot("exp_avg_sq")
         let h = u.hyperparameters, (beta1, beta2) = h.betas, eps = h.eps, decay = h.weightDecay

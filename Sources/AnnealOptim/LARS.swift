@@ -12,8 +12,17 @@ import AnnealNN
 /// weight decay (biases, normalization parameters) are not adapted (λ = 1), as is
 /// usual: their norms say little about a good step.
 public final class LARS: Optimizer {
+    /// η, which scales every adapted tensor's local rate (default 0.001).
     public let trustCoefficient: Float
 
+    /// Creates a LARS optimizer.
+    ///
+    /// - Parameters:
+    ///   - parameters: A parameter list, parameter groups or a module.
+    ///   - learningRate: The global rate lr of each optimizer step, before the local rate.
+    ///   - momentum: Momentum coefficient μ.
+    ///   - weightDecay: β, added to the gradient as β·p; tensors in groups with 0 are not adapted.
+    ///   - trustCoefficient: η; must be positive.
     public init(_ parameters: some ParameterGroupsConvertible, learningRate: Float, momentum: Float = 0.9,
                 weightDecay: Float = 0, trustCoefficient: Float = 0.001) {
         precondition(trustCoefficient > 0, "LARS: trust coefficient must be positive, got \(trustCoefficient)")
@@ -21,8 +30,11 @@ public final class LARS: Optimizer {
         super.init(parameters, defaults: Hyperparameters(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum))
     }
 
+    /// One slot, `"momentum_buffer"` (v), whatever the settings.
     public override func slotNames(for h: Hyperparameters) -> [String] { ["momentum_buffer"] }
 
+    /// One LARS update in place: the tensor's local rate from its weight and
+    /// gradient norms, then a momentum step (see the type's formula).
     public override func update(_ u: ParameterUpdate) {
         let p = u.value, g = u.gradient, v = u.slot("momentum_buffer")
         let h = u.hyperparameters, beta = h.weightDecay, mu = h.momentum

@@ -19,6 +19,9 @@ open class Optimizer {
     /// parameter, so the identity cannot be reused while the state lives).
     var states: [ObjectIdentifier: ParameterState] = [:]
 
+    /// Creates an optimizer over `parameters`, whose groups take their unset
+    /// settings from `defaults`. Stops with a message when a parameter appears
+    /// twice or a setting is invalid (see `validate(_:group:)`).
     public init(_ parameters: some ParameterGroupsConvertible, defaults: Hyperparameters) {
         self.defaults = defaults
         self.parameterGroups = []

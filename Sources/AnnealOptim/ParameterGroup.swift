@@ -5,6 +5,7 @@ import AnnealNN
 /// group it fills every setting in, so `optimizer.parameterGroups` shows the
 /// values in use and can be edited per group (e.g. by a schedule).
 public struct ParameterGroup {
+    /// The parameters these settings apply to (frozen ones are skipped at each step).
     public var parameters: [Parameter]
     /// For logs and reports ("decay", "no_decay", "backbone", …).
     public var name: String
@@ -14,11 +15,19 @@ public struct ParameterGroup {
     /// `Optimizer.learningRate` gives the group `base × scale`. Filled in from
     /// `learningRate / base` (or 1) when not given.
     public var learningRateScale: Float?
+    /// Weight decay λ of this group, applied as the optimizer applies it (L2
+    /// penalty or decoupled decay).
     public var weightDecay: Float?
+    /// Momentum coefficient μ of this group (SGD, RMSProp, LARS).
     public var momentum: Float?
+    /// Moment decay rates (β1, β2) of this group (Adam, AdamW, LAMB).
     public var betas: (Float, Float)?
+    /// Term added to denominators for numerical stability in this group.
     public var eps: Float?
 
+    /// Creates a group; every setting left nil takes the optimizer's default.
+    /// Give at most one of `learningRate` (absolute) and `learningRateScale`
+    /// (relative to the optimizer's base rate).
     public init(_ parameters: [Parameter], name: String = "", learningRate: Float? = nil,
                 learningRateScale: Float? = nil, weightDecay: Float? = nil, momentum: Float? = nil,
                 betas: (Float, Float)? = nil, eps: Float? = nil) {
@@ -71,28 +80,34 @@ public struct ParameterGroup {
 /// groups, or a module (all its parameters; frozen ones are skipped at each
 /// step, so unfreezing later needs no new optimizer).
 public protocol ParameterGroupsConvertible {
+    /// The groups to optimize, with unset settings still nil (the optimizer fills them in).
     func makeParameterGroups() -> [ParameterGroup]
 }
 
 /// An element of an array optimizers accept (`[Parameter]` or `[ParameterGroup]`).
 public protocol ParameterGroupsElement {
+    /// The groups an array of these elements stands for.
     static func makeParameterGroups(_ elements: [Self]) -> [ParameterGroup]
 }
 
 extension Parameter: ParameterGroupsElement {
+    /// One group holding all of `elements`, on the optimizer's defaults.
     public static func makeParameterGroups(_ elements: [Parameter]) -> [ParameterGroup] {
         [ParameterGroup(elements)]
     }
 }
 
 extension ParameterGroup: ParameterGroupsElement {
+    /// The groups as given.
     public static func makeParameterGroups(_ elements: [ParameterGroup]) -> [ParameterGroup] { elements }
 }
 
 extension Array: ParameterGroupsConvertible where Element: ParameterGroupsElement {
+    /// One group for a parameter list; the groups themselves for a list of groups.
     public func makeParameterGroups() -> [ParameterGroup] { Element.makeParameterGroups(self) }
 }
 
 extension Module: ParameterGroupsConvertible {
+    /// One group with all the module's parameters, frozen ones included (each step skips them).
     public func makeParameterGroups() -> [ParameterGroup] { [ParameterGroup(parameters)] }
 }

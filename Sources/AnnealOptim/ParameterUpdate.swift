@@ -8,6 +8,7 @@ public struct ParameterUpdate {
     public let count: Int
     /// The parameter's values, updated in place.
     public let value: UnsafeMutablePointer<Float>
+    /// The parameter's gradient, read-only.
     public let gradient: UnsafePointer<Float>
     /// The group's settings for this step.
     public let hyperparameters: Hyperparameters

@@ -7,9 +7,22 @@ import AnnealNN
 ///     a ← √(s − ḡ²) + ε with ḡ ← α·ḡ + (1 − α)·g (centered),  a ← √s + ε (otherwise)
 ///     b ← μ·b + g/a,  p ← p − lr·b   (momentum > 0),   p ← p − lr·g/a (otherwise)
 public final class RMSProp: Optimizer {
+    /// Smoothing constant α of the squared-gradient average (default 0.99).
     public let alpha: Float
+    /// Whether to divide by the estimated standard deviation (the square average
+    /// minus the squared mean gradient) instead of the root mean square.
     public let centered: Bool
 
+    /// Creates an RMSProp optimizer with `torch.optim.RMSprop`'s defaults.
+    ///
+    /// - Parameters:
+    ///   - parameters: A parameter list, parameter groups or a module.
+    ///   - learningRate: The step size lr of each optimizer step.
+    ///   - alpha: Smoothing constant of the squared-gradient average; must be ≥ 0.
+    ///   - eps: Term added to the denominator for numerical stability.
+    ///   - weightDecay: L2 penalty λ added to the gradient.
+    ///   - momentum: Momentum coefficient μ; 0 for none.
+    ///   - centered: Whether to normalize by the centered (variance) estimate.
     public init(_ parameters: some ParameterGroupsConvertible, learningRate: Float = 1e-2, alpha: Float = 0.99,
                 eps: Float = 1e-8, weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false) {
         precondition(alpha >= 0, "RMSProp: invalid alpha \(alpha)")
@@ -18,10 +31,13 @@ public final class RMSProp: Optimizer {
         super.init(parameters, defaults: Hyperparameters(learningRate: learningRate, weightDecay: weightDecay, momentum: momentum, eps: eps))
     }
 
+    /// `"square_avg"` (s), plus `"momentum_buffer"` (b) when momentum > 0 and
+    /// `"grad_avg"` (ḡ) when centered.
     public override func slotNames(for h: Hyperparameters) -> [String] {
         ["square_avg"] + (h.momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
     }
 
+    /// One RMSProp update in place (see the type's formula).
     public override func update(_ u: ParameterUpdate) {
         let h = u.hyperparameters
         let momentum = h.momentum > 0, centered = self.centered

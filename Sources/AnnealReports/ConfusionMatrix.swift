@@ -8,8 +8,11 @@ import Foundation
 public struct ConfusionMatrix: Sendable, Equatable {
     /// counts[true][predicted].
     public let counts: [[Int]]
+    /// The number of classes (rows and columns).
     public var classes: Int { counts.count }
 
+    /// Counts the (label, prediction) pairs; pairs with a class outside `0..<classes` are
+    /// left out. `predictions` and `labels` must have the same length.
     public init(predictions: [Int], labels: [Int], classes: Int) {
         precondition(predictions.count == labels.count, "ConfusionMatrix: \(predictions.count) predictions for \(labels.count) labels")
         var counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes)

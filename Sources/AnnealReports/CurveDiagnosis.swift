@@ -5,13 +5,20 @@ import Foundation
 /// One epoch of a run's curves (a row of metrics.csv). The evaluation columns are
 /// validation figures when the run held out a validation split, else test figures.
 public struct CurvePoint: Sendable, Equatable {
+    /// The epoch, 1-based as in metrics.csv.
     public var epoch: Int
+    /// Mean training loss of the epoch (NaN or infinite when it diverged).
     public var trainLoss: Double
+    /// Training accuracy of the epoch, a fraction in [0, 1].
     public var trainAccuracy: Double
+    /// Mean evaluation loss (nil when the epoch was not evaluated).
     public var evalLoss: Double?
+    /// Evaluation accuracy, a fraction in [0, 1] (nil when the epoch was not evaluated).
     public var evalAccuracy: Double?
+    /// The rate at the epoch's first step (nil when the file has no `lr` column).
     public var learningRate: Double?
 
+    /// A point from its figures; accuracies are fractions, `epoch` 1-based.
     public init(epoch: Int, trainLoss: Double, trainAccuracy: Double, evalLoss: Double? = nil, evalAccuracy: Double? = nil,
                 learningRate: Double? = nil) {
         self.epoch = epoch; self.trainLoss = trainLoss; self.trainAccuracy = trainAccuracy
@@ -22,26 +29,41 @@ public struct CurvePoint: Sendable, Equatable {
 /// A verdict from the train/validation curves with the remedy from the notes
 /// ("how to choose hyperparameters", step 6).
 public struct CurveDiagnosis: Sendable {
+    /// What a finding says; the raw value is the words printed after "diagnosis:".
     public enum Verdict: String, Sendable, CaseIterable {
+        /// The loss became NaN or infinite, or ended well above where it started or its minimum.
         case exploding = "exploding loss"
+        /// The training loss barely moved over the first three epochs.
         case flatStart = "flat loss at the start"
+        /// A large train/evaluation accuracy gap that grew, or evaluation loss rising
+        /// from its minimum while the training loss still falls.
         case overfitting = "overfitting"
+        /// The monitored accuracy still rose more than 0.2 points per epoch over the last epochs.
         case stillImproving = "still improving"
+        /// The training loss changed less than 1 % over the last three epochs while the
+        /// learning rate did not decay.
         case plateau = "plateau"
+        /// Training accuracy below the `lowAccuracy` bar with no train/evaluation gap.
         case underfitting = "underfitting"
+        /// No other verdict of the curves applies: they have flattened with a small gap.
         case goodFit = "converged, small gap"
+        /// Fewer than two epochs.
         case tooShort = "too few epochs to judge"
         /// From the update/weight ratios of a `LayerWatch` (layers.csv).
         case learningRateTooHigh = "learning rate too high"
+        /// From the update/weight ratios of a `LayerWatch`: mostly below 1e-4 (`UpdateRatioDiagnosis`).
         case learningRateTooLow = "learning rate too low"
         /// From the activation statistics of a `LayerWatch`: dead, saturated or off-centre units.
         case unhealthyUnits = "unhealthy units"
         /// From the training images per class and the per-class accuracy (`ClassBalance`).
         case smallClass = "under-represented class"
+        /// A class whose accuracy lies well below the mean per-class accuracy (`ClassBalance`).
         case weakClass = "weak class"
     }
 
+    /// One verdict with the figures behind it and what to do.
     public struct Finding: Sendable {
+        /// What the finding says.
         public let verdict: Verdict
         /// What the curves show, with figures.
         public let evidence: String
@@ -51,6 +73,7 @@ public struct CurveDiagnosis: Sendable {
         /// "diagnosis: VERDICT — evidence → remedy".
         public var line: String { "diagnosis: \(verdict.rawValue) — \(evidence) → \(remedy)" }
 
+        /// A finding from its parts.
         public init(verdict: Verdict, evidence: String, remedy: String) {
             (self.verdict, self.evidence, self.remedy) = (verdict, evidence, remedy)
         }
@@ -58,7 +81,9 @@ public struct CurveDiagnosis: Sendable {
 
     /// Most important first; never empty.
     public let findings: [Finding]
+    /// The findings' verdicts, most important first.
     public var verdicts: [Verdict] { findings.map(\.verdict) }
+    /// The most important finding's verdict.
     public var primary: Verdict { findings[0].verdict }
 
     /// These findings with `more` first (what the layers show outranks the curves).
@@ -70,6 +95,10 @@ public struct CurveDiagnosis: Sendable {
     /// Training accuracy below which a run with no train/eval gap counts as underfitting.
     public static let defaultLowAccuracy = 0.9
 
+    /// Reads the curves of `points` (in epoch order): exploding or flat loss,
+    /// overfitting, still improving, plateau, underfitting, else a good fit; fewer
+    /// than two points give `tooShort`. `lowAccuracy` is the training accuracy (a
+    /// fraction) below which a run without a gap counts as underfitting.
     public static func diagnose(_ points: [CurvePoint], lowAccuracy: Double = defaultLowAccuracy) -> CurveDiagnosis {
         guard let first = points.first, let last = points.last else {
             return CurveDiagnosis(findings: [Finding(verdict: .tooShort, evidence: "no epochs", remedy: "train at least 3 epochs")])
@@ -219,8 +248,11 @@ public struct CurveDiagnosis: Sendable {
     }
 }
 
+/// A metrics.csv that cannot be read or is not one: one line naming the file and the problem.
 public struct CurveFileError: Error, CustomStringConvertible {
+    /// The line to print.
     public let description: String
+    /// An error that prints as `description`.
     public init(_ description: String) { self.description = description }
 }
 

@@ -48,6 +48,8 @@ public enum HTMLPage {
 
     // MARK: Page
 
+    /// A complete HTML document: `title` (escaped here) and the `body` fragments (HTML,
+    /// not escaped) joined by newlines, with the reports' inline stylesheet.
     public static func page(title: String, body: [String]) -> String {
         """
         <!DOCTYPE html>
@@ -69,5 +71,6 @@ public enum HTMLPage {
         """
     }
 
+    /// `text` safe inside HTML elements and attribute values (`&`, `<`, `>` and `"` escaped).
     public static func escape(_ text: String) -> String { xmlEscaped(text) }
 }

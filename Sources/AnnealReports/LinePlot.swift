@@ -8,20 +8,29 @@ import Foundation
 /// built-in 3×5 font (digits, capitals, a little punctuation) and a line
 /// rasterizer are enough for a chart read by eye.
 public struct LinePlot: Sendable {
+    /// An 8-bit RGB colour.
     public struct Color: Sendable, Equatable {
+        /// The channels, 0–255.
         public var red, green, blue: UInt8
+        /// A colour from its 0–255 channels.
         public init(_ red: UInt8, _ green: UInt8, _ blue: UInt8) { self.red = red; self.green = green; self.blue = blue }
+        /// Axes and text (black), the background (white), and grid lines (light grey).
         public static let black = Color(0, 0, 0), white = Color(255, 255, 255), grid = Color(228, 228, 228)
         /// Distinct series colours (matplotlib's first four).
         public static let palette = [Color(31, 119, 180), Color(255, 127, 14), Color(44, 160, 44), Color(214, 39, 40)]
     }
 
+    /// One polyline: points (x[i], y[i]) joined in order; non-finite points are left out.
     public struct Series: Sendable {
+        /// The points' x values, in data units.
         public var x: [Double]
+        /// The points' y values, in data units (not log10, also on a log axis).
         public var y: [Double]
+        /// The line's colour.
         public var color: Color
         /// Its legend entry; unlabelled series stay out of the legend.
         public var label: String?
+        /// A series of `x` and `y` of equal length, in the palette's first colour by default.
         public init(x: [Double], y: [Double], color: Color = Color.palette[0], label: String? = nil) {
             precondition(x.count == y.count, "LinePlot.Series: \(x.count) x values for \(y.count) y values")
             self.x = x
@@ -31,8 +40,11 @@ public struct LinePlot: Sendable {
         }
     }
 
+    /// The lines, drawn in order (later ones on top).
     public var series: [Series]
+    /// Image width in pixels.
     public var width: Int
+    /// Image height in pixels.
     public var height: Int
     /// Log-scaled y axis (loss curves); non-positive values are left out.
     public var logY = false
@@ -40,14 +52,18 @@ public struct LinePlot: Sendable {
     public var yIncludesZero = false
     /// Fixed ranges; nil fits the data (rounded out to tick marks).
     public var xRange: ClosedRange<Double>?
+    /// The y range in data units, also with `logY`; nil fits the data.
     public var yRange: ClosedRange<Double>?
+    /// The series' pen width in pixels.
     public var lineWidth = 2
+    /// Whether the ticks get numeric labels; without them the plot area takes the freed margins.
     public var showsTickLabels = true
     /// Drawn top left, above the plot area (in capitals, like all text but tick labels).
     public var title: String?
     /// Drawn centred below the x tick labels.
     public var xLabel: String?
 
+    /// A plot of `series` in a `width` × `height` pixel image (at least 100 × 80).
     public init(series: [Series], width: Int = 800, height: Int = 480) {
         precondition(width >= 100 && height >= 80, "LinePlot: image must be at least 100×80, got \(width)×\(height)")
         self.series = series
@@ -60,6 +76,7 @@ public struct LinePlot: Sendable {
         self.init(series: [Series(x: y.indices.map(Double.init), y: y)], width: width, height: height)
     }
 
+    /// Renders the plot and writes it to `path` as a PNG (atomically).
     public func write(to path: String) throws { try render().write(to: path) }
 
     /// Where the plot area lies and how data maps onto it: shared by the PNG and the SVG renderings.
@@ -90,6 +107,7 @@ public struct LinePlot: Sendable {
         return Frame(left: left, top: top, plotWidth: width - left - right, plotHeight: height - top - bottom, xAxis: xAxis, yAxis: yAxis, logY: logY)
     }
 
+    /// The plot as an RGB bitmap of `width` × `height` pixels on white.
     public func render() -> Bitmap {
         var canvas = Canvas(width: width, height: height)
         let legend = series.compactMap { s in s.label.map { ($0.uppercased(), s.color) } }

@@ -6,6 +6,8 @@ import Foundation
 /// below (1e-4) too low. Judged on the median over the layers at each watched step,
 /// and only when that holds for most (over half) of the watched steps.
 public enum UpdateRatioDiagnosis {
+    /// The ratio ‖Δw‖/‖w‖ per step aimed for (1e-3), and the bounds above (1e-2) and
+    /// below (1e-4) which the learning rate counts as too high or too low.
     public static let target = 1e-3, high = 1e-2, low = 1e-4
 
     /// Each watched step's median ratio over its layers, in step order.

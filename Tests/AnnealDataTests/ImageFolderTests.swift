@@ -175,4 +175,13 @@ import Testing
         let wide = npy("wide.npy", descr: "<i2", shape: [3, 2, 2], data: Array(repeating: 0, count: 24))
         #expect { try ArrayDataset.loadNPY(images: wide, labels: nil) } throws: { ($0 as? AnnealIOError)?.message.contains("uint8") == true }
     }
+
+    @Test func labelFilesTakeNumPysIntegerLabels() throws {
+        // int64 is what NumPy writes for np.array([2, 0, 1]); fit-head and evaluate read such files.
+        var bytes: [UInt8] = []
+        for v in [Int64(2), 0, 1] { withUnsafeBytes(of: v.littleEndian) { bytes += $0 } }
+        #expect(try LabelFile.read(npy("int64.npy", descr: "<i8", shape: [3], data: bytes)) == [2, 0, 1])
+        #expect(try LabelFile.read(npy("uint8.npy", descr: "|u1", shape: [3], data: [2, 0, 1])) == [2, 0, 1])
+        #expect(throws: DatasetError.self) { try LabelFile.read(npy("negative.npy", descr: "|i1", shape: [1], data: [0xFF])) }
+    }
 }

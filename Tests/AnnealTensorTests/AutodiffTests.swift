@@ -84,4 +84,20 @@ import Testing
         (early * late).sum().backward()
         #expect(seen.count == 2)
     }
+
+    @Test func gradientCheckFindsAWrongGradientAndPassesARightOne() {
+        // cube(x) = x³ recorded with its gradient 3x², and with a wrong one (2x²).
+        func cube(_ x: Tensor, factor: Float) -> Tensor {
+            let value = withoutGrad { x * x * x }
+            return value.recorded(as: "cube", from: [x]) { g in [g * (x.detached() * x.detached() * factor)] }
+        }
+        let x = randomTensor([3, 4], seed: 5, awayFromZero: 0.5)
+        let right = GradientCheck.compare([x]) { cube($0[0], factor: 3) }
+        #expect(right.largestError < 1e-3, "\(right)")
+        let wrong = GradientCheck.compare([x]) { cube($0[0], factor: 2) }
+        // (3x² − 2x²) / max(1, 3x²): at least 1/3 where |x| ≥ 1/√3.
+        #expect(wrong.largestError > 0.3 && abs(wrong.finiteDifference - 1.5 * wrong.autodiff) < 1e-2 * abs(wrong.finiteDifference), "\(wrong)")
+        // An input the function ignores gets no gradient, which counts as zero: no error.
+        #expect(GradientCheck.compare([x, x]) { cube($0[0], factor: 3) }.largestError < 1e-3)
+    }
 }

@@ -31,40 +31,13 @@ public func expectClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5, _ c
     }
 }
 
-/// Compares autodiff gradients of sum(f(inputs) · w), for a fixed random w,
-/// with central finite differences accumulated in Double. The tolerance catches
-/// a wrong factor or a missing transpose, not float rounding.
+/// `GradientCheck.compare` as a test: records an issue naming the worst element
+/// when its relative error exceeds `tolerance` (a wrong factor or a missing
+/// transpose, not float rounding).
 public func checkGradients(_ inputs: [Tensor], epsilon: Float = 1e-2, tolerance: Double = 1e-2,
                     sourceLocation: SourceLocation = #_sourceLocation, _ f: ([Tensor]) -> Tensor) {
-    let leaves = inputs.map { $0.requiringGrad() }
-    let output = f(leaves)
-    let weights = randomTensor(output.shape, seed: 99, low: 0.5, high: 1.5)
-    (output * weights).sum().backward()
-    func objective(_ values: [Tensor]) -> Double {
-        withoutGrad {
-            let y = f(values).scalars, w = weights.scalars
-            return zip(y, w).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
-        }
-    }
-    for (k, input) in inputs.enumerated() {
-        guard let analytic = leaves[k].grad?.scalars else {
-            Issue.record("input \(k): no gradient", sourceLocation: sourceLocation)
-            continue
-        }
-        #expect(analytic.count == input.count, "input \(k): gradient shape", sourceLocation: sourceLocation)
-        for i in 0..<input.count {
-            var plus = inputs, minus = inputs
-            plus[k][flatIndex: i] += epsilon
-            minus[k][flatIndex: i] -= epsilon
-            let numeric = (objective(plus) - objective(minus)) / (2 * Double(epsilon))
-            let error = abs(Double(analytic[i]) - numeric)
-            if error > tolerance * max(1, abs(numeric)) {
-                Issue.record("input \(k) element \(i): autodiff \(analytic[i]) vs finite difference \(numeric)",
-                             sourceLocation: sourceLocation)
-                return
-            }
-        }
-    }
+    let result = GradientCheck.compare(inputs, epsilon: epsilon, f)
+    if result.largestError > tolerance { Issue.record("\(result)", sourceLocation: sourceLocation) }
 }
 
 extension Tensor {

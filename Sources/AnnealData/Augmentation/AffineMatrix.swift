@@ -7,12 +7,15 @@ import Foundation
 /// samples each output pixel at the inverse image, so every output pixel gets
 /// exactly one bilinear read and no holes appear.
 public struct AffineMatrix: Sendable, Equatable, CustomStringConvertible {
+    /// The coefficients of (x, y) ↦ (a·x + b·y + tx, c·x + d·y + ty); `tx`, `ty` in pixels.
     public var a: Float, b: Float, c: Float, d: Float, tx: Float, ty: Float
 
+    /// The map (x, y) ↦ (a·x + b·y + tx, c·x + d·y + ty).
     public init(a: Float, b: Float, c: Float, d: Float, tx: Float, ty: Float) {
         (self.a, self.b, self.c, self.d, self.tx, self.ty) = (a, b, c, d, tx, ty)
     }
 
+    /// The map that leaves every point in place.
     public static let identity = AffineMatrix(a: 1, b: 0, c: 0, d: 1, tx: 0, ty: 0)
 
     /// Counter-clockwise as seen on screen (y points down), like torchvision.
@@ -22,8 +25,10 @@ public struct AffineMatrix: Sendable, Equatable, CustomStringConvertible {
         return AffineMatrix(a: k, b: s, c: -s, d: k, tx: 0, ty: 0)
     }
 
+    /// Multiplies x by `x` and y by `y`, about pixel (0, 0) (see `aboutCenter`).
     public static func scale(x: Float, y: Float) -> AffineMatrix { AffineMatrix(a: x, b: 0, c: 0, d: y, tx: 0, ty: 0) }
 
+    /// Moves every point `x` pixels right and `y` pixels down.
     public static func translation(x: Float, y: Float) -> AffineMatrix { AffineMatrix(a: 1, b: 0, c: 0, d: 1, tx: x, ty: y) }
 
     /// x ↦ x + tan(x°)·y and y ↦ y + tan(y°)·x.
@@ -68,6 +73,7 @@ public struct AffineMatrix: Sendable, Equatable, CustomStringConvertible {
         Resampler.resample(image, scratch: scratch, fill: fill, map: inverse)
     }
 
+    /// The two rows as `[a b tx; c d ty]`, for logs and test failures.
     public var description: String { "[\(a) \(b) \(tx); \(c) \(d) \(ty)]" }
 }
 

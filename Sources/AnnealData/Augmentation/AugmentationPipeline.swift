@@ -2,12 +2,16 @@
 /// probability and its own random stream (stage `i` of the pipeline draws
 /// from stream `i`), so adding a stage never changes what earlier stages do.
 public struct AugmentationPipeline: Sendable, CustomStringConvertible {
+    /// The augmentations in the order they run; stage `i` draws from random stream `i`.
     public var stages: [any Augmentation]
 
+    /// A pipeline running `stages` in order (none by default).
     public init(_ stages: [any Augmentation] = []) { self.stages = stages }
 
+    /// Whether there are no stages (samples pass through unchanged).
     public var isEmpty: Bool { stages.isEmpty }
 
+    /// The stages' descriptions joined by ", ", or "none".
     public var description: String { stages.isEmpty ? "none" : stages.map(\.description).joined(separator: ", ") }
 
     /// Augments `image` in place for sample `index` of epoch `epoch`.

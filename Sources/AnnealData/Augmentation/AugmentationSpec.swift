@@ -7,16 +7,22 @@
 /// given). Ranges are `LOW-HIGH`; a single value means ±value for angles, shifts
 /// and lens coefficients, and 1±value for scale and stretch factors.
 public struct AugmentationSpec: Sendable, CustomStringConvertible {
+    /// The per-sample items, in the order given.
     public var pipeline: AugmentationPipeline
+    /// `mixup` or `cutmix`, a `BatchTransformChoice` between them when both are
+    /// given; nil for neither.
     public var batchTransform: (any BatchTransform)?
 
+    /// A recipe from its parts; the defaults give an empty one.
     public init(pipeline: AugmentationPipeline = AugmentationPipeline(), batchTransform: (any BatchTransform)? = nil) {
         self.pipeline = pipeline
         self.batchTransform = batchTransform
     }
 
+    /// Whether the recipe does nothing (no per-sample stage, no batch transform).
     public var isEmpty: Bool { pipeline.isEmpty && batchTransform == nil }
 
+    /// The parts' descriptions joined by ", " (e.g. `hflip(p 0.5), crop(pad 4 zero)`), or "none".
     public var description: String {
         var parts = pipeline.stages.map(\.description)
         if let batchTransform { parts.append(batchTransform.description) }
@@ -44,6 +50,7 @@ public struct AugmentationSpec: Sendable, CustomStringConvertible {
         ("cutmix", "ALPHA=1", ["alpha", "p"]),
     ]
 
+    /// The item names `parse` accepts, in `grammar` order (for error messages and help).
     public static var names: [String] { grammar.map(\.name) }
 
     /// Parses a spec; "" and "none" give an empty recipe.

@@ -6,10 +6,15 @@
 /// reproduces exactly. The random streams are separate from the loader's
 /// shuffle even when both use the same seed.
 public struct AugmentedDataset: Dataset {
+    /// The dataset whose samples are augmented.
     public let base: any Dataset
+    /// The augmentations every sample read passes through.
     public let pipeline: AugmentationPipeline
+    /// Seed of the augmentation's random streams.
     public let seed: UInt64
 
+    /// Wraps `base`, whose samples must be CHW images (a 3-dimensional
+    /// `sampleShape`; traps otherwise).
     public init(_ base: any Dataset, pipeline: AugmentationPipeline, seed: UInt64 = 0) {
         precondition(base.sampleShape.count == 3,
                      "AugmentedDataset: augmentations need CHW images, got sample shape \(base.sampleShape)")
@@ -18,11 +23,17 @@ public struct AugmentedDataset: Dataset {
         self.seed = seed
     }
 
+    /// The base's number of samples.
     public var count: Int { base.count }
+    /// The base's sample shape, `[C, H, W]` (augmentation keeps it).
     public var sampleShape: [Int] { base.sampleShape }
+    /// The base's number of classes.
     public var classCount: Int { base.classCount }
+    /// Whether the base has labels.
     public var hasLabels: Bool { base.hasLabels }
+    /// The base's class names.
     public var classNames: [String]? { base.classNames }
+    /// The base's label of sample `index` (augmentation never changes labels).
     public func label(at index: Int) -> Int { base.label(at: index) }
 
     /// Epoch 0's augmentation (the protocol's epoch-less read).
@@ -30,6 +41,8 @@ public struct AugmentedDataset: Dataset {
         copySample(at: index, epoch: 0, into: destination)
     }
 
+    /// Reads base sample `index` for `epoch`, then runs the pipeline on it in place
+    /// with random draws from (`seed`, `epoch`, `index`) only.
     public func copySample(at index: Int, epoch: Int, into destination: UnsafeMutableBufferPointer<Float>) {
         base.copySample(at: index, epoch: epoch, into: destination)
         guard !pipeline.isEmpty, destination.count > 0 else { return }

@@ -8,12 +8,21 @@ import Foundation
 /// [1−c, 1+c]; saturation s blends with the grey image; hue h rotates the
 /// chroma (YIQ's I/Q plane) by up to ±h turns. Results are clamped to [0, 1].
 public struct ColorJitter: Augmentation {
+    /// Chance per sample that the jitter runs (1 by default).
     public var probability: Float
+    /// Brightness amount b: values are scaled by a factor in [1−b, 1+b] (0: off).
     public var brightness: Float
+    /// Contrast amount c: values move away from or towards the mean grey level by a
+    /// factor in [1−c, 1+c] (0: off).
     public var contrast: Float
+    /// Saturation amount s: colours move away from or towards their grey by a factor
+    /// in [1−s, 1+s]; RGB only (0: off).
     public var saturation: Float
+    /// Hue rotation of up to ±`hue` turns, in [0, 0.5]; RGB only (0: off).
     public var hue: Float
 
+    /// A jitter with the given amounts (all 0, off, by default); traps when an amount
+    /// is negative or `hue` lies outside [0, 0.5].
     public init(brightness: Float = 0, contrast: Float = 0, saturation: Float = 0, hue: Float = 0, probability: Float = 1) {
         precondition(brightness >= 0 && contrast >= 0 && saturation >= 0 && (0...0.5).contains(hue),
                      "ColorJitter: brightness, contrast, saturation must be ≥ 0 and hue in [0, 0.5]")
@@ -24,6 +33,8 @@ public struct ColorJitter: Augmentation {
         self.probability = probability
     }
 
+    /// Draws all four factors, then adjusts brightness, contrast, saturation and hue
+    /// in that order, clamping to [0, 1] after each.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         let n = image.count, pixels = image.pixels
         let rgb = image.channels == 3, plane = image.planeSize
@@ -71,6 +82,7 @@ public struct ColorJitter: Augmentation {
         }
     }
 
+    /// `jitter(…)` listing the non-zero amounts, and the probability when below 1.
     public var description: String {
         var parts: [String] = []
         if brightness > 0 { parts.append("brightness \(brightness)") }

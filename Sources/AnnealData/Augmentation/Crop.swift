@@ -12,11 +12,16 @@ public struct RandomCrop: Augmentation {
         case reflect
     }
 
+    /// Chance per sample that the crop runs (1 by default).
     public var probability: Float
+    /// Pixels of padding on every side, the largest shift (0 leaves images unchanged).
     public var padding: Int
+    /// What the padding holds: `fill` (`.zero`) or the image reflected (`.reflect`).
     public var mode: Padding
+    /// Value of padding pixels in `.zero` mode (0 by default).
     public var fill: Float
 
+    /// A crop shifting by up to ±`padding` pixels; traps when `padding` is negative.
     public init(padding: Int, mode: Padding = .zero, fill: Float = 0, probability: Float = 1) {
         precondition(padding >= 0, "RandomCrop: padding \(padding) must not be negative")
         self.padding = padding
@@ -25,6 +30,8 @@ public struct RandomCrop: Augmentation {
         self.probability = probability
     }
 
+    /// Shifts the image by a random (dx, dy), each uniform in `-padding...padding`
+    /// (see `shift`); uses `image.count` floats of `scratch`.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         let dx = random.int(below: 2 * padding + 1) - padding
         let dy = random.int(below: 2 * padding + 1) - padding
@@ -64,6 +71,7 @@ public struct RandomCrop: Augmentation {
         }
     }
 
+    /// `crop(pad N MODE)`, with the fill when not 0 and the probability when below 1.
     public var description: String { "crop(pad \(padding) \(mode)\(fill != 0 ? ", fill \(fill)" : "")\(probabilityText(probability)))" }
 }
 
@@ -81,12 +89,15 @@ func reflect(_ i: Int, _ n: Int) -> Int {
 /// and resizes it back to the full image size with bilinear interpolation
 /// (torchvision's RandomResizedCrop, without changing the sample shape).
 public struct RandomResizedCrop: Augmentation {
+    /// Chance per sample that the crop runs (1 by default).
     public var probability: Float
     /// Fraction of the image area the crop covers.
     public var scale: ClosedRange<Float>
     /// Width / height of the crop (drawn log-uniformly).
     public var ratio: ClosedRange<Float>
 
+    /// A crop with torchvision's defaults unless given (8–100 % of the area, aspect
+    /// 3/4 to 4/3); traps unless `scale` lies in (0, 1] and `ratio` is positive.
     public init(scale: ClosedRange<Float> = 0.08...1, ratio: ClosedRange<Float> = 0.75...(4.0 / 3), probability: Float = 1) {
         precondition(scale.lowerBound > 0 && scale.upperBound <= 1, "RandomResizedCrop: scale \(scale) must lie in (0, 1]")
         precondition(ratio.lowerBound > 0, "RandomResizedCrop: ratio \(ratio) must be positive")
@@ -95,6 +106,8 @@ public struct RandomResizedCrop: Augmentation {
         self.probability = probability
     }
 
+    /// Draws a crop that fits the image (up to ten tries, else the image stays as it
+    /// is) and resamples it bilinearly to the full image size.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         let w = Float(image.width), h = Float(image.height)
         // Up to ten tries for a crop that fits, as torchvision; else keep the whole image.
@@ -112,5 +125,6 @@ public struct RandomResizedCrop: Augmentation {
         }
     }
 
+    /// `resized-crop(scale …, ratio …)`, with the probability when below 1.
     public var description: String { "resized-crop(scale \(rangeText(scale)), ratio \(rangeText(ratio))\(probabilityText(probability)))" }
 }

@@ -1,9 +1,12 @@
 /// Mirrors the image left–right (all channels). torchvision's RandomHorizontalFlip.
 public struct HorizontalFlip: Augmentation {
+    /// Chance per sample that the image is mirrored (0.5 by default).
     public var probability: Float
 
+    /// A flip applied with `probability`.
     public init(probability: Float = 0.5) { self.probability = probability }
 
+    /// Mirrors every row of every channel in place (no random draws, no scratch).
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         let w = image.width
         for row in 0..<(image.channels * image.height) {
@@ -17,15 +20,20 @@ public struct HorizontalFlip: Augmentation {
         }
     }
 
+    /// `hflip(p …)`.
     public var description: String { "hflip(p \(probability))" }
 }
 
 /// Mirrors the image top–bottom (all channels).
 public struct VerticalFlip: Augmentation {
+    /// Chance per sample that the image is mirrored (0.5 by default).
     public var probability: Float
 
+    /// A flip applied with `probability`.
     public init(probability: Float = 0.5) { self.probability = probability }
 
+    /// Swaps rows top for bottom in every channel, in place, through `scratch`
+    /// (one row's worth); no random draws.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         let w = image.width, h = image.height
         for c in 0..<image.channels {
@@ -42,5 +50,6 @@ public struct VerticalFlip: Augmentation {
         }
     }
 
+    /// `vflip(p …)`.
     public var description: String { "vflip(p \(probability))" }
 }

@@ -5,11 +5,17 @@
 /// A view, not a container: it lives only inside one `copySample` call on one
 /// thread, so it holds a bare pointer and allocates nothing.
 public struct ImageView {
+    /// The image's first float, in memory the caller owns (`count` floats from here).
     public let pixels: UnsafeMutablePointer<Float>
+    /// Number of planes (1 grey, 3 RGB).
     public let channels: Int
+    /// Rows per plane.
     public let height: Int
+    /// Pixels per row.
     public let width: Int
 
+    /// A view of the `channels * height * width` floats at `pixels`; traps unless
+    /// every size is at least 1.
     public init(pixels: UnsafeMutablePointer<Float>, channels: Int, height: Int, width: Int) {
         precondition(channels >= 1 && height >= 1 && width >= 1,
                      "ImageView: bad image shape [\(channels), \(height), \(width)]")

@@ -4,16 +4,23 @@ import AnnealTensor
 /// partner x' from the same batch (a random permutation), and its target
 /// λ·y + (1−λ)·y', with one λ ~ Beta(α, α) per batch.
 public struct Mixup: BatchTransform {
+    /// α of the Beta(α, α) that λ is drawn from: small values keep λ near 0 or 1
+    /// (mild mixing), 1 draws λ uniformly.
     public var alpha: Float
     /// Chance that a batch is mixed at all (else it keeps its plain labels).
     public var probability: Float
 
+    /// A Mixup with the given α (0.2 by default), applied to every batch by default;
+    /// traps unless `alpha` is positive.
     public init(alpha: Float = 0.2, probability: Float = 1) {
         precondition(alpha > 0, "Mixup: alpha \(alpha) must be positive")
         self.alpha = alpha
         self.probability = probability
     }
 
+    /// With `probability`, mixes every sample with its partner and sets
+    /// `batch.targets`; leaves alone a batch with an unlabelled sample, or when
+    /// `classCount` is 0.
     public func apply(to batch: inout Batch, classCount: Int, random: inout SampleRandom) {
         let n = batch.count
         guard n > 0, classCount > 0, batch.labels.allSatisfy({ $0 >= 0 }), random.chance(probability) else { return }
@@ -33,6 +40,7 @@ public struct Mixup: BatchTransform {
         batch.targets = mixTargets(batch, partner: partner, lambda: lambda, classCount: classCount)
     }
 
+    /// `mixup(α …)`, with the probability when below 1.
     public var description: String { "mixup(α \(alpha)\(probabilityText(probability)))" }
 }
 
@@ -40,15 +48,23 @@ public struct Mixup: BatchTransform {
 /// each sample; the box covers about 1−λ of the image for λ ~ Beta(α, α), and
 /// the target mixes in proportion to the pixels actually pasted.
 public struct CutMix: BatchTransform {
+    /// α of the Beta(α, α) that λ is drawn from; 1 draws λ uniformly.
     public var alpha: Float
+    /// Chance that a batch is mixed at all (else it keeps its plain labels).
     public var probability: Float
 
+    /// A CutMix with the given α (1 by default), applied to every batch by default;
+    /// traps unless `alpha` is positive.
     public init(alpha: Float = 1, probability: Float = 1) {
         precondition(alpha > 0, "CutMix: alpha \(alpha) must be positive")
         self.alpha = alpha
         self.probability = probability
     }
 
+    /// With `probability`, pastes one box (the same place for the whole batch) from
+    /// every sample's partner and sets `batch.targets`. Needs image batches
+    /// `[N, C, H, W]`; leaves alone a batch with an unlabelled sample, or when
+    /// `classCount` is 0.
     public func apply(to batch: inout Batch, classCount: Int, random: inout SampleRandom) {
         let n = batch.count
         guard n > 0, classCount > 0, batch.labels.allSatisfy({ $0 >= 0 }), random.chance(probability) else { return }
@@ -80,6 +96,7 @@ public struct CutMix: BatchTransform {
         batch.targets = mixTargets(batch, partner: partner, lambda: 1 - pasted, classCount: classCount)
     }
 
+    /// `cutmix(α …)`, with the probability when below 1.
     public var description: String { "cutmix(α \(alpha)\(probabilityText(probability)))" }
 }
 

@@ -6,11 +6,13 @@
 /// every sample; translation, rotation, scaling, stretching and shearing alone
 /// are the special cases built by the static factories.
 public struct RandomAffine: Augmentation {
+    /// Chance per sample that the warp runs (1 by default).
     public var probability: Float
     /// Degrees, counter-clockwise on screen.
     public var rotation: ClosedRange<Float>
     /// Shift as a fraction of the width / height.
     public var translateX: ClosedRange<Float>
+    /// Vertical shift as a fraction of the height (positive: down).
     public var translateY: ClosedRange<Float>
     /// Uniform scale factor.
     public var scale: ClosedRange<Float>
@@ -18,10 +20,13 @@ public struct RandomAffine: Augmentation {
     public var stretch: ClosedRange<Float>
     /// Shear angles in degrees: x += tan(shearX)·y, y += tan(shearY)·x.
     public var shearX: ClosedRange<Float>
+    /// Range of the y shear angle in degrees: y += tan(shearY)·x.
     public var shearY: ClosedRange<Float>
     /// Value of pixels whose source lies outside the image.
     public var fill: Float
 
+    /// A warp whose parameters are drawn uniformly from the given ranges for every
+    /// sample; the defaults are the identity. Traps unless `scale` and `stretch` are positive.
     public init(probability: Float = 1, rotation: ClosedRange<Float> = 0...0,
                 translateX: ClosedRange<Float> = 0...0, translateY: ClosedRange<Float> = 0...0,
                 scale: ClosedRange<Float> = 1...1, stretch: ClosedRange<Float> = 1...1,
@@ -76,10 +81,14 @@ public struct RandomAffine: Augmentation {
         return forward.aboutCenter(width: width, height: height)
     }
 
+    /// Draws a forward map (`matrix(width:height:random:)`) and warps the image with
+    /// it, using `image.scratchCount` floats of `scratch`.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         matrix(width: image.width, height: image.height, random: &random).warp(image, scratch: scratch, fill: fill)
     }
 
+    /// `affine(…)` listing the ranges that are not the identity (or `identity`), and
+    /// the probability when below 1.
     public var description: String {
         var parts: [String] = []
         if rotation != 0...0 { parts.append("rot \(rangeText(rotation))°") }

@@ -5,6 +5,7 @@ public enum EraseFill: Sendable, Equatable, CustomStringConvertible {
     /// Independent uniform noise in [0, 1) per pixel and channel.
     case noise
 
+    /// The value as text (e.g. `0`, `0.5`), or `noise`.
     public var description: String {
         switch self {
         case .value(let v): rangeText(v...v)
@@ -17,12 +18,19 @@ public enum EraseFill: Sendable, Equatable, CustomStringConvertible {
 /// a fraction in `area` of the image and whose aspect ratio (height / width)
 /// lies in `aspect` (log-uniform), placed entirely inside the image.
 public struct RandomErasing: Augmentation {
+    /// Chance per sample that erasing runs (0.5 by default, as torchvision).
     public var probability: Float
+    /// Fraction of the image area each rectangle covers, drawn uniformly.
     public var area: ClosedRange<Float>
+    /// Height / width of each rectangle, drawn log-uniformly.
     public var aspect: ClosedRange<Float>
+    /// Rectangles erased per sample (at least 1).
     public var count: Int
+    /// What the erased pixels become.
     public var fill: EraseFill
 
+    /// An erasing with torchvision's defaults unless given; traps unless `area` lies
+    /// in (0, 1], `aspect` is positive and `count` is at least 1.
     public init(probability: Float = 0.5, area: ClosedRange<Float> = 0.02...0.33, aspect: ClosedRange<Float> = 0.3...3.3,
                 count: Int = 1, fill: EraseFill = .value(0)) {
         precondition(area.lowerBound > 0 && area.upperBound <= 1, "RandomErasing: area \(area) must lie in (0, 1]")
@@ -35,6 +43,8 @@ public struct RandomErasing: Augmentation {
         self.fill = fill
     }
 
+    /// Erases `count` rectangles, each strictly smaller than the image; one that
+    /// does not fit after ten draws is left out. Uses no scratch.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         let w = image.width, h = image.height
         for _ in 0..<count {
@@ -51,6 +61,8 @@ public struct RandomErasing: Augmentation {
         }
     }
 
+    /// `erase(area …, aspect …, fill …)`, with the count when above 1 and the
+    /// probability when below 1.
     public var description: String {
         "erase(area \(rangeText(area)), aspect \(rangeText(aspect))" + (count > 1 ? ", count \(count)" : "")
             + ", fill \(fill)" + probabilityText(probability) + ")"
@@ -60,11 +72,17 @@ public struct RandomErasing: Augmentation {
 /// Cutout (DeVries & Taylor 2017): blanks `count` squares of side `size`
 /// centred on uniformly random pixels; squares may hang over the border.
 public struct Cutout: Augmentation {
+    /// Chance per sample that cutout runs (1 by default).
     public var probability: Float
+    /// Side of each square in pixels.
     public var size: Int
+    /// Squares blanked per sample.
     public var count: Int
+    /// What the blanked pixels become.
     public var fill: EraseFill
 
+    /// A cutout of `count` squares of side `size`, filled with 0 unless `fill` says
+    /// otherwise; traps unless `size` and `count` are at least 1.
     public init(size: Int, count: Int = 1, fill: EraseFill = .value(0), probability: Float = 1) {
         precondition(size >= 1 && count >= 1, "Cutout: size \(size) and count \(count) must be at least 1")
         self.size = size
@@ -73,6 +91,8 @@ public struct Cutout: Augmentation {
         self.probability = probability
     }
 
+    /// Blanks `count` squares centred on uniformly drawn pixels, clipped to the
+    /// image. Uses no scratch.
     public func apply(to image: ImageView, scratch: UnsafeMutablePointer<Float>, random: inout SampleRandom) {
         for _ in 0..<count {
             let cy = random.int(below: image.height), cx = random.int(below: image.width)
@@ -80,6 +100,7 @@ public struct Cutout: Augmentation {
         }
     }
 
+    /// `cutout(size …, fill …)`, with the count when above 1 and the probability when below 1.
     public var description: String {
         "cutout(size \(size)" + (count > 1 ? ", count \(count)" : "") + ", fill \(fill)" + probabilityText(probability) + ")"
     }

@@ -11,7 +11,9 @@ import Foundation
 public struct SampleRandom: Sendable {
     /// What the stream is for, so samples and batches never share counters.
     public enum Domain: UInt64, Sendable {
+        /// Per-sample augmentation (`AugmentationPipeline` stages); the default.
         case sample = 0x4155_4753_414D_504C   // "AUGSAMPL"
+        /// Per-batch transforms (Mixup, CutMix) applied by `DataLoader`.
         case batch = 0x4155_4742_4154_4348    // "AUGBATCH"
     }
 

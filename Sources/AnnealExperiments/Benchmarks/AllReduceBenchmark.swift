@@ -3,10 +3,13 @@ import Foundation
 
 /// Sum all-reduce of float32 over the ranks of a group, per message size.
 public enum AllReduceBenchmark {
+    /// One message size's measurement.
     public struct Result: Sendable {
+        /// Message size in bytes (float32 values, so bytes/4 of them).
         public var bytes: Int
         /// Median over the repetitions of the slowest rank's time.
         public var seconds: Double
+        /// Ranks that took part (the group's size).
         public var ranks: Int
         /// Message size over the time.
         public var gigabytesPerSecond: Double { Double(bytes) / seconds / 1e9 }

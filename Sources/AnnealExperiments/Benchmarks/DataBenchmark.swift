@@ -4,14 +4,18 @@ import AnnealTensor
 /// Throughput of the input pipeline as the trainer sees it: batches read (decoded,
 /// for a streamed image folder), augmented and handed over by prefetching loader threads.
 public struct DataBenchmark {
+    /// The images read (`dataset(_:imageSize:fashionMNISTDirectory:)` gives a source's as the benchmark reads them).
     public let dataset: any Dataset
+    /// Applied to every image and batch as in training (empty: none).
     public let augmentation: AugmentationSpec
     /// Images per timed pass (the data set's, repeated when it is smaller).
     public let images: Int
+    /// Images per batch (default 128).
     public var batchSize = 128
     /// Timed passes (after one warm-up; median reported).
     public var repeats = 5
 
+    /// A benchmark of `images` images per pass of `dataset` under `augmentation`, in batches of 128, 5 timed passes.
     public init(dataset: any Dataset, augmentation: AugmentationSpec, images: Int) {
         self.dataset = dataset
         self.augmentation = augmentation

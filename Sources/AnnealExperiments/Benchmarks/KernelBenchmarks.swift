@@ -30,8 +30,11 @@ public enum KernelBenchmarks {
 
     /// One 3×3 stride-1 C→C convolution on SIZE×SIZE maps with one algorithm.
     public struct ConvolutionTiming: Sendable {
+        /// Input and output channels, and the feature maps' height and width.
         public var channels, size: Int
+        /// The algorithm timed: direct or Winograd.
         public var algorithm: ConvolutionAlgorithm
+        /// Median seconds of one forward pass over the batch, and of backward (data and weight gradients) alone.
         public var forwardSeconds, backwardSeconds: Double
         /// The direct algorithm's arithmetic over the forward time.
         public var forwardEffectiveGFLOPS: Double

@@ -12,8 +12,10 @@ public struct PipelineBenchmark {
     /// takes 1,280 inputs (40×32): it computes no input gradient, and the slightly
     /// wider input makes up for it (measured: both stages equally busy).
     public enum Model: String, CaseIterable, Sendable {
+        /// mlp-4x1024 (above), and the benchmark models mlp-l, cnn and resnet20 (`BenchmarkModel`).
         case equalMLP = "mlp-4x1024", mlpL = "mlp-l", cnn, resnet20
 
+        /// The model's configuration, with `inputShape` set.
         public var config: ModelConfig {
             var c: ModelConfig
             switch self {
@@ -28,31 +30,45 @@ public struct PipelineBenchmark {
             return c
         }
 
+        /// The input images `[channels, height, width]`: 1×40×32 for mlp-4x1024, else 1×28×28.
         public var inputShape: [Int] { self == .equalMLP ? [1, 40, 32] : [1, 28, 28] }
     }
 
     /// One schedule at one micro-batch count, gathered over the stages (every rank gets it).
     public struct Result: Sendable {
+        /// The schedule measured.
         public var schedule: PipelineSchedule
+        /// Micro-batches per step.
         public var microBatches: Int
+        /// Per stage, first to last: seconds computing and seconds waiting for neighbours over the timed steps.
         public var stageBusySeconds, stageIdleSeconds: [Double]
+        /// Per stage, the links of the chain it holds as "FIRST-LAST" (1-based, inclusive).
         public var stageLinks: [String]
+        /// Per stage, the most micro-batches whose activations it held at once.
         public var stagePeakMicroBatchesHeld: [Int]
+        /// Per stage, the most MiB of its links' outputs (what backward keeps) held at once.
         public var stagePeakActivationMegabytes: [Double]
+        /// Training images per second through the whole pipeline, waits included.
         public var trainImagesPerSecond: Double
+        /// Per stage, the fraction of its time spent waiting.
         public var stageIdleFractions: [Double] { zip(stageBusySeconds, stageIdleSeconds).map { $1 / max($0 + $1, 1e-12) } }
+        /// The stages' mean idle fraction: the measured bubble.
         public var idleFraction: Double { stageIdleFractions.reduce(0, +) / Double(stageIdleFractions.count) }
+        /// GPipe's predicted bubble (S − 1)/(M + S − 1) for S stages and M micro-batches.
         public var gpipeBubble: Double {
             let stages = Double(stageBusySeconds.count)
             return (stages - 1) / (Double(microBatches) + stages - 1)
         }
     }
 
+    /// The network cut into stages.
     public var model: Model
+    /// Images per step, split into the micro-batches (default 256).
     public var batchSize = 256
     /// Timed steps per setting (after 3 warm-up steps).
     public var steps = 20
 
+    /// A benchmark of `model` with batches of 256 and 20 timed steps.
     public init(model: Model) { self.model = model }
 
     /// Measures every schedule at every micro-batch count in `group` (one rank per stage).

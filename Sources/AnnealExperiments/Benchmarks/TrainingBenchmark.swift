@@ -7,6 +7,7 @@ import Foundation
 
 /// The benchmark models, exactly as the PyTorch reference (benchmarks/pytorch_reference.py) builds them.
 public enum BenchmarkModel: String, CaseIterable, Sendable {
+    /// mlp-s (one hidden layer of 256), mlp-l (two of 1024), and the cnn, resnet20 and fast presets.
     case mlpS = "mlp-s", mlpL = "mlp-l", cnn, resnet20, fast
 
     /// The preset configuration with the reference's architecture (no stochastic depth, no zero-γ).
@@ -28,27 +29,36 @@ public enum BenchmarkModel: String, CaseIterable, Sendable {
 /// cross-entropy), evaluation a pass as `Evaluator` runs it, and FLOPs are counted
 /// from the ops the model runs (`MultiplyAdds`).
 public struct TrainingBenchmark {
+    /// One model's measurement.
     public struct Result: Sendable {
+        /// The model measured.
         public var model: BenchmarkModel
+        /// Images per batch on each rank, ranks in the group, and threads per rank.
         public var batchSize, ranks, threads: Int
         /// Share of the step spent waiting for the gradient all-reduce after backward.
         public var allReducePercent: Double
+        /// Gradient all-reduce buckets started per optimizer step.
         public var bucketsPerStep: Int
+        /// Percent of the buckets whose all-reduce started while backward was still running (communication overlapped).
         public var bucketsStartedDuringBackwardPercent: Double
-        /// Images per second over all ranks.
+        /// Images per second: training over all ranks together, evaluation on one rank.
         public var trainImagesPerSecond, evalImagesPerSecond: Double
         /// Training FLOPs per second (forward and backward).
         public var gflops: Double
+        /// Peak resident set size of this process in MB (NaN where /proc does not say).
         public var peakResidentMegabytes: Double
     }
 
+    /// The model timed.
     public var model: BenchmarkModel
+    /// Images per step on each rank (default 128).
     public var batchSize = 128
     /// Timed steps per repeat (5 repeats after one warm-up, median reported).
     public var steps = 50
     /// Data parallelism: gradients are all-reduced in buckets of at most this many bytes.
     public var bucketBytes = 25 << 20
 
+    /// A benchmark of `model` with batches of 128, 50 timed steps per repeat and 25 MiB buckets.
     public init(model: BenchmarkModel) { self.model = model }
 
     /// Measures on `Threads.count` threads in every rank of `group`.

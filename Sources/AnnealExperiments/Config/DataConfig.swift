@@ -46,8 +46,11 @@ public struct DataConfig: Codable, Sendable, Equatable {
     /// Results do not depend on it.
     public var loaderThreads: Int? = nil
 
+    /// Fashion-MNIST's own split, every optional field unset (the preset's defaults apply once resolved).
     public init() {}
 
+    /// With the batch size, normalization, augmentation and loader threads the run will
+    /// use filled in from `recipe` where unset.
     public func resolved(recipe: PresetRecipe) -> DataConfig {
         var c = self
         c.batchSize = batchSize ?? recipe.batchSize
@@ -63,6 +66,8 @@ public struct DataConfig: Codable, Sendable, Equatable {
     /// What the evaluation images are called in reports: "validation" or "test".
     public var evaluationName: String { usesValidation ? "validation" : "test" }
 
+    /// Checks ranges, the class list against the data set and the augmentation spec; the
+    /// error names the field (`data.…`), the value and what is valid.
     public func validate() throws {
         if let b = batchSize, b <= 0 { throw ConfigError(field: "data.batchSize", "must be positive, got \(b)") }
         if let n = trainSubset, n <= 0 { throw ConfigError(field: "data.trainSubset", "must be positive, got \(n)") }
@@ -121,8 +126,11 @@ public struct RegularizationConfig: Codable, Sendable, Equatable {
     /// Rescale each weight row/filter to L2 norm at most this after every step.
     public var maxNorm: Float? = nil
 
+    /// No penalties, no max-norm; label smoothing left to the preset.
     public init() {}
 
+    /// Checks that the penalties are finite and not negative and the smoothing is in [0, 1);
+    /// the error names the field (`regularization.…`).
     public func validate() throws {
         guard l1 >= 0 && l1.isFinite else { throw ConfigError(field: "regularization.l1", "must not be negative, got \(l1)") }
         guard l2 >= 0 && l2.isFinite else { throw ConfigError(field: "regularization.l2", "must not be negative, got \(l2)") }
@@ -178,8 +186,12 @@ public struct ControlConfig: Codable, Sendable, Equatable {
     /// gradient norms, activation statistics into layers.csv and TensorBoard); nil: off.
     public var watchEvery: Int? = nil
 
+    /// The defaults: NaN guard, TensorBoard, histograms every epoch and the final report on;
+    /// no early stopping, clipping, averaging, snapshots or extra checkpoints.
     public init() {}
 
+    /// Checks ranges and the combinations that conflict (SWA with EMA or early stopping,
+    /// early stopping with sparse evaluation); the error names the field (`control.…`).
     public func validate() throws {
         if let p = earlyStopPatience, p < 1 { throw ConfigError(field: "control.earlyStopPatience", "must be at least 1 epoch, got \(p)") }
         guard earlyStopMinDelta >= 0 && earlyStopMinDelta.isFinite else {

@@ -13,12 +13,18 @@ import AnnealTraining
 /// - `idx:IMAGES,LABELS`: MNIST-style IDX files (raw or gzipped);
 /// - `cifar10:DIR`: CIFAR-10's binary version (`data_batch_*.bin`, `test_batch.bin`).
 public enum DataSource: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// `fashion-mnist`: Fashion-MNIST, from `DataConfig.directory` or the installed copy.
     case fashionMNIST
+    /// `imagefolder:PATH`: one subfolder of PNG or JPEG images per class.
     case imageFolder(path: String)
+    /// `npy:IMAGES.npy,LABELS.npy`: image and label arrays; `layout` nil: detected from the shape.
     case npy(images: String, labels: String, layout: ArrayDataset.Layout?)
+    /// `idx:IMAGES,LABELS`: MNIST-style IDX files, raw or gzipped.
     case idx(images: String, labels: String)
+    /// `cifar10:DIR`: the directory of CIFAR-10's binary batches.
     case cifar10(directory: String)
 
+    /// The spec forms, as listed in error messages and help.
     public static let kinds = ["fashion-mnist", "imagefolder:PATH", "npy:IMAGES.npy,LABELS.npy[:layout=nchw|nhwc]", "idx:IMAGES,LABELS", "cifar10:DIR"]
 
     /// Parses a spec; the error says what is wrong and lists the valid forms.
@@ -59,6 +65,7 @@ public enum DataSource: Codable, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The spec as `init(parsing:)` reads it (what `run.json` holds).
     public var description: String {
         switch self {
         case .fashionMNIST: "fashion-mnist"
@@ -77,6 +84,7 @@ public enum DataSource: Codable, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether the images come from an image folder (the only source `DataConfig.imageSize` resizes).
     public var isImageFolder: Bool {
         if case .imageFolder = self { return true }
         return false
@@ -92,6 +100,7 @@ public enum DataSource: Codable, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Decodes the spec string; an invalid spec is a `DecodingError.dataCorrupted` with the reason.
     public init(from decoder: Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         do { try self.init(parsing: text) } catch {
@@ -99,6 +108,7 @@ public enum DataSource: Codable, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Encodes the spec string (`description`).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)

@@ -26,6 +26,7 @@ public enum InitializerChoice: String, Codable, CaseIterable, Sendable {
 /// was trained. Optional fields are nil where they do not apply to the preset;
 /// `resolved(recipe:)` fills in the preset's defaults.
 public struct ModelConfig: Codable, Sendable, Equatable {
+    /// The preset network (its architecture and training recipe).
     public var name: ModelPreset
     /// Outputs of the classifier (nil: the data's number of classes, set when the run
     /// reads its data; 10 for a weights file that does not say).
@@ -36,7 +37,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Input images `[channels, height, width]`, set from the data (nil: Fashion-MNIST's
     /// `[1, 28, 28]`). cnn sizes its hidden layer from it, resnets their first convolution.
     public var inputShape: [Int]? = nil
+    /// mlp, cnn: the hidden layers' activation (default ReLU; the other presets use ReLU only).
     public var activation: Activation = .relu
+    /// How hidden weights start (default: the preset's own initialization).
     public var initializer: InitializerChoice = .preset
     /// gaussian: the standard deviation (default 0.01).
     public var initStd: Float? = nil
@@ -67,6 +70,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// Residual presets: drop probability of the last block, rising linearly from 0.
     public var stochasticDepth: Float? = nil
 
+    /// The preset `name` with every optional field unset (the preset's defaults apply once resolved).
     public init(name: ModelPreset) { self.name = name }
 
     /// With the preset's defaults filled in for every field that applies to it.

@@ -56,6 +56,7 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
 
 /// A preset's training settings (see `ModelPreset.recipe`).
 public struct PresetRecipe: Sendable, Equatable {
+    /// Epochs of a run that does not set `RunConfig.epochs`.
     public var epochs: Int
     /// Peak learning rate with SGD (other optimizers keep their own defaults).
     public var sgdLearningRate: Float
@@ -63,14 +64,19 @@ public struct PresetRecipe: Sendable, Equatable {
     public var sgdMomentum: Float = 0.9
     /// Warmup epochs in front of the schedule for a run of `epochs` epochs.
     public var warmupEpochs: Double
+    /// Whether residual blocks start as the identity (their last batch norm's γ at 0).
     public var zeroInitResidual: Bool
+    /// Label smoothing ε of the cross-entropy loss (0: none).
     public var labelSmoothing: Float
+    /// Training images per batch (also the linear scaling rule's reference batch).
     public var batchSize: Int
+    /// Weight decay of every optimizer (biases and normalization parameters are exempt).
     public var weightDecay: Float
     /// Drop probability of the last residual block (nil: not a residual preset).
     public var stochasticDepth: Float?
     /// Augmentation spec (see `AugmentationSpec`; "" for none).
     public var augment: String
+    /// Input normalization fitted on the training images.
     public var normalize: Preprocessing.Normalization
     /// Test-time augmentation of its evaluations (`anneal evaluate` and `predict` default to it too).
     public var testTimeAugmentation: TestTimeAugmentation
@@ -78,6 +84,8 @@ public struct PresetRecipe: Sendable, Equatable {
     /// preset tuned for time to accuracy spends on training instead).
     public var evaluatesEveryEpoch: Bool
 
+    /// A recipe; the defaults are the plain one: no warmup, label smoothing, augmentation
+    /// or test-time augmentation, batches of 128, weight decay 5e-4, evaluation every epoch.
     public init(epochs: Int, sgdLearningRate: Float, warmupEpochs: Double = 0, zeroInitResidual: Bool = false,
                 labelSmoothing: Float = 0, batchSize: Int = 128, weightDecay: Float = 5e-4, stochasticDepth: Float? = nil,
                 augment: String = "", normalize: Preprocessing.Normalization = .none, testTimeAugmentation: TestTimeAugmentation = .none,

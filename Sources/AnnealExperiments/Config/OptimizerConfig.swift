@@ -6,6 +6,8 @@ import AnnealTraining
 
 /// The optimizers a configuration can name.
 public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
+    /// Stochastic gradient descent (with momentum), Adam, AdamW (decoupled weight decay),
+    /// RMSProp and AdaGrad, as PyTorch defines them.
     case sgd, adam, adamw, rmsprop, adagrad
     /// Large batches: layer-wise trust ratios (You et al. 2017, 2019).
     case lars, lamb
@@ -47,6 +49,7 @@ public enum OptimizerKind: String, Codable, CaseIterable, Sendable {
 /// the optimizer's own (momentum, betas, ε, α) left nil take its own defaults; the
 /// rate and weight decay left nil take the preset recipe's.
 public struct OptimizerConfig: Codable, Sendable, Equatable {
+    /// The optimizer (default SGD).
     public var name: OptimizerKind = .sgd
     /// Peak of the schedule; nil: SGD the preset's, others their usual default.
     public var learningRate: Float? = nil
@@ -64,6 +67,7 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
     /// rmsprop: smoothing constant of the squared-gradient average (default 0.99).
     public var alpha: Float? = nil
 
+    /// The optimizer `name`; settings left nil take the recipe's or the optimizer's own defaults once resolved.
     public init(name: OptimizerKind = .sgd, learningRate: Float? = nil, momentum: Float? = nil, weightDecay: Float? = nil) {
         self.name = name
         self.learningRate = learningRate
@@ -104,6 +108,8 @@ public struct OptimizerConfig: Codable, Sendable, Equatable {
         return OptimizerPlan(learningRate: c.learningRate ?? name.defaultLearningRate, weightDecay: c.weightDecay ?? 0, settings: settings)
     }
 
+    /// Checks ranges and that every setting given applies to the optimizer; the error
+    /// names the field (`optimizer.…`), the value and what is valid.
     public func validate() throws {
         if let lr = learningRate, !(lr > 0 && lr.isFinite) {
             throw ConfigError(field: "optimizer.learningRate", "must be positive, got \(lr)")

@@ -15,10 +15,13 @@ public struct ParallelConfig: Codable, Sendable, Equatable {
     public var pipelineStages: Int = 1
     /// Pipeline: each step's batch is split into this many micro-batches.
     public var microBatches: Int = 4
+    /// Pipeline: the order of the micro-batches' forward and backward passes (default GPipe: all forwards, then all backwards).
     public var pipelineSchedule: PipelineSchedule = .gpipe
 
+    /// The defaults: no accumulation, per-rank batch norm, 25 MiB buckets, no pipeline.
     public init() {}
 
+    /// Checks each field's range; the error names the field (`parallel.…`), the value and what is valid.
     public func validate() throws {
         guard (1...1024).contains(accumulate) else {
             throw ConfigError(field: "parallel.accumulate", "must be in 1...1024 batches per step, got \(accumulate)")

@@ -19,20 +19,30 @@ public struct RunConfig: Codable, Sendable, Equatable {
     /// recipe's. 1 (no `version` field): every momentum defaulted to 0.9. Older files
     /// are migrated when read, so they replay as they ran.
     public static let currentVersion = 3
+    /// The schema this configuration follows; `decode` migrates older files and sets it to `currentVersion`.
     public var version = RunConfig.currentVersion
+    /// The preset network and its settings.
     public var model: ModelConfig
+    /// The data set, split, preprocessing, augmentation and batch size.
     public var data = DataConfig()
+    /// The optimizer, its peak learning rate and weight decay.
     public var optimizer = OptimizerConfig()
+    /// The learning-rate schedule and its warmup, timed in epochs.
     public var schedule = ScheduleConfig()
+    /// The loss-side penalties, label smoothing and max-norm constraint.
     public var regularization = RegularizationConfig()
+    /// Early stopping, clipping, the NaN guard, weight averaging, checkpoints and reports.
     public var control = ControlConfig()
+    /// Transfer learning from pretrained weights (none by default).
     public var transfer = TransferConfig()
+    /// Gradient accumulation, data-parallel and pipeline settings.
     public var parallel = ParallelConfig()
     /// nil: the preset's.
     public var epochs: Int? = nil
     /// Weights, shuffling, dropout, augmentation and the validation split all derive from it.
     public var seed: UInt64 = 0
 
+    /// A configuration for the preset `model` with every other field at its default (unresolved).
     public init(model: ModelPreset = .mlp) { self.model = ModelConfig(name: model) }
 
     /// The preset's recipe.

@@ -5,12 +5,21 @@ import AnnealTraining
 
 /// The learning-rate schedules a configuration can name.
 public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
+    /// constant: the peak rate throughout; step: × `gamma` at each milestone epoch;
+    /// exponential: × `gamma` per epoch; cosine: half a cosine from the peak down to `minLearningRate`.
     case constant, step, exponential, cosine
+    /// Cosine decay restarted at the peak at the end of each cycle (SGDR, Loshchilov and Hutter).
     case cosineRestarts = "cosine-restarts"
+    /// A straight line from the peak down to `minLearningRate` at the last step.
     case linear
+    /// Peak × √(W/t) after a warmup of W steps (the Transformer's decay).
     case inverseSqrt = "inverse-sqrt"
+    /// Polynomial decay (peak − floor)·(1 − t/T)^`power` + floor, down to `minLearningRate`.
     case poly
+    /// One-cycle (Smith and Topin): from peak/25 up to the peak over `pctStart` of the steps, then
+    /// down to peak/(25 · 10⁴); the rise is its warmup.
     case oneCycle = "one-cycle"
+    /// × `plateauFactor` whenever the monitored metric stops improving for `plateauPatience` epochs.
     case plateau
 }
 
@@ -19,10 +28,12 @@ public enum ScheduleKind: String, Codable, CaseIterable, Sendable {
 /// field that the chosen schedule does not read is refused, so a mistyped
 /// combination fails instead of silently doing nothing.
 public struct ScheduleConfig: Codable, Sendable, Equatable {
+    /// The schedule after the warmup (default cosine).
     public var name: ScheduleKind = .cosine
     /// Warmup epochs in front of the schedule; nil: the preset's (shortened for short
     /// runs), 5 under the linear scaling rule. one-cycle turns it into its rising part.
     public var warmupEpochs: Double? = nil
+    /// How the warmup rises from `warmupStartFactor` × the rate to the rate: linearly (default) or exponentially.
     public var warmupShape: Warmup.Shape = .linear
     /// The warmup starts at this fraction of the rate (default 0.01).
     public var warmupStartFactor: Float? = nil
@@ -59,6 +70,7 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
     /// preset's recipe batch; run.json files before schema 3 ran with 256; unresolved: 256).
     public var referenceBatch: Int? = nil
 
+    /// The schedule `name` with every optional field unset (the defaults apply once resolved).
     public init(name: ScheduleKind = .cosine) { self.name = name }
 
     /// Times in epochs above this are refused: no run is that long, and converted to
@@ -120,6 +132,8 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
         return c
     }
 
+    /// Checks ranges and refuses fields the chosen schedule does not read; the error
+    /// names the field (`schedule.…`), the value and what is valid.
     public func validate() throws {
         func bad(_ field: String, _ message: String) -> ConfigError { ConfigError(field: "schedule.\(field)", message) }
         for use in uses where use.given && !use.schedules.contains(name) {

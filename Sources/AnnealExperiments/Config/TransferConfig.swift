@@ -27,10 +27,14 @@ public struct TransferConfig: Codable, Sendable, Equatable {
     /// next layer group down the network joins it.
     public var unfreezeEvery: Int? = nil
 
+    /// No transfer: fresh weights, nothing frozen, one learning rate for the whole network.
     public init() {}
 
+    /// Whether every field is at its default (the run starts from scratch and freezes nothing).
     public var isEmpty: Bool { self == TransferConfig() }
 
+    /// Checks ranges and combinations (`allowPartial` and `resetHead` need `initFrom`;
+    /// `unfreezeEvery` excludes `freeze` and `freezeUntil`); the error names the field.
     public func validate() throws {
         if allowPartial && initFrom == nil { throw ConfigError(field: "transfer.allowPartial", "applies with initFrom only") }
         if resetHead && initFrom == nil { throw ConfigError(field: "transfer.resetHead", "applies with initFrom only") }

@@ -12,17 +12,24 @@ import Foundation
 /// loses nothing: training again skips the finished members and resumes the
 /// unfinished ones from their checkpoints. `DIR/ensemble.json` lists the members.
 public struct EnsembleTraining {
+    /// The configuration every member starts from; member i trains it with seed `base.seed + i` and its variations.
     public let base: RunConfig
+    /// How many members to train (at least 2).
     public let members: Int
+    /// The ensemble's directory: `ensemble.json` and one `member-i` run directory per member (numbered from 1).
     public let directory: String
     /// Fields that differ between members (a field path or name as `RunConfig.setting`
     /// takes it, e.g. "lr" or "data.augment") with the values they cycle through.
     public let variations: [Variation]
 
+    /// One field and the values the members cycle through.
     public struct Variation: Sendable, Equatable {
+        /// The field: a dotted path, alias or unique name as given; `EnsembleTraining` stores its dotted path.
         public var field: String
+        /// The values as text, as `RunConfig.setting(_:to:)` reads them; member i takes `values[i % values.count]`.
         public var values: [String]
 
+        /// A variation of `field` over `values`.
         public init(field: String, values: [String]) {
             self.field = field
             self.values = values
@@ -40,11 +47,13 @@ public struct EnsembleTraining {
     public struct Manifest: Codable, Equatable {
         /// The members' weights files, relative to the ensemble's directory.
         public var weights: [String]
+        /// The members' seeds, in order.
         public var seeds: [UInt64]
         /// Per member, the listed hyperparameters it was given (field path → value).
         public var settings: [[String: String]]?
     }
 
+    /// The manifest's file name in the ensemble's directory.
     public static let manifestFileName = "ensemble.json"
 
     /// Checks every member's configuration now, so that a bad value fails before any training.
@@ -63,6 +72,7 @@ public struct EnsembleTraining {
         for i in 0..<members { _ = try memberConfig(i).resolved() }
     }
 
+    /// Member i's run directory (`i` from 0; the directory is numbered from 1: `DIR/member-(i+1)`).
     public func memberDirectory(_ i: Int) -> String { "\(directory)/member-\(i + 1)" }
 
     /// Member i's listed hyperparameters (field path → value).
@@ -78,6 +88,7 @@ public struct EnsembleTraining {
         return config
     }
 
+    /// The manifest of the members: weights files, seeds and varied settings.
     public var manifest: Manifest {
         Manifest(weights: (0..<members).map { "member-\($0 + 1)/\(Run.weightsFileName)" },
                  seeds: (0..<members).map { base.seed &+ UInt64($0) },
@@ -105,7 +116,7 @@ public struct EnsembleTraining {
         return true
     }
 
-    /// Trains every member not yet finished; `run(i, run)` is told of each member
+    /// Trains every member not yet finished; `starting(i, run)` is told of each member
     /// before it trains (to print its summary), `finished(i, outcome)` after; members
     /// finished earlier are reported with a nil outcome.
     public func train(callbacks: [TrainingCallback] = [], starting: (Int, Run) -> Void = { _, _ in },
@@ -135,6 +146,7 @@ public struct EnsembleTraining {
         case started(log: String)
         /// Ended with exit status 0; `result` is its last accuracy line.
         case finished(result: String?)
+        /// Could not start, or ended with a non-zero exit status; the text names the log or the error.
         case failed(String)
 
         /// What a command prints of member `i` of `members` (`description`: `memberDescription(i)`); nil: nothing
@@ -202,7 +214,7 @@ public struct EnsembleTraining {
         return "member \(i + 1)/\(members) (seed \(base.seed &+ UInt64(i))\(settings.isEmpty ? "" : ", " + settings.joined(separator: ", ")))"
     }
 
-    /// The members' weights files (absolute paths).
+    /// The members' weights files: `directory/member-i/model.safetensors` (absolute when `directory` is).
     public var weightsFiles: [String] { manifest.weights.map { "\(directory)/\($0)" } }
 }
 
@@ -215,12 +227,16 @@ public struct EnsembleReport {
     public let evaluationName: String
     /// The members evaluated, numbered from 1 as in `ensemble.json`, with their accuracies.
     public let members: [Int]
+    /// The accuracy of each member in `members`, as a fraction (0...1).
     public let memberAccuracies: [Double]
     /// The members left out because they have not finished.
     public let unfinishedMembers: [Int]
+    /// The ensemble's accuracy, as a fraction (0...1).
     public let ensembleAccuracy: Double
+    /// How the members' predictions were combined.
     public let combination: Ensemble.Combination
 
+    /// The members' mean accuracy, as a fraction; the ensemble's gain is measured against it.
     public var meanMemberAccuracy: Double { memberAccuracies.reduce(0, +) / Double(memberAccuracies.count) }
 
     /// The report as text: members left out, each member's accuracy, their mean, the ensemble's and the gain.

@@ -22,7 +22,9 @@ public final class Ensemble: Module {
         case vote
     }
 
+    /// The models combined, each taking the raw inputs (see `init(_:combination:)`).
     public let members: [Module]
+    /// How their outputs become one prediction.
     public let combination: Combination
 
     /// `members` take the raw inputs: wrap each in `Preprocessed` when it has a
@@ -48,6 +50,8 @@ public final class Ensemble: Module {
         eval()
     }
 
+    /// Every member's output on `input` combined into scores `[N, C]`: logits for
+    /// `logits`, else the log of the mean probabilities (or of the vote shares).
     public override func forward(_ input: Tensor) -> Tensor {
         let outputs = members.map { $0(input) }
         let count = Float(outputs.count)
@@ -80,13 +84,17 @@ public final class Ensemble: Module {
 
 /// A model behind its fitted preprocessing: takes raw inputs.
 public final class Preprocessed: Module {
+    /// The model, which takes preprocessed inputs.
     public let model: Module
+    /// The preprocessing fitted on the model's training images, applied to every input.
     public let preprocessing: Preprocessing
 
+    /// `model` behind `preprocessing`.
     public init(_ model: Module, preprocessing: Preprocessing) {
         self.model = model
         self.preprocessing = preprocessing
     }
 
+    /// The model's output on `input` after the preprocessing.
     public override func forward(_ input: Tensor) -> Tensor { model(preprocessing.apply(input)) }
 }

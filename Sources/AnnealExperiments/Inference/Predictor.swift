@@ -8,7 +8,9 @@ import Foundation
 /// A predictor that cannot be put together: a linear head on an ensemble, a head
 /// for other classes or features than the data's. One line for the user.
 public struct PredictorError: Error, CustomStringConvertible {
+    /// What went wrong, in one line.
     public let description: String
+    /// An error that says `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -24,7 +26,9 @@ public struct Predictor {
     public let preprocessing: Preprocessing
     /// Each weights file's model description, in the order given.
     public let members: [ModelConfig]
+    /// How an ensemble combines its members (unused for a single model).
     public let combination: Ensemble.Combination
+    /// The views averaged per image: the caller's, else the members' preset's when they share one; none with Monte-Carlo passes.
     public let testTimeAugmentation: TestTimeAugmentation
     /// Whether `testTimeAugmentation` came from the preset's recipe rather than the caller.
     public let testTimeAugmentationIsPresets: Bool
@@ -85,6 +89,7 @@ public struct Predictor {
     public var sampleShape: [Int] { members[0].inputShape ?? FashionMNIST.sampleShape }
     /// The first member's class names, where its data had them.
     public var classNames: [String]? { members[0].classNames }
+    /// Whether several weights files are scored as one ensemble.
     public var isEnsemble: Bool { members.count > 1 }
 
     /// What `scores` holds: logits, log-probabilities (test-time views averaged) or

@@ -7,16 +7,26 @@ import AnnealOptim
 public struct OptimizerPlan: Sendable, Equatable {
     /// Peak of the schedule.
     public var learningRate: Float
+    /// Weight decay on weights only (not biases or normalization parameters): L2, decoupled for AdamW.
     public var weightDecay: Float
+    /// The optimizer and its own hyperparameters.
     public var settings: Settings
 
+    /// An optimizer with the hyperparameters of its own.
     public enum Settings: Sendable, Equatable {
+        /// SGD with momentum (0: none), optionally Nesterov's.
         case sgd(momentum: Float, nesterov: Bool)
+        /// Adam with its moment decay rates and ε.
         case adam(beta1: Float, beta2: Float, eps: Float)
+        /// AdamW: Adam with decoupled weight decay.
         case adamw(beta1: Float, beta2: Float, eps: Float)
+        /// RMSProp: `alpha` smooths the squared-gradient average; momentum 0 for none.
         case rmsprop(alpha: Float, eps: Float, momentum: Float)
+        /// AdaGrad with ε added to the accumulated magnitude.
         case adagrad(eps: Float)
+        /// LARS (layer-wise trust ratios) with momentum.
         case lars(momentum: Float)
+        /// LAMB: Adam's moments with layer-wise trust ratios.
         case lamb(beta1: Float, beta2: Float, eps: Float)
     }
 

@@ -6,20 +6,25 @@ import AnnealTraining
 public struct RunPlan: Sendable {
     /// The resolved configuration, as run.json records it.
     public let config: RunConfig
+    /// Epochs to train.
     public let epochs: Int
     /// Images per batch and rank.
     public let batchSize: Int
+    /// Background threads building training batches (0: batches are built on the training thread).
     public let loaderThreads: Int
+    /// The optimizer with its peak rate, weight decay and own settings.
     public let optimizer: OptimizerPlan
     /// Views averaged at every evaluation.
     public let testTimeAugmentation: TestTimeAugmentation
     /// Evaluate after every this many epochs and after the last.
     public let evaluateEvery: Int
+    /// Label smoothing ε of the cross-entropy loss (0: none).
     public let labelSmoothing: Float
     /// Warmup in front of the schedule, in epochs.
     public let warmupEpochs: Double
+    /// The seed every random choice of the run derives from.
     public var seed: UInt64 { config.seed }
-    /// Whether evaluation runs on held-out training images (else the test set).
+    /// What the run evaluates on: "validation" (images held out of the training set) or "test".
     public var evaluationName: String { config.data.evaluationName }
 }
 

@@ -86,7 +86,9 @@ public enum ChildProcess {
 
 /// A child that could not be started: one line naming the program.
 public struct ChildProcessError: Error, CustomStringConvertible {
+    /// What went wrong, in one line.
     public let description: String
+    /// An error that says `description`.
     public init(_ description: String) { self.description = description }
 }
 

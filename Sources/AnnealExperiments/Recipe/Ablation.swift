@@ -7,15 +7,26 @@ import Foundation
 /// unregularized base (no weight decay, dropout, augmentation or smoothing; the
 /// standard architecture).
 public enum RegularizationTechnique: String, CaseIterable, Codable, Sendable {
+    /// none: the unregularized base alone; l2: an L2 penalty (default 1e-3); l1: an L1
+    /// penalty (default 2e-5); elastic: both.
     case none, l2, l1, elastic
+    /// The optimizer's weight decay 5e-4.
     case weightDecay = "weight-decay"
+    /// mlp and cnn: dropout (default 0.5), or DropConnect 0.5 on the hidden Linear weights.
     case dropout, dropconnect
+    /// Residual presets: stochastic depth 0.2.
     case stochasticDepth = "stochastic-depth"
+    /// cnn: fractional max pooling by √2 instead of 2×2 max pooling.
     case fractionalPool = "fractional-pool"
+    /// Cutout of 8×8 patches, or Mixup with α = 0.2.
     case cutout, mixup
+    /// Label smoothing (default 0.1).
     case labelSmoothing = "label-smoothing"
+    /// A max-norm constraint of 3 on every weight row or filter.
     case maxNorm = "max-norm"
+    /// Random crops (padding 2) and horizontal flips.
     case augment
+    /// cnn: batch norm removed (the one row that takes something away: what batch norm itself contributes).
     case batchnormOff = "batchnorm-off"
 
     /// The default set of an ablation.
@@ -89,13 +100,17 @@ public enum RegularizationTechnique: String, CaseIterable, Codable, Sendable {
 
 /// One row of an ablation: a technique alone over the unregularized base.
 public struct AblationRow: Sendable {
+    /// The technique switched on in this row.
     public let technique: RegularizationTechnique
-    /// The technique with its strength in this run, e.g. "L2 λ=0.001".
+    /// The technique with its strength in this run, e.g. "L2 penalty 0.001".
     public let description: String
     /// Accuracy on the training images in evaluation mode, without augmentation.
     public let trainAccuracy: Double
+    /// Accuracy of the final weights on the evaluation images, as a fraction (NaN when not evaluated).
     public let testAccuracy: Double
+    /// Loss of the final weights on the evaluation images (NaN when not evaluated).
     public let testLoss: Double
+    /// Seconds of wall time the row's run took.
     public let seconds: Double
     /// Train accuracy minus test accuracy.
     public var gap: Double { trainAccuracy - testAccuracy }
@@ -105,9 +120,13 @@ public struct AblationRow: Sendable {
 /// budget, each in `directory/NAME`, and `directory/ablation.csv` rewritten after
 /// every row (so an interrupted ablation keeps the rows it finished).
 public struct Ablation {
+    /// The table's file name in the ablation's directory, one line per finished row.
     public static let csvFileName = "ablation.csv"
+    /// The configuration every variant starts from (`RegularizationTechnique.variant(of:)`).
     public let base: RunConfig
+    /// The techniques to compare, in order (default `RegularizationTechnique.standard`).
     public let techniques: [RegularizationTechnique]
+    /// Where each variant's run directory and ablation.csv go.
     public let directory: String
 
     /// Checks `base` (resolving it) before any run starts.

@@ -7,19 +7,24 @@ import Foundation
 /// becomes a finding with its remedies (`--class-weights balanced`, `--sampler
 /// balanced`, more images or augmentation).
 public struct ClassBalance: Sendable {
+    /// One class.
     public struct Row: Sendable {
+        /// The class's name (or "class N").
         public var name: String
+        /// Training images of the class.
         public var trainingImages: Int
         /// On the evaluation set (nil: not measured, or no evaluation images of the class).
         public var accuracy: Double?
     }
 
+    /// One row per class, in class order.
     public let rows: [Row]
     /// A class with fewer training images than this fraction of the median class's is under-represented.
     public static let fewImages = 0.2
     /// A class this many points (fraction) below the mean per-class accuracy is weak.
     public static let accuracyGap = 0.2
 
+    /// Rows from each class's name, training images and accuracy (as a fraction; missing at the end: not measured).
     public init(names: [String], trainingImages: [Int], accuracies: [Double?] = []) {
         rows = names.indices.map { Row(name: names[$0], trainingImages: trainingImages[$0], accuracy: $0 < accuracies.count ? accuracies[$0] : nil) }
     }
@@ -29,11 +34,14 @@ public struct ClassBalance: Sendable {
         self.init(names: train.classNames ?? (0..<train.classCount).map { "class \($0)" }, trainingImages: train.classCounts, accuracies: accuracies)
     }
 
+    /// The mean of the per-class accuracies measured (nil: none measured).
     public var meanAccuracy: Double? {
         let known = rows.compactMap(\.accuracy)
         return known.isEmpty ? nil : known.reduce(0, +) / Double(known.count)
     }
 
+    /// Under-represented classes (below `fewImages` of the median class's images) and weak ones
+    /// (`accuracyGap` below `meanAccuracy`), with remedies; empty for fewer than 2 classes.
     public var findings: [CurveDiagnosis.Finding] {
         let counts = rows.map(\.trainingImages).sorted()
         guard rows.count >= 2, let median = Optional(Double(counts[counts.count / 2])), median > 0 else { return [] }

@@ -20,11 +20,15 @@ import Foundation
 public struct Doctor {
     /// The resolved configuration.
     public let config: RunConfig
+    /// The configuration's training images, without the validation split if it holds one out.
     public let trainingSet: any Dataset
+    /// The preprocessing fitted on `trainingSet`, applied before every check's model.
     public let preprocessing: Preprocessing
     private let loader: DataLoader
     private let inputShape: [Int]
 
+    /// Resolves `config`, loads its training images, fits the preprocessing and builds the
+    /// shuffled, augmented training loader; no check runs yet.
     public init(_ config: RunConfig) throws {
         self.config = try config.resolved()
         trainingSet = try self.config.loadData().train
@@ -95,21 +99,29 @@ extension Doctor {
     public struct Settings: Sendable {
         /// Images and step budget of the overfit check.
         public var overfitSamples = 20, overfitSteps = 300
+        /// The range test's sweep (default `LearningRateRangeTest.Settings()`).
         public var rangeTest = LearningRateRangeTest.Settings()
         /// Epochs of the short runs at 5 rates (nil: `defaultValidationEpochs`; 0: none).
         public var validationEpochs: Int?
+        /// The defaults: 20 images and 300 steps to overfit, the default sweep, short runs of `defaultValidationEpochs`.
         public init() {}
     }
 
     /// Every check's result, told as each finishes.
     public enum Step {
+        /// Check 1: the initial loss, without and with regularization.
         case initialLoss(InitialLossCheck)
+        /// Check 2: the small sample overfit with regularization off.
         case overfit(OverfitCheck)
         /// The range test, its plot's path, and the epochs of the short runs that follow (0: none).
         case rangeTest(LearningRateRangeTest, plot: String, validationEpochs: Int)
+        /// Check 3b: one short run at one candidate rate, told as it finishes.
         case rateTrial(LearningRateValidation.Trial)
+        /// Check 3b: the short runs together (nil: none ran, for want of a loss minimum or of epochs).
         case rateValidation(LearningRateValidation?)
+        /// Check 4: per-layer statistics at initialization.
         case layerStatistics(LayerStatistics)
+        /// Check 5: the training images per class.
         case classBalance(ClassBalance)
 
         /// The step as the doctor's text report shows it.
@@ -150,20 +162,28 @@ extension Doctor {
         }
     }
 
-    /// The four checks' results.
+    /// The five checks' results.
     public struct Report {
+        /// The preset examined.
         public let model: ModelPreset
+        /// Check 1: the initial loss against its expected value, and with regularization.
         public let initialLoss: InitialLossCheck
+        /// Check 2: overfitting a small sample with regularization off.
         public let overfit: OverfitCheck
+        /// Check 3: the learning-rate range test.
         public let rangeTest: LearningRateRangeTest
         /// The range test's plot (x: log10 lr; raw and smoothed loss, the suggestion).
         public let rangeTestPlot: String
+        /// Check 3b: the short runs around the range test's loss minimum (nil: none ran).
         public let rateValidation: LearningRateValidation?
+        /// Check 4: per-layer statistics at initialization.
         public let layerStatistics: LayerStatistics
+        /// Check 5: the training images per class and the imbalance findings.
         public let classBalance: ClassBalance
 
         /// The short runs' best rate, else the range test's suggestion.
         public var suggestedLR: Double? { rateValidation?.bestLR ?? rangeTest.suggestedLR }
+        /// Every check's findings in order, one sentence each.
         public var findings: [String] {
             initialLoss.findings + overfit.findings + rangeTest.findings + (rateValidation?.findings ?? []) + layerStatistics.findings
                 + classBalance.findings.map { "\($0.evidence) → \($0.remedy)" }
@@ -201,7 +221,7 @@ extension Doctor {
         }
     }
 
-    /// Runs the four checks in order, telling `progress` of each step as it
+    /// Runs the five checks in order, telling `progress` of each step as it
     /// finishes; the range test's plot goes to `directory/lr-range.png`.
     public func examine(_ settings: Settings = Settings(), directory: String, progress: (Step) -> Void = { _ in }) throws -> Report {
         let initial = try checkInitialLoss()

@@ -8,19 +8,30 @@ import Foundation
 public struct SearchTrial: Codable, Sendable, Equatable {
     /// "coarse-3", "refine-1": stable across resumes.
     public var id: String
+    /// "coarse" or "refine".
     public var phase: String
+    /// The trial's value of each search dimension, as text.
     public var params: [String: String]
+    /// The trial's epoch budget.
     public var epochs: Int
+    /// Epochs it trained before it ended (fewer when stopped early).
     public var epochsRun: Int
+    /// Validation accuracy after its last epoch, as a fraction (nil: failed or never evaluated).
     public var valAccuracy: Double?
+    /// Validation loss after its last epoch (nil: failed or never evaluated).
     public var valLoss: Double?
+    /// Whether successive halving stopped it before its budget.
     public var stoppedEarly: Bool
+    /// Whether its run failed (no result).
     public var failed: Bool
+    /// Seconds of wall time it took.
     public var seconds: Double
+    /// Its run directory, when it ran to the end and wrote its weights (nil otherwise).
     public var directory: String?
     /// The run the trial trained (its `run.json`).
     public var config: RunConfig?
 
+    /// A trial from each value as given.
     public init(id: String, phase: String, params: [String: String], epochs: Int, epochsRun: Int = 0, valAccuracy: Double? = nil,
                 valLoss: Double? = nil, stoppedEarly: Bool = false, failed: Bool = false, seconds: Double = 0, directory: String? = nil,
                 config: RunConfig? = nil) {
@@ -40,10 +51,13 @@ public struct SearchTrial: Codable, Sendable, Equatable {
 
 /// What a trial runner is asked to do.
 public struct TrialRequest: Sendable {
+    /// The trial's id, "coarse-3" or "refine-1", as it will appear in the log.
     public var id: String
+    /// "coarse" or "refine".
     public var phase: String
     /// Values by search dimension: `RunConfig` fields (paths or unique names, see `RunConfig.field(named:)`).
     public var params: [String: String]
+    /// Epochs to train (the phase's budget).
     public var epochs: Int
 
     /// The run this trial trains: `base` with its values set and its epoch budget.
@@ -58,16 +72,20 @@ public struct TrialRequest: Sendable {
 /// Appends trials to a JSON-lines file as they finish and reads them back (a
 /// truncated last line from an interrupted write is ignored).
 public final class TrialLog: @unchecked Sendable {
+    /// The JSON-lines file.
     public let path: String
     private let lock = NSLock()
 
+    /// A log at `path` (the file is created by the first `append`).
     public init(path: String) { self.path = path }
 
+    /// Every trial logged so far, in file order; lines that do not decode are skipped (an empty list when there is no file).
     public func load() -> [SearchTrial] {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else { return [] }
         return text.split(whereSeparator: \.isNewline).compactMap { try? JSONDecoder().decode(SearchTrial.self, from: Data($0.utf8)) }
     }
 
+    /// Appends `trial` as one line and flushes it to disk; safe to call from several threads.
     public func append(_ trial: SearchTrial) throws {
         lock.lock(); defer { lock.unlock() }
         let encoder = JSONEncoder()
@@ -96,13 +114,17 @@ public final class TrialLog: @unchecked Sendable {
 /// at rung epochs 1, 2, 4, … a trial stops when it is below the top 1/η of the
 /// trials that reached that rung before it (once `minimumPeers` have).
 public final class SuccessiveHalving: @unchecked Sendable {
+    /// A trial at a rung continues when it is within the top 1/η of its peers there (default 2).
     public let eta: Double
+    /// Trials that must reach a rung before it stops any (default 3).
     public let minimumPeers: Int
     private var rungs: [Int: [Double]] = [:]
     private let lock = NSLock()
 
+    /// Halving with `eta` and `minimumPeers`.
     public init(eta: Double = 2, minimumPeers: Int = 3) { self.eta = eta; self.minimumPeers = minimumPeers }
 
+    /// Whether `epoch` is a rung: a power of two (1, 2, 4, …).
     public static func isRung(_ epoch: Int) -> Bool { epoch > 0 && epoch & (epoch - 1) == 0 }
 
     /// Records a trial's accuracy after `epoch` epochs; false: stop the trial.
@@ -122,18 +144,28 @@ public final class SuccessiveHalving: @unchecked Sendable {
 /// a caller-supplied runner on `workers` threads (the command's runner spawns
 /// `anneal train` processes), logging each finished trial at once.
 public struct HyperparameterSearch {
+    /// The hyperparameters and their ranges.
     public var space: SearchSpace
+    /// Coarse-phase trials (with `grid`: the most grid points to run; 0: up to 10,000).
     public var trials: Int
+    /// Epochs of each coarse trial.
     public var epochs: Int
+    /// Refine-phase trials (0: no refine phase); also how many of the best coarse trials the space narrows around.
     public var refine: Int = 0
+    /// Epochs of each refine trial.
     public var refineEpochs: Int = 0
-    /// Refine trials per best configuration... total refine trials = `refine`.
+    /// Coarse trials on a grid of `gridPoints` values per range instead of random samples.
     public var grid: Bool = false
+    /// Values per continuous range of the grid (log-spaced for log ranges; at least 2).
     public var gridPoints: Int = 3
+    /// Trials that run at once.
     public var workers: Int = 1
+    /// Fixes the coarse samples (seed) and the refine samples (seed + 1).
     public var seed: UInt64 = 0
+    /// Stops trials that fall behind at rungs (nil: every trial runs its budget).
     public var halving: SuccessiveHalving? = SuccessiveHalving()
 
+    /// A random search of `trials` trials of `epochs` epochs over `space`, without refine phase, on one worker.
     public init(space: SearchSpace, trials: Int, epochs: Int) {
         self.space = space; self.trials = trials; self.epochs = epochs
     }

@@ -10,18 +10,25 @@ import Foundation
 /// value (ln C for softmax cross-entropy, C − 1 for the multiclass hinge loss
 /// with near-zero scores), then with regularization on the loss must go up.
 public struct InitialLossCheck: Sendable {
+    /// The loss whose initial value is checked: softmax cross-entropy (expected ln C) or
+    /// the multiclass hinge loss (expected C − 1).
     public enum LossKind: String, Sendable { case crossEntropy = "cross-entropy", hinge = "hinge" }
 
+    /// The untrained model's loss on the batch, in evaluation mode.
     public var initialLoss: Double
+    /// The loss near-uniform scores give: ln C for cross-entropy, C − 1 for the hinge loss.
     public var expectedLoss: Double
     /// Standard deviation of the logits over the batch and classes.
     public var logitStd: Double
     /// Spread (std over classes) of the mean logit per class: a bias that favours a class.
     public var classMeanSpread: Double
+    /// Whether the loss is finite and within `tolerance` of `expectedLoss`.
     public var ok: Bool
     /// Loss with the regularization term added (nil: no regularizer checked).
     public var regularizedLoss: Double?
+    /// Whether the penalty is positive (nil: no regularizer checked).
     public var regularizationRaisesLoss: Bool?
+    /// The verdicts in words, with the likely cause when the loss is off.
     public var findings: [String]
 
     /// Relative tolerance on |loss − expected| / expected.

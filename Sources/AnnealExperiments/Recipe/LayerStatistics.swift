@@ -12,21 +12,32 @@ import Foundation
 /// and of saturated tanh/sigmoid units, and the gradient norm of every weight
 /// matrix or kernel; `UnitHealth` turns them into findings with remedies.
 public struct LayerStatistics: Sendable {
+    /// One layer's output statistics and, where it has a weight matrix or kernel, its norms.
     public struct Layer: Sendable {
+        /// The statistics of the layer's output over the batch.
         public var activation: ActivationStatistics
         /// L2 norm of the layer's weight gradient (layers with a weight of ≥ 2 dimensions).
         public var gradientNorm: Double?
+        /// L2 norm of the layer's weight (same layers as `gradientNorm`).
         public var weightNorm: Double?
 
+        /// The layer's dotted module name (`NAME+relu` for a fused ReLU).
         public var name: String { activation.name }
+        /// The layer's type (`Conv2d`, `Tanh`, `ReLU (fused)` …).
         public var kind: String { activation.kind }
+        /// Mean of all the output's values.
         public var activationMean: Double { activation.mean }
+        /// Population standard deviation of the output's values.
         public var activationStd: Double { activation.std }
+        /// Fraction of ReLU units never positive over the batch (nil: not a ReLU).
         public var deadFraction: Double? { activation.deadFraction }
+        /// Fraction of tanh or sigmoid outputs within 0.02 of the limits (nil: neither).
         public var saturatedFraction: Double? { activation.saturatedFraction }
     }
 
+    /// Every probed layer, in the order the forward pass reaches them.
     public var layers: [Layer]
+    /// Unhealthy units, the depth trend and the gradient balance in words, with remedies.
     public var findings: [String]
 
     /// One forward and backward pass of `batch` in training mode; the gradients are cleared afterwards.
@@ -81,7 +92,9 @@ public enum UnitHealth {
 
     /// One unhealthy layer (or the depth trend): what was measured, and the remedy.
     public struct Issue: Sendable {
+        /// The layer (or the depth trend) and the figure measured.
         public var evidence: String
+        /// What to change.
         public var remedy: String
         /// "evidence; remedy."
         public var text: String { "\(evidence); \(remedy)." }
@@ -90,6 +103,8 @@ public enum UnitHealth {
     /// The findings as text lines.
     public static func findings(_ layers: [ActivationStatistics]) -> [String] { issues(layers).map(\.text) }
 
+    /// The unhealthy layers among `layers` (saturated, off-centre, dying ReLUs), then an
+    /// activation std that collapses or explodes with depth by more than `depthFactor`.
     public static func issues(_ layers: [ActivationStatistics]) -> [Issue] {
         let f = RecipeSupport.format
         var issues: [Issue] = []

@@ -15,23 +15,36 @@ import Foundation
 /// falls fastest, cross-checked against a tenth of the rate at the loss minimum.
 /// The model's weights are restored afterwards.
 public struct LearningRateRangeTest: Sendable {
+    /// The rate of every step taken, rising exponentially.
     public var learningRates: [Double]
+    /// The raw loss of every step's batch.
     public var losses: [Double]
+    /// The losses averaged over a centred window (`analyze` re-smooths them; no lag).
     public var smoothed: [Double]
     /// Points kept after cutting the burn-in and the divergence tail.
     public var kept: Range<Int>
+    /// Where the smoothed loss falls fastest against log lr, before its minimum (nil: nowhere, or too few points).
     public var steepestLR: Double?
+    /// The rate at the smoothed loss's minimum within `kept` (nil: too few points).
     public var minimumLR: Double?
+    /// The suggestion: the geometric mean of `steepestLR` and a tenth of `minimumLR` when they agree within a decade, else that tenth.
     public var suggestedLR: Double?
+    /// The suggestion and its grounds in words, with warnings.
     public var findings: [String]
 
+    /// The sweep's range, length, smoothing and stopping rule.
     public struct Settings: Sendable {
+        /// The first and last learning rates (default 1e-6 and 10).
         public var start = 1e-6, end = 10.0
+        /// Training steps over the sweep (default 200; the loader's epochs repeat as needed).
         public var steps = 200
+        /// β of the online exponential average that decides when to stop (default 0.98).
         public var smoothing = 0.98
         /// Stop once the smoothed loss exceeds this multiple of its minimum.
         public var divergence = 4.0
+        /// Steps at the start that neither stop the sweep nor count in the analysis (default 10).
         public var burnIn = 10
+        /// The defaults: 200 steps from 1e-6 to 10, β 0.98, stop at 4× the minimum, 10 burn-in steps.
         public init() {}
     }
 

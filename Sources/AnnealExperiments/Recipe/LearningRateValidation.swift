@@ -14,17 +14,23 @@ import Foundation
 /// they choose for: shorter ones favour small rates (on cnn, 1-epoch runs pick 0.015,
 /// which ends 3 epochs 1.6 points below 0.1; 3-epoch runs pick 0.15).
 public struct LearningRateValidation: Sendable {
+    /// One candidate rate's short run.
     public struct Trial: Sendable {
+        /// The peak learning rate the run trained with.
         public let learningRate: Double
         /// Loss and accuracy on the validation split after the short run (nil: it failed).
         public let validationLoss: Double?
+        /// Accuracy on the validation split as a fraction (nil: the run failed).
         public let validationAccuracy: Double?
         /// Why the run did not finish (a non-finite loss at a rate too high).
         public let failure: String?
+        /// Seconds of wall time the run took.
         public let seconds: Double
     }
 
+    /// The runs, in the order of the candidates.
     public let trials: [Trial]
+    /// Epochs of each short run.
     public let epochs: Int
     /// The candidate with the lowest validation loss (nil when every one failed).
     public var bestLR: Double? {
@@ -74,6 +80,7 @@ public struct LearningRateValidation: Sendable {
         return LearningRateValidation(trials: trials, epochs: epochs)
     }
 
+    /// The suggestion in words, with a warning when the best rate is the lowest or highest candidate.
     public var findings: [String] {
         let f = RecipeSupport.format
         guard let best = bestLR else {

@@ -10,21 +10,33 @@ import Foundation
 /// Step 2 of the recipe: overfit k training examples with regularization off,
 /// until 100 % training accuracy or a step budget; on failure, the symptom.
 public struct OverfitCheck: Sendable {
+    /// Why the sample could not be overfit.
     public enum Symptom: String, Sendable {
+        /// The loss fell by less than 10 %: the rate is too low, gradients do not reach the weights, or the initialization is wrong.
         case flat = "loss flat"
+        /// The loss became non-finite or ended above 1.5 times its start: the rate is too high.
         case diverging = "loss diverging or NaN/Inf"
+        /// The loss fell, but not to 100 % accuracy within the budget: raise the rate or the steps.
         case tooSlow = "loss falling too slowly"
     }
 
+    /// Whether the batch reached 100 % training accuracy within the step budget.
     public var passed: Bool
     /// Steps to 100 % training accuracy (the budget when it failed).
     public var steps: Int
+    /// Images in the batch.
     public var samples: Int
+    /// The loss before the first step.
     public var initialLoss: Double
+    /// The loss at the last step taken.
     public var finalLoss: Double
+    /// Training accuracy on the batch at the last step, as a fraction.
     public var finalAccuracy: Double
+    /// Why it failed (nil: it passed).
     public var symptom: Symptom?
+    /// The batch's loss at each step, before its update, in order.
     public var losses: [Double]
+    /// The result in words, with the remedy on failure.
     public var findings: [String]
 
     /// Trains `model` with `optimizer` on the batch; the caller restores the weights if needed.

@@ -13,6 +13,7 @@ public enum RecipeSupport {
         model.stateDict().mapValues { Tensor($0.scalars, shape: $0.shape) }
     }
 
+    /// Loads a copy of `state` (from `snapshot(_:)`) back into `model`; throws when it does not fit the model.
     public static func restore(_ model: Module, from state: [String: Tensor]) throws {
         try model.loadStateDict(state.mapValues { Tensor($0.scalars, shape: $0.shape) })
     }

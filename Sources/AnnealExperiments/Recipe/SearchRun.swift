@@ -9,15 +9,20 @@ extension HyperparameterSearch {
         case starting(coarseTrials: Int, alreadyLogged: Int)
         /// The refine phase begins in this narrowed space.
         case refining(SearchSpace)
+        /// A trial finished (or failed) and was logged.
         case finished(SearchTrial)
     }
 
     /// A finished search: every trial of both phases, best first, and the files written.
     public struct Outcome: Sendable {
+        /// Every trial of both phases: the finished ones by validation accuracy, best first, then
+        /// those stopped early, then the failed ones.
         public let ranked: [SearchTrial]
         /// The best trial that finished, nil when none did.
         public var best: SearchTrial? { ranked.first.flatMap { !$0.failed && $0.valAccuracy != nil ? $0 : nil } }
+        /// The path of scatter.png (validation accuracy against each hyperparameter).
         public let scatterPlot: String
+        /// The path of report.html.
         public let report: String
 
         /// The trials as a table, best first: id, validation accuracy and loss, epochs
@@ -33,6 +38,7 @@ extension HyperparameterSearch {
         }
     }
 
+    /// The trial log and the scatter plot's file names in the search's directory.
     public static let logFileName = "trials.jsonl", scatterFileName = "scatter.png"
 
     /// The whole search in `directory`: the coarse phase, then (with `refine`) the

@@ -7,24 +7,37 @@ import Foundation
 /// `lr=log(1e-4,1),weight-decay=log(1e-6,1e-2),dropout=uniform(0,0.6),batch-size=choice(64,128,256)`.
 /// Names are `anneal train` option names without the dashes.
 public struct SearchSpace: Sendable, Equatable {
+    /// How one hyperparameter's values are drawn.
     public enum Distribution: Sendable, Equatable {
+        /// `log(LOW,HIGH)`: log-uniform between two positive bounds (for rates and decays).
         case log(Double, Double)
+        /// `uniform(LOW,HIGH)`: uniform between the bounds.
         case uniform(Double, Double)
+        /// `int(LOW,HIGH)`: a uniform integer, both bounds included.
         case int(Int, Int)
+        /// `choice(A,B,…)`: one of the listed values, each equally likely.
         case choice([String])
 
+        /// Whether the range is log-scaled (plots then use a log axis).
         public var isLog: Bool { if case .log = self { return true } else { return false } }
     }
 
+    /// One hyperparameter and its distribution.
     public struct Dimension: Sendable, Equatable {
+        /// The `anneal train` option name without its leading dashes (e.g. "lr", "weight-decay").
         public var name: String
+        /// How its values are drawn.
         public var distribution: Distribution
+        /// A dimension from its name and distribution.
         public init(name: String, distribution: Distribution) { self.name = name; self.distribution = distribution }
     }
 
+    /// The hyperparameters, in the spec's order.
     public var dimensions: [Dimension]
+    /// A space over `dimensions`.
     public init(_ dimensions: [Dimension]) { self.dimensions = dimensions }
 
+    /// Parses `NAME=DIST(ARGS),…`; the error names the item that is wrong and why.
     public static func parse(_ spec: String) throws -> SearchSpace {
         // Split at commas outside parentheses.
         var items: [String] = [], current = "", depth = 0
@@ -174,7 +187,9 @@ public struct SearchSpace: Sendable, Equatable {
 /// A small seeded generator (SplitMix64) for reproducible searches.
 public struct SearchRandom: Sendable {
     private var state: UInt64
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -186,8 +201,11 @@ public struct SearchRandom: Sendable {
     public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
 
+/// A search space spec that cannot be parsed: one line naming the item.
 public struct SearchSpecError: Error, CustomStringConvertible {
+    /// What is wrong, in one line.
     public let description: String
+    /// An error that says `description`.
     public init(_ description: String) { self.description = description }
 }
 

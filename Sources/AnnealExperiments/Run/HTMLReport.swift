@@ -13,6 +13,7 @@ import Foundation
 /// the evaluation set. For a search directory: the trials as a table and a scatter of
 /// score against each hyperparameter.
 public enum HTMLReport {
+    /// The report's file name in the run or search directory.
     public static let fileName = "report.html"
 
     /// Writes the report of `directory` and returns its path. `evaluated`: the run's

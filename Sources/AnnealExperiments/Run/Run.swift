@@ -33,11 +33,15 @@ public final class Run {
     public let plan: RunPlan
     /// The resolved configuration (what `run.json` holds).
     public var config: RunConfig { plan.config }
+    /// The run's directory: run.json, checkpoints, metrics.csv, the weights and the reports go here (rank 0 writes).
     public let directory: String
+    /// The training images (without the validation split, if any), before preprocessing and augmentation.
     public let trainingSet: any Dataset
     /// The test set, or the validation split.
     public let evaluationSet: any Dataset
+    /// The normalization, whitening or PCA fitted on the training images; saved with the weights.
     public let preprocessing: Preprocessing
+    /// The training images' augmentation, parsed from `data.augment` (empty: none).
     public let augmentation: AugmentationSpec
     /// This rank's share of the training images (all of them in a single process).
     public let trainLoader: DataLoader
@@ -55,9 +59,13 @@ public final class Run {
     public let modelConfig: ModelConfig
     /// What it resolved to.
     public let modelPlan: ModelPlan
+    /// The network being trained (after the run, with its final weights).
     public let model: Module
+    /// The optimizer over every parameter of `model` (frozen ones are skipped).
     public let optimizer: Optimizer
+    /// The training loop, with the run's callbacks in order and the checkpoint writer last.
     public let trainer: Trainer
+    /// Early stopping on `schedule.monitor`, when `control.earlyStopPatience` is set.
     public let earlyStopping: EarlyStopping?
     /// Exponential moving average of the weights, when configured.
     public let weightAveraging: WeightAveraging?
@@ -78,8 +86,11 @@ public final class Run {
     /// This process's claim on `directory` (rank 0's; nil on the other ranks).
     private let lock: DirectoryLock?
 
+    /// The resolved configuration's file in the run's directory.
     public static let configFileName = "run.json"
+    /// The final weights' file in the run's directory, with the model configuration and preprocessing.
     public static let weightsFileName = "model.safetensors"
+    /// The training curves' plot in the run's directory, written with the curve diagnosis.
     public static let curvesFileName = "curves.png"
     /// The first layer's filters (`FilterGrid`) before the first step and after the last.
     public static let startFiltersFileName = "filters-start.png", endFiltersFileName = "filters-end.png"
@@ -397,7 +408,7 @@ public final class Run {
         earlyStopping?.restoredBestWeights == true || swa?.applied == true || weightAveraging?.updatedBatchNorm == true
     }
 
-    /// Whether evaluation runs on held-out training images (else the test set).
+    /// What the run evaluates on: "validation" (images held out of the training set) or "test".
     public var evaluationName: String { plan.evaluationName }
 
     /// What the run is about to do, for the log: model, optimizer and schedule,
@@ -517,7 +528,9 @@ public final class Run {
 
 /// What a training run produced.
 public struct RunOutcome {
+    /// The trained network, with the final weights (early stopping's best or the average, where those apply).
     public let model: Module
+    /// One record per epoch trained, epochs before a resume included.
     public let history: [EpochRecord]
     /// Metrics of the final weights on the evaluation set.
     public let evaluation: Metrics?

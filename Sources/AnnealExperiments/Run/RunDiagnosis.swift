@@ -6,10 +6,13 @@ import Foundation
 /// A finished (or running) run's curves read the way the notes read them: verdicts
 /// and remedies from its metrics.csv, and the curves drawn as a PNG.
 public struct RunDiagnosis {
+    /// One point per epoch of metrics.csv (empty when the run has none yet).
     public let points: [CurvePoint]
+    /// The verdicts on the curves, with the layer-watch and class-balance findings added.
     public let diagnosis: CurveDiagnosis
     /// "validation" or "test" (from the run's run.json), "evaluation" when it does not say.
     public let evaluationName: String
+    /// The PNG the curves were drawn into (not written when there are no points).
     public let plot: String
     /// Training images per class and the saved weights' per-class accuracy (nil where the
     /// run's data or weights cannot be read).

@@ -10,18 +10,23 @@ import Foundation
 /// A model's weights in safetensors format (PyTorch state-dict names), with the
 /// model configuration and fitted preprocessing in the header metadata.
 public struct WeightsFile {
+    /// The model's tensors by PyTorch state-dict name (the preprocessing's reserved tensors excluded).
     public var state: [String: Tensor]
+    /// The network the weights belong to (nil: a file without Anneal's metadata, such as PyTorch's).
     public var model: ModelConfig?
+    /// The preprocessing fitted on the training images, which inputs must go through (nil: none stored).
     public var preprocessing: Preprocessing?
 
     static let modelKey = "anneal.model", preprocessingKey = "anneal.preprocessing"
 
+    /// A file of the tensors `state`, with the model description and preprocessing where given.
     public init(state: [String: Tensor], model: ModelConfig? = nil, preprocessing: Preprocessing? = nil) {
         self.state = state
         self.model = model
         self.preprocessing = preprocessing
     }
 
+    /// A file of `module`'s current state dict, described by `config` and `preprocessing`.
     public init(model module: Module, config: ModelConfig?, preprocessing: Preprocessing?) {
         self.init(state: module.stateDict(), model: config, preprocessing: preprocessing)
     }

@@ -59,11 +59,15 @@ extension Features {
 /// A backbone read up to one layer, then a new linear head: what `fit-head` trains
 /// on features, as a model that `evaluate` and `predict` can run.
 public final class HeadOnFeatures: Module {
+    /// The trained network the features come from, read up to `layer`.
     public let backbone: Module
+    /// The new classifier on the flattened features of `layer`.
     public let head: Linear
     /// The backbone layer whose output the head reads (nil: the backbone's head's input).
     public let layer: String?
 
+    /// `head` on the output of `backbone`'s `layer`.
+    /// - Throws: `LayerNotFound`, listing the backbone's layers, when it has no layer named `layer`.
     public init(backbone: Module, layer: String?, head: Linear) throws {
         self.backbone = backbone
         self.layer = layer
@@ -87,6 +91,7 @@ public final class HeadOnFeatures: Module {
         }
     }
 
+    /// The head's scores for `input`, from the layer's output flattened to one row per image.
     public override func forward(_ input: Tensor) -> Tensor {
         let features = try! backbone.features(input, at: layer)
         return head(features.reshape([input.shape[0], -1]))

@@ -15,6 +15,7 @@ import Foundation
 /// `intercept_scaling=1`). The result is a `Linear` layer, so a frozen backbone
 /// followed by it is an ordinary model.
 public struct LinearHead {
+    /// The objective liblinear minimizes.
     public enum Loss: String, CaseIterable, Codable, Sendable {
         /// L2-regularized logistic regression (liblinear's L2R_LR, primal).
         case logistic
@@ -27,13 +28,16 @@ public struct LinearHead {
     /// [classes].
     public var bias: Tensor
 
+    /// A head from its weight `[classes, features]` and bias `[classes]`; traps when the shapes do not form a layer.
     public init(weight: Tensor, bias: Tensor) {
         precondition(weight.rank == 2 && bias.shape == [weight.shape[0]], "LinearHead: weight \(weight.shape) and bias \(bias.shape) do not form a layer")
         self.weight = weight
         self.bias = bias
     }
 
+    /// Outputs of the head.
     public var classes: Int { weight.shape[0] }
+    /// Inputs of the head (the feature width it was fitted on).
     public var features: Int { weight.shape[1] }
 
     /// Fits `loss` with inverse regularization strength `C` on `features` [N, D] and
@@ -131,8 +135,11 @@ public struct LinearHead {
 
 /// Features and labels that a linear head cannot be fitted on.
 public struct LinearHeadError: Error, CustomStringConvertible {
+    /// What is wrong, in one line.
     public let message: String
+    /// An error that says `message`.
     public init(_ message: String) { self.message = message }
+    /// The message.
     public var description: String { message }
 }
 
@@ -163,11 +170,13 @@ extension LinearHead {
 extension LinearHead {
     /// A head fitted on files: what `anneal fit-head` does.
     public struct Fitted {
+        /// The fitted head.
         public let head: LinearHead
         /// Rows and width of the features.
         public let rows: Int, features: Int
         /// Accuracy of the head on the features it was fitted on.
         public let trainingAccuracy: Double
+        /// Seconds of wall time the fit took (reading the files excluded).
         public let seconds: Double
     }
 

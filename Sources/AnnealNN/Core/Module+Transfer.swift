@@ -57,15 +57,18 @@ extension Module {
 
 /// A layer name that the network does not have.
 public struct LayerNotFound: Error, CustomStringConvertible {
+    /// The name that was asked for.
     public let layer: String
     /// The names it does have.
     public let known: [String]
 
+    /// A failed lookup of `layer` among the `known` names.
     public init(layer: String, known: [String]) {
         self.layer = layer
         self.known = known
     }
 
+    /// The missing name and every name the model does have.
     public var description: String {
         "the model has no layer '\(layer)'; its layers: \(known.joined(separator: ", "))"
     }

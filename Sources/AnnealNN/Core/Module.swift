@@ -10,8 +10,12 @@ open class Module {
     /// Training mode (dropout active, batch statistics); `eval()` switches it off.
     public private(set) var isTraining = true
 
+    /// A module in training mode.
     public init() {}
 
+    /// The module's computation from input to output; every subclass overrides it
+    /// (the base one stops the program). Call the module (`module(x)`) rather than
+    /// `forward` so that `forwardHook` runs.
     open func forward(_ input: Tensor) -> Tensor {
         fatalError("\(type(of: self)) must override forward(_:)")
     }
@@ -25,6 +29,8 @@ open class Module {
     /// `LayerProbe` sees it. While set, the layer runs unfused.
     public var fusedActivationHook: ((_ output: Tensor) -> Void)?
 
+    /// Runs `forward(input)`, then calls `forwardHook` with the input and output;
+    /// returns the output.
     public func callAsFunction(_ input: Tensor) -> Tensor {
         let output = forward(input)
         forwardHook?(input, output)
@@ -57,6 +63,7 @@ open class Module {
         [("", self)] + walk().compactMap { name, value in (value as? Module).map { (name, $0) } }
     }
 
+    /// Every parameter below this module, frozen ones included, in declaration order.
     public var parameters: [Parameter] { namedParameters().map(\.parameter) }
 
     /// Parameters that optimizers update (not frozen).
@@ -107,6 +114,7 @@ open class Module {
         return matching.count
     }
 
+    /// Clears the accumulated gradient of every parameter below this module.
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
 
     // MARK: Reflection

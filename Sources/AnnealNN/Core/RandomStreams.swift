@@ -5,6 +5,7 @@ import AnnealTensor
 /// Where each stream stands is part of a run's state: a checkpoint saves it so a
 /// resumed run draws exactly what the uninterrupted one would have.
 public protocol RandomDrawing: Module {
+    /// The module's generator where it stands now: read it to checkpoint, set it to resume.
     var randomStream: RandomGenerator { get set }
     /// Whether it draws at all (a dropout of p = 0 does not): checkpoints keep
     /// the streams of the modules that draw.
@@ -12,25 +13,32 @@ public protocol RandomDrawing: Module {
 }
 
 extension RandomDrawing {
+    /// True: unless it says otherwise, a conforming module draws.
     public var drawsRandomNumbers: Bool { true }
 }
 
 extension DropoutLayer: RandomDrawing {
+    /// The generator of the dropout masks.
     public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
+    /// Whether `probability` is above 0 (at 0 the layer is the identity and draws nothing).
     public var drawsRandomNumbers: Bool { probability > 0 }
 }
 
 extension BasicBlock: RandomDrawing {
+    /// The generator of the stochastic-depth draws (which samples keep their residual branch).
     public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
+    /// Whether `stochasticDepth` is above 0.
     public var drawsRandomNumbers: Bool { stochasticDepth > 0 }
 }
 
 extension FractionalMaxPool2d: RandomDrawing {
+    /// The generator of the training-mode pooling regions.
     public var randomStream: RandomGenerator { get { generator } set { generator = newValue } }
 }
 
 /// Why saved random streams do not fit a model.
 public struct RandomStreamMismatch: Error, CustomStringConvertible {
+    /// What does not fit: other module names, or a stream seeded differently.
     public let description: String
 }
 

@@ -3,14 +3,20 @@ import AnnealTensor
 /// Why a state dict does not fit a model: every missing key, unexpected key and
 /// shape mismatch, named, so nothing is half-loaded.
 public struct StateDictMismatch: Error, CustomStringConvertible {
+    /// Names the model has and the state dict lacks.
     public var missing: [String] = []
+    /// Names in the state dict that the model does not have, sorted.
     public var unexpected: [String] = []
+    /// Names in both whose shapes differ: the model's shape (`expected`) and the state dict's (`found`).
     public var shapeMismatches: [(name: String, expected: [Int], found: [Int])] = []
 
+    /// A mismatch with nothing wrong yet, to fill in.
     public init() {}
 
+    /// Whether nothing is missing, unexpected or mis-shaped.
     public var isEmpty: Bool { missing.isEmpty && unexpected.isEmpty && shapeMismatches.isEmpty }
 
+    /// Every problem in one message: the missing and unexpected keys and each shape mismatch.
     public var description: String {
         var parts: [String] = []
         if !missing.isEmpty { parts.append("missing keys: \(missing.joined(separator: ", "))") }

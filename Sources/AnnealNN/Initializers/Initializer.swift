@@ -3,23 +3,32 @@ import AnnealTensor
 /// How a weight tensor starts. Fans follow PyTorch: for a weight of shape
 /// [out, in, k…], fanIn = in·∏k and fanOut = out·∏k.
 public enum Initializer: Sendable {
+    /// Every element 0.
     case zeros
+    /// Every element 1.
     case ones
+    /// Every element the given value.
     case constant(Float)
     /// Gaussian N(mean, std²) ("small random numbers", e.g. std 0.01).
     case normal(mean: Float = 0, std: Float = 0.01)
+    /// Uniform on [low, high) (default ±0.05).
     case uniform(low: Float = -0.05, high: Float = 0.05)
     /// Glorot & Bengio: std = gain·√(2/(fanIn + fanOut)).
     case xavierNormal(gain: Float = 1)
+    /// Glorot & Bengio, uniform on ±gain·√(6/(fanIn + fanOut)): the standard
+    /// deviation of `xavierNormal`.
     case xavierUniform(gain: Float = 1)
     /// He et al.: std = gain/√fan, gain √2 for ReLU.
     case kaimingNormal(nonlinearity: Nonlinearity = .relu, mode: FanMode = .fanIn)
+    /// He et al., uniform on ±√3·gain/√fan: the standard deviation of `kaimingNormal`.
     case kaimingUniform(nonlinearity: Nonlinearity = .relu, mode: FanMode = .fanIn)
     /// std = 1/√fanIn (for SELU networks).
     case lecunNormal
     /// A (semi-)orthogonal matrix scaled by gain (Saxe et al. 2013).
     case orthogonal(gain: Float = 1)
 
+    /// The fan Kaiming initialization divides by: `fanIn` keeps the variance of the
+    /// forward pass's activations, `fanOut` that of the backward pass's gradients.
     public enum FanMode: Sendable { case fanIn, fanOut }
 
     /// Fan-in and fan-out of a weight shape.
@@ -83,7 +92,10 @@ public enum Initializer: Sendable {
 
 /// The nonlinearity after a layer, which sets the gain of Kaiming/Xavier init.
 public enum Nonlinearity: Sendable, Equatable {
+    /// Fixed gains: 1 for `linear` (no activation) and `sigmoid`, 5/3 for `tanh`,
+    /// √2 for `relu`, 3/4 for `selu`.
     case linear, sigmoid, tanh, relu, selu
+    /// Leaky ReLU with negative slope `slope`: gain √(2/(1 + slope²)).
     case leakyRelu(slope: Float)
 
     /// PyTorch's `calculate_gain`.

@@ -8,7 +8,9 @@ public struct ActivationStatistics: Sendable, Equatable {
     public var name: String
     /// The layer's type (`Conv2d`, `Tanh`, `ReLU (fused)` …).
     public var kind: String
+    /// Mean of all the output's values (every sample, feature and position).
     public var mean: Double
+    /// Population standard deviation (divided by n, not n − 1) of the same values.
     public var std: Double
     /// Fraction of units (features, or channel × position) never positive over the
     /// batch: ReLU outputs only (a dead ReLU passes no gradient and never recovers).

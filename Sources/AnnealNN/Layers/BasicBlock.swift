@@ -15,10 +15,16 @@ import AnnealTensor
 /// The final ReLU comes after the sum, so only the pre-activation's expectation
 /// is exact.
 public final class BasicBlock: Module, StochasticLayer {
+    /// The first 3×3 convolution (padding 1, no bias); it carries the block's stride.
     public let conv1: Conv2d
+    /// Batch norm after `conv1`, run fused with the ReLU that follows it.
     public let bn1: BatchNorm2d
+    /// The second 3×3 convolution (stride 1, padding 1, no bias).
     public let conv2: Conv2d
+    /// Batch norm ending the residual branch; its scale starts at 0 with `zeroInitResidual`.
     public let bn2: BatchNorm2d
+    /// The projection shortcut (1×1 convolution with the block's stride, then batch
+    /// norm) when the stride or channel count changes; nil for the identity.
     public let shortcut: Sequential?
     /// Probability of dropping the residual branch, per sample, while training.
     public var stochasticDepth: Float {
@@ -26,6 +32,14 @@ public final class BasicBlock: Module, StochasticLayer {
     }
     var generator: RandomGenerator
 
+    /// A block from `inChannels` to `outChannels` channels.
+    /// - Parameters:
+    ///   - inChannels: C of the input [N, C, H, W].
+    ///   - outChannels: Channels of both convolutions and of the output.
+    ///   - stride: Stride of `conv1` and of the projection shortcut (2 halves H and W).
+    ///   - zeroInitResidual: Whether `bn2`'s scale starts at 0, so the block starts as its shortcut.
+    ///   - stochasticDepth: Probability in [0, 1) of dropping the residual branch per sample while training.
+    ///   - generator: The stochastic-depth stream; nil derives one from `conv1`'s initialization generator.
     public init(_ inChannels: Int, _ outChannels: Int, stride: Int = 1, zeroInitResidual: Bool = false,
                 stochasticDepth: Float = 0, generator: RandomGenerator? = nil) {
         BasicBlock.check(stochasticDepth)
@@ -65,6 +79,7 @@ public final class BasicBlock: Module, StochasticLayer {
         return branch + identity
     }
 
+    /// relu(`preActivation(input)`): [N, inChannels, H, W] → [N, outChannels, ⌈H/stride⌉, ⌈W/stride⌉].
     public override func forward(_ input: Tensor) -> Tensor {
         relu(preActivation(input))
     }

@@ -7,19 +7,33 @@ import AnnealTensor
 /// training once its scale and shift are frozen. Works for [N, C] (BatchNorm1d) and
 /// [N, C, H, W] (BatchNorm2d) inputs; names match PyTorch's state dict.
 public class BatchNorm: Module, ReLUFusing {
+    /// The per-channel scale γ, [C] (starts at `initialScale`, default 1).
     public let weight: Parameter
+    /// The per-channel shift β, [C] (starts at 0).
     public let bias: Parameter
+    /// Running average of the batch means, [C] (starts at 0); normalizes in evaluation.
     public let runningMean: Buffer
+    /// Running average of the unbiased batch variances, [C] (starts at 1); normalizes in evaluation.
     public let runningVar: Buffer
+    /// The number of training batches folded into the running statistics (a scalar);
+    /// sets each batch's weight when `momentum` is nil.
     public let numBatchesTracked: Buffer
     /// nil: cumulative average (used to recompute statistics after weight averaging).
     public var momentum: Float?
+    /// Added to the variance before the square root (default 1e-5).
     public let epsilon: Float
     /// Synchronized batch norm (data parallelism): sums a per-channel tensor over
     /// the ranks, differentiably, so the batch statistics are the global batch's.
     /// nil: each process normalizes with its own batch.
     public var crossReplicaSum: ((Tensor) -> Tensor)?
 
+    /// Batch norm over `features` channels, in training mode with fresh statistics.
+    /// - Parameters:
+    ///   - features: C, the size of the input's axis 1.
+    ///   - momentum: The weight of each new batch in the running statistics (default 0.1);
+    ///     nil: the cumulative average of every batch.
+    ///   - epsilon: Added to the variance before the square root (default 1e-5).
+    ///   - initialScale: The starting scale γ (0 starts a residual branch at zero).
     public init(_ features: Int, momentum: Float? = 0.1, epsilon: Float = 1e-5, initialScale: Float = 1) {
         weight = Parameter(.full(initialScale, shape: [features]))
         bias = Parameter(.zeros([features]))
@@ -30,6 +44,9 @@ public class BatchNorm: Module, ReLUFusing {
         self.epsilon = epsilon
     }
 
+    /// γ·(x − mean)/√(variance + ε) + β per channel of [N, C] or [N, C, H, W] input:
+    /// with the batch's statistics while training (updating the running ones), with
+    /// the running statistics in evaluation or once scale and shift are frozen.
     public override func forward(_ input: Tensor) -> Tensor { normalize(input, relu: false) }
 
     /// relu(forward(input)) in one pass over the data (not with synchronized statistics).
@@ -114,16 +131,22 @@ public final class BatchNorm2d: BatchNorm {}
 /// Layer normalization over the trailing dimensions given by `shape`, with a
 /// learned elementwise scale and shift (PyTorch's `weight`, `bias`).
 public final class LayerNorm: Module {
+    /// The elementwise scale, of the normalized shape (starts at 1).
     public let weight: Parameter
+    /// The elementwise shift, of the normalized shape (starts at 0).
     public let bias: Parameter
+    /// Added to the variance before the square root (default 1e-5).
     public let epsilon: Float
 
+    /// Layer norm over the trailing dimensions `shape` (`[features]` for [N, features] input).
     public init(_ shape: [Int], epsilon: Float = 1e-5) {
         weight = Parameter(.ones(shape))
         bias = Parameter(.zeros(shape))
         self.epsilon = epsilon
     }
 
+    /// (x − mean)/√(variance + ε) over the trailing dimensions of each sample (biased
+    /// variance), times `weight` plus `bias`; the input must end in the normalized shape.
     public override func forward(_ input: Tensor) -> Tensor {
         let count = weight.shape.count
         precondition(Array(input.shape.suffix(count)) == weight.shape,

@@ -3,10 +3,15 @@ import AnnealTensor
 /// 2-D convolution over [N, C, H, W] (weight [out, in/groups, kH, kW], as PyTorch);
 /// `weightTransform` (DropConnect) changes the kernel on each forward pass.
 public final class Conv2d: Module {
+    /// The kernel, [out, in/groups, kH, kW] (Kaiming-normal by default).
     public let weight: Parameter
+    /// The per-output-channel bias, [out]; nil when built with `bias: false`.
     public let bias: Parameter?
+    /// Stride, zero padding (on each side) and dilation, each as (vertical, horizontal).
     public let stride: (Int, Int), padding: (Int, Int), dilation: (Int, Int)
+    /// The number of channel groups (1: every output channel sees every input channel).
     public let groups: Int
+    /// The change applied to the kernel on each forward pass (DropConnect); nil: the kernel as it is.
     public let weightTransform: WeightTransform?
 
     /// `weightTransform` is made from the initialization generator as it stands
@@ -39,6 +44,8 @@ public final class Conv2d: Module {
     /// The kernel this pass uses (the transform's, when there is one).
     public func effectiveWeight() -> Tensor { weightTransform?.transform(weight.value) ?? weight.value }
 
+    /// The convolution of [N, in, H, W] input with `effectiveWeight()`, plus the bias:
+    /// [N, out, OH, OW], OH = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1 (OW likewise).
     public override func forward(_ input: Tensor) -> Tensor {
         Tensor.conv2d(input, weight: effectiveWeight(), bias: bias?.value, stride: stride, padding: padding,
                       dilation: dilation, groups: groups)

@@ -6,6 +6,7 @@ import AnnealTensor
 /// itself, so it follows the layer into training and evaluation mode and, when it
 /// draws random numbers, checkpoints its own stream.
 open class WeightTransform: Module {
+    /// The weight a forward pass uses in place of `weight`; the base class returns it unchanged.
     open func transform(_ weight: Tensor) -> Tensor { weight }
 }
 
@@ -18,12 +19,14 @@ open class WeightTransform: Module {
 public final class DropConnect: WeightTransform, StochasticLayer, RandomDrawing {
     /// Probability of dropping each weight.
     public let probability: Float
+    /// The generator of the masks: one weight-sized draw per training forward pass.
     public var randomStream: RandomGenerator
 
     /// The mask stream's id, derived from the layer's initialization stream, so
     /// turning DropConnect on does not change the layer's initial weights.
     public static let streamID: UInt64 = 0xD0C0_11EC
 
+    /// DropConnect dropping each weight with `probability`, in (0, 1), drawing masks from `generator`.
     public init(_ probability: Float, generator: RandomGenerator) {
         precondition(probability > 0 && probability < 1, "DropConnect: probability \(probability) is not in (0, 1)")
         self.probability = probability

@@ -3,8 +3,11 @@ import AnnealTensor
 /// y = x·Wᵀ + b, with W of shape [out, in] as in PyTorch; `weightTransform`
 /// (DropConnect) changes W on each forward pass.
 public final class Linear: Module, ReLUFusing {
+    /// W, [out, in] (Kaiming-normal by default).
     public let weight: Parameter
+    /// b, [out]; nil when built with `bias: false`.
     public let bias: Parameter?
+    /// The change applied to W on each forward pass (DropConnect); nil: W as it is.
     public let weightTransform: WeightTransform?
 
     /// `weightTransform` is made from the initialization generator as it stands
@@ -19,12 +22,15 @@ public final class Linear: Module, ReLUFusing {
         super.init()
     }
 
+    /// The input width: the size of the input's last axis.
     public var inFeatures: Int { weight.shape[1] }
+    /// The output width: the size of the output's last axis.
     public var outFeatures: Int { weight.shape[0] }
 
     /// The weight this pass uses (the transform's, when there is one).
     public func effectiveWeight() -> Tensor { weightTransform?.transform(weight.value) ?? weight.value }
 
+    /// x·Wᵀ + b over the last axis with `effectiveWeight()`: [..., in] → [..., out].
     public override func forward(_ input: Tensor) -> Tensor {
         precondition(input.shape.last == inFeatures,
                      "Linear(\(inFeatures), \(outFeatures)): input of shape \(input.shape) does not end in \(inFeatures)")

@@ -3,17 +3,24 @@ import AnnealTensor
 /// Applies layers in order. State-dict names are the indices ("0.weight"), as
 /// in `torch.nn.Sequential`.
 public final class Sequential: Module {
+    /// The layers, applied first to last; their state-dict names are their indices.
     public let layers: [Module]
 
+    /// A chain of `layers`, applied first to last.
     public init(_ layers: [Module]) {
         self.layers = layers
         super.init()
     }
 
+    /// A chain of the given layers, applied first to last.
     public convenience init(_ layers: Module...) { self.init(layers) }
 
+    /// The empty name for `layers`, so each layer is named by its index alone
+    /// (`0.weight`, as `torch.nn.Sequential`); other properties as `Module` names them.
     public override func stateName(forProperty name: String) -> String { name == "layers" ? "" : super.stateName(forProperty: name) }
 
+    /// Feeds each layer the previous one's output. A `ReLUFusing` layer (`Linear`,
+    /// batch norm) followed by a `ReLU` without a forward hook runs as one fused pass.
     public override func forward(_ input: Tensor) -> Tensor {
         var x = input, i = 0
         while i < layers.count {
@@ -32,5 +39,6 @@ public final class Sequential: Module {
 }
 
 extension Sequential: LayerChain {
+    /// One link per layer, in order.
     public var links: [ChainLink] { layers.map(ChainLink.init) }
 }

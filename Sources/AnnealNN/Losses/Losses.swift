@@ -2,6 +2,8 @@ import AnnealTensor
 
 /// How per-example losses combine.
 public enum Reduction: Sendable {
+    /// `mean`: the average over the examples (over every element for the elementwise
+    /// losses); `sum`: their total; `none`: the unreduced losses.
     case mean, sum, none
 
     func apply(_ losses: Tensor) -> Tensor {

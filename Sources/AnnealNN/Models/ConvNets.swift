@@ -25,6 +25,15 @@ public enum SmallCNN {
         case fractional
     }
 
+    /// The network as a `Sequential` (state-dict names `0.weight` …).
+    /// - Parameters:
+    ///   - inputShape: [C, H, W] of one input.
+    ///   - classes: The number of logits the classifier puts out.
+    ///   - dropout: Drop probability before the classifier (`AlphaDropout` with SELU); 0: none.
+    ///   - pool: The downsampling of both stages.
+    ///   - batchNorm: Whether batch norm follows each convolution (`Identity` otherwise).
+    ///   - dropConnect: DropConnect probability on the hidden layer's weights; 0: none.
+    ///   - activation: The nonlinearity after each convolution and after the hidden layer.
     public static func make(inputShape: [Int] = [1, 28, 28], classes: Int = 10, dropout: Float = 0.5, pool: Pooling = .max,
                             batchNorm: Bool = true, dropConnect: Float = 0, activation: Activation = .relu) -> Sequential {
         precondition(inputShape.count == 3 && inputShape.allSatisfy { $0 >= 1 }, "SmallCNN: input shape must be [C, H, W], got \(inputShape)")
@@ -59,11 +68,17 @@ public enum SmallCNN {
 /// channels with strides 1/2/2, global average pooling and a linear classifier.
 /// Depth 6n + 2: resnet20 (n = 3), resnet32 (5), resnet56 (9).
 public final class ResNet: Module {
+    /// The stem: a 3×3 convolution from the input channels to 16 (padding 1, no bias).
     public let conv1: Conv2d
+    /// Batch norm after the stem, run fused with its ReLU.
     public let bn1: BatchNorm2d
+    /// Stage 1: n blocks at 16 channels, stride 1.
     public let layer1: Sequential
+    /// Stage 2: n blocks at 32 channels; the first has stride 2.
     public let layer2: Sequential
+    /// Stage 3: n blocks at 64 channels; the first has stride 2.
     public let layer3: Sequential
+    /// The classifier: 64 pooled features → `classes` logits (Xavier-normal weights).
     public let fc: Linear
 
     /// `stochasticDepth` p_L > 0: block l of L (counted through all stages, 1-based)
@@ -96,8 +111,11 @@ public final class ResNet: Module {
                   stochasticDepth: stochasticDepth)
     }
 
+    /// Every residual block, stage by stage (3n of them).
     public var blocks: [BasicBlock] { (layer1.layers + layer2.layers + layer3.layers).compactMap { $0 as? BasicBlock } }
 
+    /// [N, inChannels, H, W] → logits [N, classes]: the stem, the three stages, the
+    /// mean over H and W, the classifier.
     public override func forward(_ input: Tensor) -> Tensor {
         let features = layer3(layer2(layer1(bn1.callWithReLU(conv1(input)))))
         return fc(features.mean(axes: [2, 3]))

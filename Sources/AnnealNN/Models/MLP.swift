@@ -6,6 +6,7 @@ public enum MLP {
     /// `dropConnect` on the hidden layers' weights, not the classifier's.
     /// Hidden layers take `initializer` (default: Kaiming with the activation's
     /// gain, LeCun for SELU); the last layer is Xavier so initial logits are small.
+    /// A given `initializer` starts the last layer as well (Xavier is its default).
     public static func make(inputs: Int = 784, hidden: [Int] = [256], classes: Int = 10,
                             activation: Activation = .relu, initializer: Initializer? = nil,
                             dropout: Float = 0, dropConnect: Float = 0) -> Sequential {

@@ -8,9 +8,12 @@ import Foundation
 /// W steps with `.afterWarmup` clock and τ = W it is the Transformer's schedule:
 /// a₀ at the end of warmup, a₀·√(W/t) afterwards.
 public struct InverseSqrtDecay: LearningRateSchedule {
+    /// a₀, the rate at step 0.
     public let initial: Float
+    /// τ, the step offset (default 1): the rate is halved at step 3τ.
     public let timescale: Int
 
+    /// a₀·√(τ / (t + τ)) with `initial` a₀ and `timescale` τ (positive).
     public init(initial: Float, timescale: Int = 1) {
         precondition(initial >= 0 && initial.isFinite, "InverseSqrtDecay: initial rate must be finite and ≥ 0, got \(initial)")
         precondition(timescale > 0, "InverseSqrtDecay: timescale must be positive, got \(timescale)")
@@ -18,6 +21,7 @@ public struct InverseSqrtDecay: LearningRateSchedule {
         self.timescale = timescale
     }
 
+    /// a₀·√(τ / (t + τ)) at step t (negative steps count as 0).
     public func lr(_ step: Int) -> Float {
         let tau = Double(timescale)
         return Float(Double(initial) * (tau / (Double(max(0, step)) + tau)).squareRoot())

@@ -24,9 +24,14 @@ public protocol LearningRateSchedule: Sendable {
 }
 
 extension LearningRateSchedule {
+    /// False unless a schedule says otherwise: closed-form schedules ignore metrics.
     public var monitorsMetric: Bool { false }
+    /// Does nothing unless a schedule says otherwise (closed-form schedules ignore metrics).
     public mutating func observe(metric: Double, step: Int) {}
+    /// `.stateless` unless a schedule says otherwise: the step count is all a resume needs.
     public var state: ScheduleState { .stateless }
+    /// Accepts only `.stateless` unless a schedule says otherwise; throws
+    /// `ScheduleStateMismatch` for any other state.
     public mutating func restore(_ state: ScheduleState) throws {
         guard state == .stateless else { throw ScheduleStateMismatch(expected: "stateless \(Self.self)", found: state) }
     }

@@ -2,6 +2,7 @@
 /// Minibatch SGD"): multiply the rate tuned for a batch of 256 by k = batch/256,
 /// and reach it by a gradual linear warmup that starts from the unscaled rate.
 public enum LinearScalingRule {
+    /// The batch size (in samples) that base rates are tuned for: 256.
     public static let referenceBatchSize = 256
 
     /// k = batchSize / referenceBatchSize.
@@ -11,6 +12,7 @@ public enum LinearScalingRule {
     }
 
     /// base × batchSize / 256.
+    /// (With `referenceBatchSize` given, it divides instead of 256.)
     public static func learningRate(base: Float, batchSize: Int, referenceBatchSize: Int = referenceBatchSize) -> Float {
         base * factor(batchSize: batchSize, referenceBatchSize: referenceBatchSize)
     }

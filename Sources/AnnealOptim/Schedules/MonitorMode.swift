@@ -1,9 +1,11 @@
 /// Whether a monitored metric should go down (loss) or up (accuracy).
 public enum MonitorMode: String, Codable, Sendable, CaseIterable {
+    /// `min`: lower is better (a loss); `max`: higher is better (an accuracy).
     case min, max
 
     /// How a threshold is read: a fraction of |best| or an absolute amount.
     public enum Threshold: String, Codable, Sendable, CaseIterable {
+        /// `relative`: a fraction of |best|; `absolute`: an amount in the metric's own units.
         case relative, absolute
     }
 

@@ -4,18 +4,30 @@
 /// start rate before the final descent. The rise is its warmup, so it needs no
 /// `Warmup` around it. (PyTorch also cycles momentum; this only schedules the rate.)
 public struct OneCycle: LearningRateSchedule {
+    /// How the rate moves between a phase's start and end rates.
     public enum Annealing: String, Sendable, CaseIterable {
+        /// `cosine`: half a cosine (PyTorch's default); `linear`: a straight line.
         case cosine, linear
     }
 
+    /// The peak rate, reached at the end of the rise.
     public let maxRate: Float
+    /// Optimizer steps in the whole cycle (at least 2).
     public let totalSteps: Int
+    /// Fraction of `totalSteps` spent rising, in (0, 1) (default 0.3).
     public let pctStart: Double
+    /// The curve within each phase (default `.cosine`).
     public let annealing: Annealing
+    /// The start rate is `maxRate / divFactor` (default 25).
     public let divFactor: Double
+    /// The final rate is the start rate divided by this (default 1e4).
     public let finalDivFactor: Double
+    /// Whether the rate comes back down to the start rate over as many steps as
+    /// it rose before the final descent (PyTorch's `three_phase`).
     public let threePhase: Bool
 
+    /// A one-cycle schedule over `totalSteps` optimizer steps peaking at `maxRate`,
+    /// with PyTorch `OneCycleLR`'s defaults.
     public init(maxRate: Float, totalSteps: Int, pctStart: Double = 0.3, annealing: Annealing = .cosine,
                 divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false) {
         precondition(maxRate >= 0 && maxRate.isFinite, "OneCycle: maxRate must be finite and ≥ 0, got \(maxRate)")
@@ -31,7 +43,9 @@ public struct OneCycle: LearningRateSchedule {
         self.threePhase = threePhase
     }
 
+    /// The rate at step 0: `maxRate / divFactor`.
     public var initialRate: Double { Double(maxRate) / divFactor }
+    /// The rate at the last step and after: `initialRate / finalDivFactor`.
     public var finalRate: Double { initialRate / finalDivFactor }
 
     /// (last step of the phase, start rate, end rate), as PyTorch lays them out

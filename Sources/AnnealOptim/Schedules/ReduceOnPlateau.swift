@@ -7,6 +7,7 @@
 public struct ReduceOnPlateau: LearningRateSchedule {
     /// What a resume needs: the rate reached, the best metric, and the counters.
     public struct State: Codable, Equatable, Sendable {
+        /// The learning rate reached so far (the schedule's initial rate until a reduction).
         public var rate: Double
         /// Nil until the first metric (JSON has no infinity to start from).
         public var best: Double?
@@ -14,8 +15,10 @@ public struct ReduceOnPlateau: LearningRateSchedule {
         public var badEpochs: Int
         /// Epochs of cooldown left.
         public var cooldownLeft: Int
+        /// How many times the rate has been reduced.
         public var reductions: Int
 
+        /// A state at `rate`; the other values default to "nothing seen yet".
         public init(rate: Double, best: Double? = nil, badEpochs: Int = 0, cooldownLeft: Int = 0, reductions: Int = 0) {
             self.rate = rate
             self.best = best
@@ -25,15 +28,26 @@ public struct ReduceOnPlateau: LearningRateSchedule {
         }
     }
 
+    /// Whether the metric should fall (`.min`, a loss; the default) or rise (`.max`, an accuracy).
     public let mode: MonitorMode
+    /// What a reduction multiplies the rate by, in (0, 1) (default 0.1).
     public let factor: Double
+    /// Epochs without improvement tolerated: the rate drops after `patience + 1`
+    /// such epochs in a row (default 10).
     public let patience: Int
+    /// How much the metric must beat the best by to count as an improvement,
+    /// read as `thresholdMode` says (default 1e-4).
     public let threshold: Double
+    /// Whether `threshold` is a fraction of |best| (`.relative`, the default) or an
+    /// absolute amount.
     public let thresholdMode: MonitorMode.Threshold
+    /// Epochs after a reduction during which bad epochs are not counted (default 0).
     public let cooldown: Int
+    /// The lowest rate a reduction may reach (default 0).
     public let minRate: Double
     /// Reductions smaller than this are skipped (PyTorch's `eps`).
     public let eps: Double
+    /// The rate, best metric and counters so far: what `state` saves.
     public private(set) var current: State
 
     /// PyTorch's defaults: factor 0.1, patience 10, relative threshold 1e-4, no cooldown.
@@ -57,8 +71,10 @@ public struct ReduceOnPlateau: LearningRateSchedule {
         self.current = State(rate: Double(initial))
     }
 
+    /// The current rate, whatever the step: it only changes in `observe(metric:step:)`.
     public func lr(_ step: Int) -> Float { Float(current.rate) }
 
+    /// Always true: the rate depends on the metrics fed in.
     public var monitorsMetric: Bool { true }
 
     /// One epoch's metric, PyTorch's order: improvement check, cooldown, reduction.
@@ -84,8 +100,11 @@ public struct ReduceOnPlateau: LearningRateSchedule {
         }
     }
 
+    /// `current`, as `.plateau`.
     public var state: ScheduleState { .plateau(current) }
 
+    /// Replaces `current` from a `.plateau` state; throws `ScheduleStateMismatch`
+    /// for any other.
     public mutating func restore(_ state: ScheduleState) throws {
         guard case .plateau(let saved) = state else { throw ScheduleStateMismatch(expected: "ReduceOnPlateau's state", found: state) }
         current = saved

@@ -3,14 +3,19 @@ import Foundation
 /// Step decay: a₀·γⁿ where n is the number of milestones reached (PyTorch's
 /// `MultiStepLR`), or n = ⌊t / period⌋ for a fixed period (`StepLR`).
 public struct StepDecay: LearningRateSchedule {
+    /// Where the decays fall: at listed optimizer steps or at a fixed period.
     public enum Boundaries: Sendable, Equatable {
         /// Sorted steps at which the rate is multiplied by γ (from that step on).
         case milestones([Int])
+        /// A decay every this many steps: n = ⌊t / period⌋.
         case every(Int)
     }
 
+    /// a₀, the rate before the first decay.
     public let initial: Float
+    /// γ, the factor applied at each boundary (positive; default 0.1).
     public let gamma: Float
+    /// Where the decays fall.
     public let boundaries: Boundaries
 
     /// Decays by `gamma` at each of `milestones` (optimizer steps).
@@ -48,6 +53,7 @@ public struct StepDecay: LearningRateSchedule {
         }
     }
 
+    /// a₀·γⁿ, with n the decays applied by `step`.
     public func lr(_ step: Int) -> Float {
         Float(Double(initial) * pow(Double(gamma), Double(decays(at: step))))
     }

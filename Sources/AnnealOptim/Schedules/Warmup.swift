@@ -15,23 +15,33 @@ import Foundation
 /// recipes. Metrics seen before warmup ends are not passed on, so a plateau's
 /// patience starts counting after warmup instead of punishing the slow start.
 public struct Warmup: LearningRateSchedule {
+    /// How the ramp's factor grows from `startFactor` to 1.
     public enum Shape: String, Sendable, CaseIterable, Codable {
+        /// `linear`: s + (1 − s)·t/W; `exponential`: s^(1 − t/W), a constant ratio per step.
         case linear, exponential
     }
 
+    /// Which step the wrapped schedule sees (see the type's discussion).
     public enum Clock: String, Sendable, CaseIterable {
+        /// `shared`: the same step as the ramp; `afterWarmup`: steps counted from the end of warmup.
         case shared, afterWarmup
     }
 
     /// The factor at step 0 unless given: small, but not 0, so no update is wasted.
     public static let defaultStartFactor: Float = 0.01
 
+    /// W, the optimizer steps the ramp lasts (0: no ramp).
     public let steps: Int
+    /// The ramp's curve (default `.linear`).
     public let shape: Shape
+    /// s, the factor at step 0: in 0...1 for the linear shape, (0, 1] for the exponential.
     public let startFactor: Float
+    /// The step the wrapped schedule sees (default `.shared`).
     public let clock: Clock
+    /// The schedule behind the ramp.
     public private(set) var wrapped: any LearningRateSchedule
 
+    /// Puts a ramp of `steps` optimizer steps (≥ 0) in front of `wrapped`.
     public init(steps: Int, shape: Shape = .linear, startFactor: Float = Warmup.defaultStartFactor,
                 clock: Clock = .shared, wrapping wrapped: any LearningRateSchedule) {
         precondition(steps >= 0, "Warmup: steps must be ≥ 0, got \(steps)")
@@ -61,17 +71,24 @@ public struct Warmup: LearningRateSchedule {
     /// The step the wrapped schedule sees.
     public func innerStep(_ step: Int) -> Int { clock == .shared ? step : max(0, step - steps) }
 
+    /// The wrapped rate at `innerStep(step)` times the ramp's `factor(step)`.
     public func lr(_ step: Int) -> Float { Float(Double(wrapped.lr(innerStep(step))) * factor(step)) }
 
+    /// Whether the wrapped schedule monitors a metric.
     public var monitorsMetric: Bool { wrapped.monitorsMetric }
 
+    /// Passes `metric` on, at `innerStep(step)`, once warmup is over (`step` ≥
+    /// `steps`); metrics seen earlier are dropped.
     public mutating func observe(metric: Double, step: Int) {
         guard step >= steps else { return }
         wrapped.observe(metric: metric, step: innerStep(step))
     }
 
+    /// The wrapped schedule's state, as `.wrapping`.
     public var state: ScheduleState { .wrapping(wrapped.state) }
 
+    /// Restores the wrapped schedule from a `.wrapping` state; throws
+    /// `ScheduleStateMismatch` for any other.
     public mutating func restore(_ state: ScheduleState) throws {
         guard case .wrapping(let inner) = state else { throw ScheduleStateMismatch(expected: "Warmup's wrapping state", found: state) }
         try wrapped.restore(inner)

@@ -8,9 +8,12 @@ import SwiftProtobuf
 /// `events.out.tfevents.*` file of a directory, so a resumed run adds a new file
 /// beside the old ones and never appends to (or trusts) an existing file.
 public final class TensorBoardEventFile {
+    /// The file written: `DIRECTORY/events.out.tfevents.SECONDS.HOST.PID.N`, N making it new.
     public let path: String
     private let writer: RecordFileWriter
 
+    /// Creates `directory` if needed and a new event file in it, starting with the
+    /// file-version record; throws when either cannot be created or written.
     public init(directory: String) throws {
         try Directory.create(directory)
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
@@ -25,6 +28,7 @@ public final class TensorBoardEventFile {
         try writer.write(Array(try first.serializedData()))
     }
 
+    /// The name prefix TensorBoard looks for.
     public static let filePrefix = "events.out.tfevents."
 
     /// The event files in `directory`, in the order TensorBoard reads them (by name).
@@ -33,6 +37,7 @@ public final class TensorBoardEventFile {
             .map { "\(directory)/\($0)" }
     }
 
+    /// Deletes every event file in `directory` (failures are ignored).
     public static func removeFiles(in directory: String) {
         for path in files(in: directory) { try? FileManager.default.removeItem(atPath: path) }
     }
@@ -59,6 +64,7 @@ public final class TensorBoardEventFile {
         try writer.write(Array(try event.serializedData()))
     }
 
+    /// One scalar at `step` (stored as a Float).
     public func scalar(_ tag: String, _ value: Double, step: Int) throws {
         try write([Self.value(tag) { $0.simpleValue = Float(value) }], step: step)
     }
@@ -87,6 +93,7 @@ public final class TensorBoardEventFile {
         try write([Self.value(tag) { $0.histo = histogram }], step: step)
     }
 
+    /// An image at `step`, PNG-encoded (TensorBoard's Images tab).
     public func image(_ tag: String, _ image: Bitmap, step: Int) throws {
         var picture = Tensorboard_Summary.Image()
         picture.height = Int32(image.height)
@@ -140,6 +147,8 @@ public final class TensorBoardEventFile {
         try write([try Self.hparamsValue("_hparams_/experiment", experimentData), try Self.hparamsValue("_hparams_/session_start_info", startData)], step: 0)
     }
 
+    /// The end of the session `hparams(start:metrics:)` began, with its status
+    /// (success or failure) and end time.
     public func hparamsEnd(success: Bool) throws {
         var end = Tensorboard_Hparams_SessionEndInfo()
         end.status = success ? .success : .failure

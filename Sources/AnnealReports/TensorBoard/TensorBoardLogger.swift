@@ -18,6 +18,7 @@ import Foundation
 /// A resumed run writes a new file beside the old ones (TensorBoard reads them all),
 /// starting with a restart mark so the steps it repeats replace the earlier ones.
 public final class TensorBoardLogger: TrainingCallback {
+    /// The event file this logger writes (also open to other writers, e.g. `logLayers`).
     public let events: TensorBoardEventFile
     /// The run's configuration as JSON (shown as text, and flattened into hparams).
     let configuration: Data
@@ -29,6 +30,17 @@ public final class TensorBoardLogger: TrainingCallback {
     private var stepsPerEpoch = 1
     private var gradientNorm = 0.0
 
+    /// Opens a new event file in `directory`.
+    ///
+    /// - Parameters:
+    ///   - directory: Where the event file goes (created if needed).
+    ///   - configuration: The run's configuration as JSON.
+    ///   - evaluationName: Names the evaluation set in the epoch tags (`epoch/NAME_loss`).
+    ///   - histogramsEvery: Epochs between weight and gradient histograms (nil: none).
+    ///   - preview: The augmentation preview logged at the start (nil: none).
+    ///   - confusion: The evaluation set's confusion matrix, logged at the end (nil: none).
+    ///   - filters: The first layer's filters, logged at the start and the end (nil: none).
+    /// - Throws: When the directory or the file cannot be created.
     public init(directory: String, configuration: Data, evaluationName: String, histogramsEvery: Int?,
                 preview: @escaping () -> Bitmap? = { nil }, confusion: @escaping () -> ConfusionMatrix? = { nil },
                 filters: @escaping () -> Bitmap? = { nil }) throws {
@@ -41,6 +53,10 @@ public final class TensorBoardLogger: TrainingCallback {
         self.filters = filters
     }
 
+    /// Writes what each event brings (see the type's list): a restart mark at `fitBegin`
+    /// when other event files exist and the start values when the run is not resumed;
+    /// the gradient norm and, at an epoch's last step, the histograms at `afterBackward`;
+    /// step scalars at `batchEnd`, epoch scalars at `epochEnd`, the closing images at `fitEnd`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .fitBegin(let plan):
@@ -93,7 +109,7 @@ public final class TensorBoardLogger: TrainingCallback {
 
 extension TensorBoardLogger {
     /// A `LayerWatch`'s records of one step: per layer, scalars
-    /// `layers/update_ratio/NAME` (log10), `layers/gradient_norm/NAME`,
+    /// `layers/update_ratio_log10/NAME` (log10 of a positive ratio), `layers/gradient_norm/NAME`,
     /// `layers/activation_std/NAME`, dead and saturated fractions, and a histogram of
     /// the probe batch's outputs (`activations/NAME`).
     public func logLayers(_ records: [LayerWatch.Record], step: Int) throws {

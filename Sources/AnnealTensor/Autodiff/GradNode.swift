@@ -27,8 +27,12 @@ final class GradNode {
 public enum GradMode {
     @TaskLocal static var isEnabled = true
 
+    /// Whether ops on the current task record the graph: true unless inside `withoutGrad`.
     public static var enabled: Bool { isEnabled }
 
+    /// Runs `body` with recording off on the current task (and the child tasks it
+    /// creates): ops inside build no graph and keep no saved tensors. The previous
+    /// mode is back afterwards; returns what `body` returns.
     public static func withoutGrad<R>(_ body: () throws -> R) rethrows -> R {
         try $isEnabled.withValue(false, operation: body)
     }

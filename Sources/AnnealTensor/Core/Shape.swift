@@ -1,6 +1,8 @@
 /// Shape arithmetic shared by every op: element counts, row-major strides,
 /// NumPy broadcasting and axis normalization.
 public enum Shape {
+    /// The number of elements of a tensor of `shape`: the product of its
+    /// dimensions (1 for the scalar shape `[]`).
     @inlinable
     public static func count(_ shape: [Int]) -> Int { shape.reduce(1, *) }
 
@@ -52,7 +54,9 @@ public enum Shape {
 /// A shape mismatch or invalid axis: a programmer error. Ops stop with its message;
 /// the throwing shape helpers let callers validate first.
 public struct ShapeError: Error, CustomStringConvertible, Equatable {
+    /// The message, naming the op and the shapes or axis involved.
     public let description: String
+    /// An error with the message `description`.
     public init(_ description: String) { self.description = description }
 }
 

@@ -3,6 +3,8 @@
 public struct Tensor: @unchecked Sendable {
     // @unchecked: storage is copy-on-write and the grad node is only touched by
     // the thread running the forward/backward pass.
+    /// The dimensions, outermost first: `[]` for a scalar, `[N, features]` for a
+    /// batch of vectors, `[N, C, H, W]` for a batch of images.
     public private(set) var shape: [Int]
     /// Where the values live: plain row-major storage, or (between kernels that
     /// keep an order of their own) `KernelOrderedValues`, made row-major on first plain use.
@@ -60,7 +62,9 @@ public struct Tensor: @unchecked Sendable {
     /// A scalar (rank-0) tensor.
     public init(_ value: Float) { self.init([value], shape: []) }
 
+    /// The number of dimensions (0 for a scalar).
     public var rank: Int { shape.count }
+    /// The number of elements: the product of `shape` (1 for a scalar).
     public var count: Int { Shape.count(shape) }
     /// Row-major values.
     public var scalars: [Float] { Array(UnsafeBufferPointer(start: storage.pointer, count: count)) }
@@ -133,6 +137,8 @@ public struct Tensor: @unchecked Sendable {
 }
 
 extension Tensor: CustomStringConvertible {
+    /// `Tensor(shape: …, values)` with the values nested by axis; an axis longer
+    /// than 12 shows its first 6 and last 3 entries.
     public var description: String {
         let values = scalars
         func render(_ axis: Int, _ offset: Int) -> String {

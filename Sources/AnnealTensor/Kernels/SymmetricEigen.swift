@@ -3,7 +3,9 @@ import CLAPACK
 /// Eigendecomposition of a real symmetric matrix through LAPACK's ssyevd
 /// (divide and conquer), for PCA and whitening.
 public enum SymmetricEigen {
+    /// A LAPACK failure: an invalid argument, or an algorithm that did not converge.
     public struct Failure: Error, CustomStringConvertible {
+        /// What went wrong, with LAPACK's `info` code.
         public let description: String
     }
 

@@ -1,3 +1,5 @@
+/// max(x, 0) elementwise; recorded for autodiff (the gradient passes where x > 0).
+///
 /// Activation functions as fused elementwise kernels with hand-written backward
 /// kernels (one pass each way, no temporaries).
 public func relu(_ x: Tensor) -> Tensor {
@@ -11,11 +13,15 @@ public func leakyRelu(_ x: Tensor, slope: Float = 0.01) -> Tensor {
     }
 }
 
+/// The logistic function σ(x) = 1 / (1 + e⁻ˣ) elementwise; differentiable, the
+/// gradient σ(x)(1 − σ(x)) computed from the saved output.
 public func sigmoid(_ x: Tensor) -> Tensor {
     let y = mapUnary(x, Sigmoid())
     return y.recorded("sigmoid", [x]) { g, _ in [mapBinary(g, y, SigmoidBackward(), op: "sigmoid")] }
 }
 
+/// Hyperbolic tangent elementwise; differentiable, the gradient 1 − tanh²(x)
+/// computed from the saved output.
 public func tanh(_ x: Tensor) -> Tensor {
     let y = mapUnary(x, Tanh())
     return y.recorded("tanh", [x]) { g, _ in [mapBinary(g, y, TanhBackward(), op: "tanh")] }
@@ -36,8 +42,12 @@ public func selu(_ x: Tensor) -> Tensor {
     }
 }
 
+/// The fixed constants of SELU (Klambauer et al. 2017), which make zero mean and
+/// unit variance a fixed point; alpha dropout reuses them.
 public enum SELUConstants {
+    /// α ≈ 1.6733: the negative branch is α(eˣ − 1).
     public static let alpha: Float = 1.673_263_2
+    /// λ ≈ 1.0507: the scale of the whole output.
     public static let lambda: Float = 1.050_701
 }
 

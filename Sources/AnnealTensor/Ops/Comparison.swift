@@ -1,16 +1,28 @@
 /// Comparisons give 1/0 masks (not differentiable); `where` selects by a mask.
 extension Tensor {
+    /// Elementwise a < b with NumPy broadcasting: 1 where it holds, else 0 (not recorded).
     public static func .< (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .less), op: "less") }
+    /// Elementwise a ≤ b with NumPy broadcasting: 1 where it holds, else 0 (not recorded).
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .lessEqual), op: "lessEqual") }
+    /// Elementwise a > b with NumPy broadcasting: 1 where it holds, else 0 (not recorded).
     public static func .> (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .greater), op: "greater") }
+    /// Elementwise a ≥ b with NumPy broadcasting: 1 where it holds, else 0 (not recorded).
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .greaterEqual), op: "greaterEqual") }
+    /// Elementwise a = b with NumPy broadcasting: 1 where the values are equal, else 0 (not recorded).
     public static func .== (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .equal), op: "equal") }
+    /// Elementwise a ≠ b with NumPy broadcasting: 1 where the values differ, else 0 (not recorded).
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { mapBinary(a, b, Compare(relation: .notEqual), op: "notEqual") }
+    /// 1 where an element of `a` is below the scalar `b`, else 0, in `a`'s shape (not recorded).
     public static func .< (a: Tensor, b: Float) -> Tensor { a .< Tensor(b) }
+    /// 1 where an element of `a` is at most the scalar `b`, else 0, in `a`'s shape (not recorded).
     public static func .<= (a: Tensor, b: Float) -> Tensor { a .<= Tensor(b) }
+    /// 1 where an element of `a` is above the scalar `b`, else 0, in `a`'s shape (not recorded).
     public static func .> (a: Tensor, b: Float) -> Tensor { a .> Tensor(b) }
+    /// 1 where an element of `a` is at least the scalar `b`, else 0, in `a`'s shape (not recorded).
     public static func .>= (a: Tensor, b: Float) -> Tensor { a .>= Tensor(b) }
+    /// 1 where an element of `a` equals the scalar `b`, else 0, in `a`'s shape (not recorded).
     public static func .== (a: Tensor, b: Float) -> Tensor { a .== Tensor(b) }
+    /// 1 where an element of `a` differs from the scalar `b`, else 0, in `a`'s shape (not recorded).
     public static func .!= (a: Tensor, b: Float) -> Tensor { a .!= Tensor(b) }
 }
 

@@ -1,5 +1,6 @@
 /// Tensors made from nothing: constants, ranges, identity and seeded random draws.
 extension Tensor {
+    /// A tensor of `shape` with every element equal to `value` (not requiring grad).
     public static func full(_ value: Float, shape: [Int]) -> Tensor {
         require(shape.allSatisfy { $0 >= 0 }, "full: negative dimension in shape \(shape)")
         var result = Tensor(uninitialized: shape)
@@ -11,9 +12,13 @@ extension Tensor {
         return result
     }
 
+    /// A tensor of `shape` filled with 0.
     public static func zeros(_ shape: [Int]) -> Tensor { full(0, shape: shape) }
+    /// A tensor of `shape` filled with 1.
     public static func ones(_ shape: [Int]) -> Tensor { full(1, shape: shape) }
+    /// Zeros of `other`'s shape (its values and autodiff state are not used).
     public static func zeros(like other: Tensor) -> Tensor { full(0, shape: other.shape) }
+    /// Ones of `other`'s shape (its values and autodiff state are not used).
     public static func ones(like other: Tensor) -> Tensor { full(1, shape: other.shape) }
 
     /// start, start+step, … up to (excluding) end, as in `numpy.arange`.
@@ -23,6 +28,7 @@ extension Tensor {
         return Tensor((0..<n).map { start + Float($0) * step })
     }
 
+    /// 0, 1, …, end − 1 as a 1-D tensor (`numpy.arange(end)`); empty for end ≤ 0.
     public static func arange(_ end: Int) -> Tensor { arange(0, Float(end)) }
 
     /// `count` evenly spaced values from start to end inclusive.

@@ -7,6 +7,10 @@ extension Tensor {
         Tensor.matmul(self, other, transposeA: transposeA, transposeB: transposeB)
     }
 
+    /// Batched matrix product op(a)·op(b), as the instance method: a [..., M, K]
+    /// ([..., K, M] with `transposeA`) times b [..., K, N] ([..., N, K] with
+    /// `transposeB`) gives [batch..., M, N], the leading axes broadcasting.
+    /// Differentiable in both operands.
     public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
         require(a.rank >= 2 && b.rank >= 2, "matmul: operands need rank ≥ 2, got shapes \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]

@@ -6,7 +6,10 @@ public enum MultiplyAdds {
     /// each op's backward repeats its product once for every operand (input, weight)
     /// that needs a gradient; a network's first layer, whose input needs none, once.
     public struct Count: Sendable, Equatable {
+        /// Multiply-adds of the matrix products and convolutions that ran.
         public var forward: Double = 0
+        /// Multiply-adds their backward pass implies: each op's count once per
+        /// operand that requires grad.
         public var backward: Double = 0
         /// Floating-point operations of a training step (forward and backward; 2 per multiply-add).
         public var trainingFLOPs: Double { 2 * (forward + backward) }

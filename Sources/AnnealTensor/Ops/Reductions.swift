@@ -10,6 +10,9 @@ extension Tensor {
                  : shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
     }
 
+    /// Sum over `axes` (nil: every axis, giving a scalar; negative axes count from
+    /// the end); `keepDims` keeps each reduced axis with size 1. Differentiable: the
+    /// gradient is broadcast back over the reduced axes.
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let set = resolveAxes(axes, op: "sum")
         let original = shape
@@ -19,14 +22,18 @@ extension Tensor {
             }
     }
 
+    /// Sum along one axis; see `sum(axes:keepDims:)`.
     public func sum(axis: Int, keepDims: Bool = false) -> Tensor { sum(axes: [axis], keepDims: keepDims) }
 
+    /// Mean over `axes` (nil: every axis, giving a scalar); `keepDims` keeps each
+    /// reduced axis with size 1. Differentiable.
     public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let set = resolveAxes(axes, op: "mean")
         let n = set.reduce(1) { $0 * shape[$1] }
         return sum(axes: Array(set), keepDims: keepDims) / Float(Swift.max(n, 1))
     }
 
+    /// Mean along one axis; see `mean(axes:keepDims:)`.
     public func mean(axis: Int, keepDims: Bool = false) -> Tensor { mean(axes: [axis], keepDims: keepDims) }
 
     /// Variance; `unbiased` divides by n − 1 as `torch.var` does by default.
@@ -37,9 +44,15 @@ extension Tensor {
         return (centered * centered).sum(axes: Array(set), keepDims: keepDims) / Float(Swift.max(unbiased ? n - 1 : n, 1))
     }
 
+    /// Largest value over `axes` (nil: every axis); `keepDims` keeps each reduced
+    /// axis with size 1. Differentiable: tied maxima share the gradient evenly.
     public func max(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor { extremum(axes, keepDims, .max, "max") }
+    /// Smallest value over `axes` (nil: every axis); `keepDims` keeps each reduced
+    /// axis with size 1. Differentiable: tied minima share the gradient evenly.
     public func min(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor { extremum(axes, keepDims, .min, "min") }
+    /// Largest value along one axis; see `max(axes:keepDims:)`.
     public func max(axis: Int, keepDims: Bool = false) -> Tensor { max(axes: [axis], keepDims: keepDims) }
+    /// Smallest value along one axis; see `min(axes:keepDims:)`.
     public func min(axis: Int, keepDims: Bool = false) -> Tensor { min(axes: [axis], keepDims: keepDims) }
 
     private func extremum(_ axes: [Int]?, _ keepDims: Bool, _ reducer: Reducer, _ op: String) -> Tensor {

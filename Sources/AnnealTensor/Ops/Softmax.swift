@@ -2,6 +2,8 @@ import Foundation
 
 /// Numerically stable softmax and log-softmax along one axis.
 extension Tensor {
+    /// exp(x) / Σ exp(x) along `axis` (default: the last), each line shifted by its
+    /// maximum first; differentiable.
     public func softmax(axis: Int = -1) -> Tensor {
         let a = checked { () throws(ShapeError) in try Shape.axis(axis, rank: rank, op: "softmax") }
         let y = softmaxKernel(self, axis: a, logarithm: false)
@@ -10,6 +12,8 @@ extension Tensor {
         }
     }
 
+    /// x − log Σ exp(x) along `axis` (default: the last), computed in one stable
+    /// pass rather than as log(softmax(x)); differentiable.
     public func logSoftmax(axis: Int = -1) -> Tensor {
         let a = checked { () throws(ShapeError) in try Shape.axis(axis, rank: rank, op: "logSoftmax") }
         let y = softmaxKernel(self, axis: a, logarithm: true)

@@ -4,10 +4,13 @@ import Foundation
 /// four 32-bit outputs depends only on (key, counter), so any element of any
 /// draw can be computed independently, on any thread, in any order.
 public struct Philox: Sendable, Equatable {
+    /// The 64-bit key as two 32-bit words: the seed's low half, then its high half.
     public let key: (UInt32, UInt32)
 
+    /// A generator keyed by `seed`.
     public init(seed: UInt64) { key = (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32)) }
 
+    /// Equal when the keys are (the same seed): both then give the same block for every counter.
     public static func == (a: Philox, b: Philox) -> Bool { a.key == b.key }
 
     /// The four outputs for a 128-bit counter.
@@ -41,11 +44,17 @@ public struct Philox: Sendable, Equatable {
 /// a draw of n values consumes ceil(n/4) Philox blocks starting at `offset`, so
 /// results do not depend on the thread count and a saved state resumes exactly.
 public struct RandomGenerator: Sendable, Equatable {
+    /// The seed, which sets the Philox key.
     public let seed: UInt64
+    /// The stream id: the high 64 bits of every block counter, so the streams of
+    /// one seed never overlap.
     public let stream: UInt64
+    /// The index of the next unused Philox block of this stream: a draw of n values
+    /// advances it by ⌈n/4⌉, `nextInt(below:)` by 1.
     public var offset: UInt64
     let philox: Philox
 
+    /// A generator for stream `stream` of `seed`, `offset` blocks in (defaults: stream 0, from the start).
     public init(seed: UInt64, stream: UInt64 = 0, offset: UInt64 = 0) {
         self.seed = seed
         self.stream = stream
@@ -135,12 +144,14 @@ public struct RandomGenerator: Sendable, Equatable {
 extension RandomGenerator: Codable {
     enum CodingKeys: String, CodingKey { case seed, stream, offset }
 
+    /// Decodes the `seed`, `stream` and `offset` keys and rebuilds the Philox key from the seed.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(seed: try c.decode(UInt64.self, forKey: .seed), stream: try c.decode(UInt64.self, forKey: .stream),
                   offset: try c.decode(UInt64.self, forKey: .offset))
     }
 
+    /// Encodes `seed`, `stream` and `offset` under those keys.
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(seed, forKey: .seed)

@@ -12,12 +12,19 @@ import Foundation
 /// storage with the parameters until the optimizer's next in-place write copies
 /// them, so a snapshot costs one copy of the weights per improving epoch.
 public final class EarlyStopping: StatefulCallback {
+    /// The epoch metric watched (default `.loss`: the evaluation loss, or the training loss without evaluation).
     public let monitor: MonitoredMetric
+    /// Whether lower (`.min`) or higher (`.max`) values of `monitor` are better.
     public let mode: MonitorMode
+    /// Epochs without improvement after which it requests the stop (≥ 1).
     public let patience: Int
+    /// The least absolute change of `monitor` that counts as an improvement (≥ 0,
+    /// in the metric's units: a fraction for accuracies).
     public let minDelta: Double
+    /// Whether the best epoch's weights are put back at the stop and at the end of `fit`.
     public let restoresBestWeights: Bool
 
+    /// The best value of `monitor` so far (nil before the first epoch end).
     public private(set) var best: Double?
     /// 0-based epoch of `best`.
     public private(set) var bestEpoch: Int?
@@ -53,6 +60,9 @@ public final class EarlyStopping: StatefulCallback {
         return line
     }
 
+    /// Starts afresh at the `fitBegin` of a run that is not resumed, judges each
+    /// `epochEnd` (setting `trainer.stopRequested` after `patience` bad epochs), and
+    /// restores the best weights at the stop and at `fitEnd`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .fitBegin(let plan) where plan.startEpoch == 0 && plan.startStep == 0:
@@ -92,14 +102,17 @@ public final class EarlyStopping: StatefulCallback {
         var best: Double?, bestEpoch: Int?, badEpochs: Int, stoppedEpoch: Int?, restoredBestWeights: Bool, lastEpoch: Int?
     }
 
+    /// `early_stopping`.
     public var stateKey: String { "early_stopping" }
 
+    /// The counters and best value as JSON, and the best epoch's weights as tensors.
     public func saveState() throws -> CallbackState {
         try CallbackState(State(best: best, bestEpoch: bestEpoch, badEpochs: badEpochs, stoppedEpoch: stoppedEpoch,
                                 restoredBestWeights: restoredBestWeights, lastEpoch: lastEpoch),
                           tensors: bestWeights ?? [:])
     }
 
+    /// Puts back the counters and the best weights; throws when the weights do not fit `trainer`'s model.
     public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         let s = try saved.decode(State.self)
         (best, bestEpoch, badEpochs, stoppedEpoch, restoredBestWeights, lastEpoch) =

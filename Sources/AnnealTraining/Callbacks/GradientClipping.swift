@@ -11,13 +11,16 @@ import AnnealTensor
 /// one bad element into NaN everywhere and hide which parameter went wrong from
 /// a `NaNGuard` listed after this callback.
 public final class GradientClipping: TrainingCallback {
+    /// Bound on the global L2 norm of all gradients together (nil: no norm clipping).
     public let maxNorm: Float?
+    /// Bound on each gradient element's absolute value (nil: no value clipping).
     public let maxValue: Float?
     /// The global L2 norm before clipping at the last step (norm clipping only).
     public private(set) var lastNorm: Double?
     /// Steps at which the norm bound was applied.
     public private(set) var clippedSteps = 0
 
+    /// Give `maxNorm`, `maxValue` or both; each must be positive and finite.
     public init(maxNorm: Float? = nil, maxValue: Float? = nil) {
         precondition(maxNorm != nil || maxValue != nil, "GradientClipping: give maxNorm, maxValue or both")
         if let maxNorm { precondition(maxNorm > 0 && maxNorm.isFinite, "GradientClipping: maxNorm must be positive, got \(maxNorm)") }
@@ -26,6 +29,7 @@ public final class GradientClipping: TrainingCallback {
         self.maxValue = maxValue
     }
 
+    /// Clips the model's gradients at `afterBackward`; ignores every other event.
     public func handle(_ event: TrainingEvent, trainer: Trainer) {
         guard case .afterBackward = event else { return }
         clip(trainer.model.parameters)

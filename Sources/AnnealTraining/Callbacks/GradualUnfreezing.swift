@@ -5,8 +5,10 @@ import AnnealNN
 /// network. What is frozen is a function of the epoch, so a resumed run sets it
 /// again from its position and needs no saved state.
 public final class GradualUnfreezing: TrainingCallback {
+    /// Epochs each stage lasts before the next layer group down is unfrozen (≥ 1).
     public let every: Int
 
+    /// Unfreezes one more layer group every `every` epochs.
     public init(every: Int) {
         precondition(every >= 1, "GradualUnfreezing: every \(every) must be at least 1")
         self.every = every
@@ -19,6 +21,8 @@ public final class GradualUnfreezing: TrainingCallback {
         for (i, group) in groups.enumerated() { model.freeze(prefix: group + ".", i < groups.count - trainable) }
     }
 
+    /// Sets what is frozen at `fitBegin` (from the plan's start epoch, so a resumed run
+    /// gets it right) and at every `epochBegin`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .fitBegin(let plan): Self.apply(to: trainer.model, epoch: plan.startEpoch, every: every)

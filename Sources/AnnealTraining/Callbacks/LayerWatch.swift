@@ -21,17 +21,25 @@ public final class LayerWatch: TrainingCallback {
         public var step: Int
         /// The epoch of the step, 1-based.
         public var epoch: Int
+        /// The layer's dotted module name (`layer1.0.conv2`).
         public var layer: String
+        /// The layer's type from the probe (`Conv2d`, `ReLU` …); empty when the probe
+        /// recorded no output for it.
         public var kind: String
         /// ‖Δw‖/‖w‖ of the step (layers with a trainable weight of ≥ 2 dimensions).
         public var updateRatio: Double?
+        /// L2 norm ‖w‖ of the layer's weight before the step (nil for layers without a watched weight).
         public var weightNorm: Double?
+        /// L2 norm of the weight's gradient at `afterBackward` (0 when it had none; nil for
+        /// layers without a watched weight).
         public var gradientNorm: Double?
         /// The layer's output on the probe batch.
         public var activation: ActivationStatistics?
 
+        /// The first line of layers.csv: the column names, in `csvLine`'s order.
         public static let csvHeader = "step,epoch,layer,kind,update_ratio,weight_norm,gradient_norm,activation_mean,activation_std,dead_fraction,saturated_fraction"
 
+        /// The record as a layers.csv row (numbers to 6 significant digits, empty cells for nil).
         public var csvLine: String {
             func number(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "" }
             return [String(step), String(epoch), layer, kind, number(updateRatio), number(weightNorm), number(gradientNorm),
@@ -39,6 +47,7 @@ public final class LayerWatch: TrainingCallback {
                     number(activation?.saturatedFraction)].joined(separator: ",")
         }
 
+        /// A record from its fields; `step` counts optimizer steps, `epoch` is 1-based.
         public init(step: Int, epoch: Int, layer: String, kind: String, updateRatio: Double? = nil, weightNorm: Double? = nil,
                     gradientNorm: Double? = nil, activation: ActivationStatistics? = nil) {
             (self.step, self.epoch, self.layer, self.kind) = (step, epoch, layer, kind)
@@ -57,12 +66,15 @@ public final class LayerWatch: TrainingCallback {
         }
     }
 
+    /// The records' file name in a run directory.
     public static let fileName = "layers.csv"
     /// Images in the probe batch (a run takes them stratified from its training set).
     public static let probeImages = 256
     /// Activation values kept per layer and watched step for histograms.
     public static let histogramSamples = 4096
 
+    /// Optimizer steps between watched steps: it watches the steps that bring the
+    /// optimizer's step count to a multiple of it.
     public let every: Int
     let model: Module
     let probe: Tensor
@@ -81,6 +93,9 @@ public final class LayerWatch: TrainingCallback {
 
     static func norm(_ values: [Float]) -> Double { values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
 
+    /// Starts layers.csv at `fitBegin` (keeping a resumed run's rows up to its step),
+    /// keeps the weights before a watched step, takes the gradient norms at
+    /// `afterBackward`, and at `batchEnd` probes the model, appends the rows and tells the listeners.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .fitBegin:

@@ -11,15 +11,18 @@ import AnnealTensor
 /// Biases and other 1-D (normalization) parameters are skipped; so are frozen ones.
 /// Acts on `.batchEnd`, which comes after `optimizer.step()`.
 public final class MaxNormConstraint: TrainingCallback {
+    /// The bound c on each weight vector's L2 norm.
     public let maxNorm: Float
     /// Weight vectors rescaled at the last step.
     public private(set) var lastClippedVectors = 0
 
+    /// Bounds every weight vector's L2 norm by `maxNorm` (positive, finite).
     public init(maxNorm: Float) {
         precondition(maxNorm > 0 && maxNorm.isFinite, "MaxNormConstraint: maxNorm must be positive, got \(maxNorm)")
         self.maxNorm = maxNorm
     }
 
+    /// Applies the constraint to the model at every `batchEnd` (after the optimizer step).
     public func handle(_ event: TrainingEvent, trainer: Trainer) {
         guard case .batchEnd = event else { return }
         apply(to: trainer.model)

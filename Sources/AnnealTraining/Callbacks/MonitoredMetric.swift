@@ -4,9 +4,13 @@ import AnnealOptim
 /// `accuracy` read the evaluation set and fall back to the training metrics when
 /// `fit` has no evaluation loader; the `train` forms always read training metrics.
 public enum MonitoredMetric: String, Codable, Sendable, CaseIterable {
+    /// The mean loss or the accuracy (a fraction) of the evaluation set, or of the
+    /// training metrics for an epoch without evaluation.
     case loss, accuracy
+    /// The epoch's training mean loss or accuracy (a fraction), even when it was evaluated.
     case trainLoss = "train-loss", trainAccuracy = "train-accuracy"
 
+    /// The metric's value in `record` (NaN when the metrics it reads hold no samples).
     public func value(in record: EpochRecord) -> Double {
         switch self {
         case .loss: return (record.evaluation ?? record.train).loss

@@ -15,18 +15,26 @@ public final class NaNGuard: StatefulCallback {
     /// Writes the last good weights (a state dict) and returns where they went
     /// (nil: not written, e.g. on ranks other than 0).
     public let save: (([String: Tensor]) throws -> String)?
+    /// Optimizer steps between snapshots of the good weights (1: before every update).
     public let snapshotEvery: Int
     /// Updates completed under this guard.
     public private(set) var step = 0
+    /// The `step` count of the weights in the last snapshot (updates they had had);
+    /// nil before the first snapshot and after a restore.
     public private(set) var lastGoodStep: Int?
     private var lastGood: [String: Tensor]?
 
+    /// Checks every step and keeps a snapshot every `snapshotEvery` steps (≥ 1); `save`
+    /// writes it when the guard fires (nil: nothing is written).
     public init(snapshotEvery: Int = 1, save: (([String: Tensor]) throws -> String)? = nil) {
         precondition(snapshotEvery >= 1, "NaNGuard: snapshotEvery must be ≥ 1, got \(snapshotEvery)")
         self.save = save
         self.snapshotEvery = snapshotEvery
     }
 
+    /// Checks the loss and every gradient at `afterBackward` (throwing
+    /// `NonFiniteTrainingError` at the first bad value, after saving the last snapshot),
+    /// takes a snapshot when due, and counts the update at `batchEnd`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .afterBackward(let epoch, let batch, let loss):
@@ -70,11 +78,14 @@ public final class NaNGuard: StatefulCallback {
         return flags != 0
     }
 
+    /// `nan_guard`; what is saved under it:
     /// The step count only: the guard takes a fresh snapshot at its next check.
     public var stateKey: String { "nan_guard" }
 
+    /// The step count as JSON; no tensors.
     public func saveState() throws -> CallbackState { try CallbackState(["step": step]) }
 
+    /// Puts back the step count and drops any snapshot; throws when the state has no step.
     public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         guard let step = try saved.decode([String: Int].self)["step"] else { throw CheckpointError("nan_guard: no step") }
         self.step = step

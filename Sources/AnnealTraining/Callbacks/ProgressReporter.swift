@@ -3,12 +3,16 @@ import Foundation
 /// Shows training progress: on a terminal, a bar redrawn in place (epoch,
 /// step/total, loss, accuracy, images/s, ETA); otherwise one plain line per epoch.
 public final class ProgressReporter: TrainingCallback {
+    /// Whether it redraws a progress bar in place (at most every 0.1 s) besides the epoch lines.
     public let interactive: Bool
     private var lastDraw = 0.0
     private var epochs = 0
 
+    /// `interactive` defaults to whether standard output is a terminal.
     public init(interactive: Bool = isatty(STDOUT_FILENO) != 0) { self.interactive = interactive }
 
+    /// Notes the epoch count at `fitBegin`, redraws the bar at `batchEnd` when
+    /// interactive, and prints `summary` at every `epochEnd`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) {
         switch event {
         case .fitBegin(let plan):

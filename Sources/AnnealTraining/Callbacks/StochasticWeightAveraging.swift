@@ -11,18 +11,25 @@ import AnnealTensor
 /// through a flat region the iterates only circle; a constant or cyclic rate in
 /// the averaging phase keeps the iterates exploring it.
 public final class StochasticWeightAveraging: StatefulCallback {
+    /// The first epoch (0-based) whose weights enter the average.
     public let startEpoch: Int
     /// Optimizer steps between additions to the average (nil: once, at each epoch end).
     public let every: Int?
     /// Batches for the batch-norm pass (the training loader).
     public let statisticsLoader: DataLoader
+    /// Applied to the batch-norm pass's inputs (the run's fitted preprocessing).
     public let preprocessing: Preprocessing
     /// The running average of the parameters and how many epochs it holds.
+    /// By parameter name; nil before the first addition. With `every` set, `count`
+    /// counts additions (one per `every` steps), not epochs.
     public private(set) var average: [String: Tensor]?
+    /// Weight sets in `average`: one per epoch end, or per `every` steps.
     public private(set) var count = 0
     /// Whether the averaged weights are in the model.
     public private(set) var applied = false
 
+    /// Averages from epoch `startEpoch` (0-based, ≥ 0), every `every` optimizer steps
+    /// (≥ 1) or at each epoch end when nil.
     public init(startEpoch: Int, every: Int? = nil, statisticsLoader: DataLoader, preprocessing: Preprocessing = .none) {
         precondition(startEpoch >= 0, "StochasticWeightAveraging: startEpoch must be ≥ 0, got \(startEpoch)")
         precondition(every.map { $0 >= 1 } ?? true, "StochasticWeightAveraging: every must be ≥ 1 step, got \(every!)")
@@ -32,6 +39,9 @@ public final class StochasticWeightAveraging: StatefulCallback {
         self.preprocessing = preprocessing
     }
 
+    /// Adds the weights at `stepsEnd` (or at each `every`-th `batchEnd`) from
+    /// `startEpoch` on; at `fitEnd` puts the average into the model and recomputes
+    /// batch norm's statistics.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .stepsEnd(let epoch) where epoch >= startEpoch && every == nil:
@@ -74,12 +84,15 @@ public final class StochasticWeightAveraging: StatefulCallback {
         for (norm, momentum) in zip(norms, momenta) { norm.momentum = momentum }
     }
 
+    /// `swa`.
     public var stateKey: String { "swa" }
 
+    /// `count` and `applied` as JSON, the average as tensors.
     public func saveState() throws -> CallbackState {
         try CallbackState(["count": count, "applied": applied ? 1 : 0], tensors: average ?? [:])
     }
 
+    /// Puts back the average; throws when its parameter names do not match `trainer`'s model.
     public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         let values = try saved.decode([String: Int].self)
         guard let count = values["count"], count >= 0, let applied = values["applied"] else { throw CheckpointError("swa: no count") }
@@ -110,6 +123,7 @@ public final class SnapshotWriter: TrainingCallback {
 
     private let ordered: [Int]
 
+    /// Calls `write` at the `batchEnd` that brings the optimizer's step count to one of `snapshotSteps`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         guard case .batchEnd = event, snapshotSteps.contains(trainer.optimizer.stepCount) else { return }
         try write(ordered.firstIndex(of: trainer.optimizer.stepCount)! + 1)

@@ -9,7 +9,11 @@ import AnnealTensor
 /// evaluation, early stopping, checkpoints and the weights a run ends with all
 /// see the averaged model; the raw weights come back when the next epoch begins.
 public final class WeightAveraging: StatefulCallback {
+    /// The average's decay d per optimizer step, in [0, 1): avg ← d·avg + (1 − d)·w,
+    /// spanning about 1/(1 − d) steps (smaller over the first updates, see
+    /// `ExponentialMovingAverage.effectiveDecay(update:)`).
     public let decay: Float
+    /// The moving average (nil until the first `fitBegin` or a restore starts it).
     public private(set) var average: ExponentialMovingAverage?
     /// The raw weights while the model holds the average.
     private var rawWeights: [String: Tensor]?
@@ -20,12 +24,17 @@ public final class WeightAveraging: StatefulCallback {
     /// Whether that pass ran.
     public private(set) var updatedBatchNorm = false
 
+    /// Averages with `decay` in [0, 1); `batchNormUpdate` gives the loader and the
+    /// preprocessing of the closing batch-norm pass (nil: no pass).
     public init(decay: Float, batchNormUpdate: (loader: DataLoader, preprocessing: Preprocessing)? = nil) {
         precondition(decay >= 0 && decay < 1, "WeightAveraging: decay must be in [0, 1), got \(decay)")
         self.decay = decay
         self.batchNormUpdate = batchNormUpdate
     }
 
+    /// Starts the average at `fitBegin`, puts the raw weights back at `epochBegin`,
+    /// updates the average at `batchEnd`, swaps it in at `stepsEnd`, and runs the
+    /// batch-norm pass at `fitEnd`.
     public func handle(_ event: TrainingEvent, trainer: Trainer) throws {
         switch event {
         case .fitBegin:
@@ -48,15 +57,19 @@ public final class WeightAveraging: StatefulCallback {
         }
     }
 
+    /// `weight_averaging`; what is saved under it:
     /// The average and its update count, and the raw weights while the model holds the average.
     public var stateKey: String { "weight_averaging" }
 
+    /// The update count as JSON (-1 before the average starts); the average under
+    /// `average.` and any raw weights under `raw.` as tensors.
     public func saveState() throws -> CallbackState {
         guard let average else { return try CallbackState(["updates": -1]) }
         return try CallbackState(["updates": average.updates],
                                  tensors: average.averages.prefixed("average").merging((rawWeights ?? [:]).prefixed("raw")) { a, _ in a })
     }
 
+    /// Puts back the average and any raw weights; throws when they do not fit `trainer`'s model.
     public func restoreState(_ saved: CallbackState, trainer: Trainer) throws {
         guard let updates = try saved.decode([String: Int].self)["updates"] else { throw CheckpointError("weight_averaging: no update count") }
         guard updates >= 0 else { average = nil; rawWeights = nil; return }

@@ -9,18 +9,23 @@ import AnnealTensor
 public struct Evaluator {
     /// Applied to every batch's inputs (after test-time views are taken).
     public var preprocessing: Preprocessing
+    /// Views averaged per image (`.none`: the plain evaluation-mode output); not combined with `monteCarlo`.
     public var testTimeAugmentation: TestTimeAugmentation
     /// Monte-Carlo averaging: passes with the chosen stochastic layers active.
     public var monteCarlo: MonteCarlo?
     /// Maps (scores, batch) to the mean loss.
     public var lossFunction: (Tensor, Batch) -> Tensor
 
+    /// How Monte-Carlo scoring runs: how many stochastic passes, what they average, and which layers draw.
     public struct MonteCarlo {
+        /// Stochastic forward passes per batch (≥ 1).
         public var passes: Int
+        /// What the passes average: softmax probabilities (the default) or logits.
         public var averaging: MonteCarloAveraging
         /// Which `StochasticLayer`s are active during the passes.
         public var including: (Module) -> Bool
 
+        /// `including` defaults to every stochastic layer.
         public init(passes: Int, averaging: MonteCarloAveraging = .probabilities, including: @escaping (Module) -> Bool = { _ in true }) {
             precondition(passes > 0, "Evaluator.MonteCarlo: passes must be positive, got \(passes)")
             self.passes = passes
@@ -29,6 +34,8 @@ public struct Evaluator {
         }
     }
 
+    /// Test-time views and Monte-Carlo passes do not combine: give at most one. The
+    /// loss defaults to `Trainer.crossEntropyLoss`.
     public init(preprocessing: Preprocessing = .none, testTimeAugmentation: TestTimeAugmentation = .none,
                 monteCarlo: MonteCarlo? = nil,
                 lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss) {

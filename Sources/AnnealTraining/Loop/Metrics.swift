@@ -2,12 +2,19 @@ import AnnealTensor
 
 /// Loss, accuracy and top-k accuracy accumulated over batches.
 public struct Metrics: Codable, Sendable, Equatable {
+    /// Samples added so far.
     public private(set) var samples = 0
+    /// Sum of the per-sample losses (each batch's mean loss times its size).
     public private(set) var lossSum: Double = 0
+    /// Samples whose highest score is the true class (ties go to the lower index;
+    /// a row with a NaN score counts as wrong).
     public private(set) var correct = 0
+    /// Samples whose true class is among the `k` highest scores (same tie and NaN rules).
     public private(set) var topKCorrect = 0
+    /// The k of top-k accuracy.
     public let k: Int
 
+    /// Empty metrics counting top-`k` accuracy (default top-5).
     public init(k: Int = 5) { self.k = k }
 
     /// Metrics from their sums (e.g. added up over several processes).
@@ -19,8 +26,11 @@ public struct Metrics: Codable, Sendable, Equatable {
         self.topKCorrect = topKCorrect
     }
 
+    /// Mean loss per sample (NaN with no samples).
     public var loss: Double { samples == 0 ? .nan : lossSum / Double(samples) }
+    /// Fraction of samples predicted right, in [0, 1] (NaN with no samples).
     public var accuracy: Double { samples == 0 ? .nan : Double(correct) / Double(samples) }
+    /// Fraction of samples with the true class in the top `k`, in [0, 1] (NaN with no samples).
     public var topKAccuracy: Double { samples == 0 ? .nan : Double(topKCorrect) / Double(samples) }
 
     /// Adds a batch: its mean loss, logits [N, C] and labels.

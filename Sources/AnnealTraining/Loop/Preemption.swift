@@ -120,12 +120,14 @@ public enum Preemption {
 public struct TrainingPreempted: PreemptionStop {
     /// The epoch it stopped in (0-based) and the optimizer steps done in it.
     public let epoch: Int
+    /// Optimizer steps done in `epoch` when it stopped.
     public let stepsDone: Int
     /// The run's directory (where the checkpoint is).
     public let directory: String
     /// The signal that asked for the stop (nil: `Preemption.request()`, or another rank's signal).
     public let signal: Int32?
 
+    /// A stop in `epoch` (0-based) after `stepsDone` optimizer steps of it.
     public init(epoch: Int, stepsDone: Int, directory: String, signal: Int32?) {
         self.epoch = epoch
         self.stepsDone = stepsDone
@@ -133,6 +135,7 @@ public struct TrainingPreempted: PreemptionStop {
         self.signal = signal
     }
 
+    /// "preempted by SIGTERM at epoch E step S; checkpoint written; resume with: anneal resume DIR" (epoch 1-based).
     public var description: String {
         "preempted\(signal.map { " by SIG" + Preemption.name(of: $0) } ?? "") at epoch \(epoch + 1) step \(stepsDone); "
             + "checkpoint written; resume with: anneal resume \(directory)"
@@ -142,7 +145,9 @@ public struct TrainingPreempted: PreemptionStop {
 /// A job of several runs (ensemble members, search trials in child processes) that
 /// stopped on a signal, its unfinished runs checkpointed: run it again to go on.
 public struct JobPreempted: PreemptionStop {
+    /// The line to print: what stopped and how to go on.
     public let description: String
+    /// A stop described by `description`.
     public init(_ description: String) { self.description = description }
 }
 

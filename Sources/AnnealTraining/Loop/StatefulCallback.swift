@@ -7,6 +7,7 @@ import Foundation
 public protocol StatefulCallback: TrainingCallback {
     /// Names its entries in a checkpoint; unique among a trainer's callbacks.
     var stateKey: String { get }
+    /// The callback's memory now, for a checkpoint.
     func saveState() throws -> CallbackState
     /// Puts `state` back; throws, naming the problem, when it does not fit `trainer`'s model.
     func restoreState(_ state: CallbackState, trainer: Trainer) throws
@@ -14,9 +15,13 @@ public protocol StatefulCallback: TrainingCallback {
 
 /// What a `StatefulCallback` saves: small values as JSON, weights as tensors.
 public struct CallbackState {
+    /// The small values as JSON (sorted keys; NaN and infinities as strings), stored in
+    /// the checkpoint's metadata.
     public var json: String
+    /// Tensors by name; the checkpoint stores them under `callback.KEY.`.
     public var tensors: [String: Tensor]
 
+    /// Encodes `values` as the JSON; throws when they cannot be encoded.
     public init<Values: Encodable>(_ values: Values, tensors: [String: Tensor] = [:]) throws {
         json = String(decoding: try CheckpointJSON.encoder.encode(values), as: UTF8.self)
         self.tensors = tensors
@@ -27,6 +32,7 @@ public struct CallbackState {
         self.tensors = tensors
     }
 
+    /// The JSON decoded as `type`; throws when it does not decode.
     public func decode<Values: Decodable>(_ type: Values.Type) throws -> Values {
         try CheckpointJSON.decoder.decode(type, from: Data(json.utf8))
     }

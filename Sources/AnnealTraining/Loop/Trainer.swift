@@ -9,10 +9,13 @@ import Foundation
 /// callbacks observe and act on (progress, metrics files, schedules, early
 /// stopping …) instead of growing `if`s in here.
 public final class Trainer {
+    /// The model trained (and evaluated after each epoch).
     public let model: Module
+    /// The optimizer that steps `model`'s parameters; its `stepCount` counts the run's steps.
     public let optimizer: Optimizer
     /// Maps (logits, batch) to the mean loss to minimize.
     public var lossFunction: (Tensor, Batch) -> Tensor
+    /// Told of every event, in this order.
     public var callbacks: [TrainingCallback]
     /// Set by a callback to end `fit` after the current batch.
     public var stopRequested = false
@@ -36,6 +39,7 @@ public final class Trainer {
         /// here (`forwardBackwardHere`); pipeline parallelism replaces it.
         public var forwardBackward: ((Trainer, Batch, _ share: Float) throws -> (loss: Float, logits: Tensor)?)?
 
+        /// Settings with `combineMetrics` the identity and `forwardBackward` nil (one process, whole model).
         public init(preprocessing: Preprocessing = .none, testTimeAugmentation: TestTimeAugmentation = .none, evaluateEvery: Int = 1,
                     accumulationSteps: Int = 1) {
             self.preprocessing = preprocessing
@@ -45,11 +49,17 @@ public final class Trainer {
         }
     }
 
+    /// Applied to every batch's inputs before the model (`Settings.preprocessing`).
     public let preprocessing: Preprocessing
+    /// Views averaged when evaluating after each epoch (`Settings.testTimeAugmentation`).
     public let testTimeAugmentation: TestTimeAugmentation
+    /// Epochs between evaluations; the last epoch is always evaluated (`Settings.evaluateEvery`).
     public let evaluateEvery: Int
+    /// Loader batches per optimizer step (`Settings.accumulationSteps`).
     public let accumulationSteps: Int
+    /// Turns this process's epoch metrics into the run's (`Settings.combineMetrics`).
     public let combineMetrics: (Metrics) throws -> Metrics
+    /// The forward and backward of one batch; nil: `forwardBackwardHere` (`Settings.forwardBackward`).
     public let forwardBackward: ((Trainer, Batch, _ share: Float) throws -> (loss: Float, logits: Tensor)?)?
     /// The evaluation scores ([N, C], as `Evaluator.predict` gives them) after the
     /// last epoch of the latest `fit` (nil when it evaluated nothing): what a report
@@ -63,6 +73,8 @@ public final class Trainer {
     /// Optimizer steps in an epoch of `loader`.
     public func stepsPerEpoch(_ loader: DataLoader) -> Int { (loader.count + accumulationSteps - 1) / accumulationSteps }
 
+    /// A trainer of `model` by `optimizer`; the loss defaults to `crossEntropyLoss`.
+    /// `settings.evaluateEvery` and `settings.accumulationSteps` must be ≥ 1.
     public init(model: Module, optimizer: Optimizer, callbacks: [TrainingCallback] = [],
                 lossFunction: @escaping (Tensor, Batch) -> Tensor = Trainer.crossEntropyLoss, settings: Settings = Settings()) {
         precondition(settings.evaluateEvery >= 1, "Trainer: evaluateEvery must be ≥ 1, got \(settings.evaluateEvery)")

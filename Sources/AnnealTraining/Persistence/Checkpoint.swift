@@ -6,7 +6,9 @@ import Foundation
 
 /// A damaged or unsuitable checkpoint: one line naming the file and the problem.
 public struct CheckpointError: Error, CustomStringConvertible {
+    /// The line: the file (where known) and what is wrong with it.
     public let description: String
+    /// An error that prints as `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -21,6 +23,7 @@ public struct CheckpointError: Error, CustomStringConvertible {
 /// callback's key, small values as JSON metadata, and a CRC-32 over all of it so
 /// a damaged file is told from an intact one.
 public struct Checkpoint {
+    /// The newest checkpoint's file name in a run directory.
     public static let fileName = "checkpoint.safetensors"
     /// The checkpoint before the newest, kept until the newest is complete.
     public static let previousFileName = "checkpoint.previous.safetensors"
@@ -31,6 +34,7 @@ public struct Checkpoint {
 
     /// The small values.
     public struct Progress: Codable, Equatable {
+        /// The format the checkpoint was written in (1 or 2; see `formatVersion`).
         public var version: Int
         /// The resolved configuration the run was started with, as JSON.
         public var config: String
@@ -38,16 +42,22 @@ public struct Checkpoint {
         public var threads: Int
         /// Ranks of a data-parallel or pipeline run (nil: written before ranks were recorded).
         public var ranks: Int?
+        /// The finished epochs' records.
         public var history: [EpochRecord]
+        /// The epoch under way (nil: the checkpoint was taken between epochs).
         public var epochProgress: EpochProgress?
         /// Whether a callback (early stopping) ended the run.
         public var stopped: Bool
+        /// Where each random stream of the model stands, by the name of the module that draws from it.
         public var randomStreams: [String: RandomGenerator]
         /// Optimizer steps taken.
         public var step: Int
     }
 
+    /// The small values (stored as JSON in the file's metadata).
     public var progress: Progress
+    /// Every tensor by name: the model's under `model.`, the optimizer's under
+    /// `optimizer.`, each stateful callback's under `callback.KEY.`.
     public var tensors: [String: Tensor]
     /// JSON of each stateful callback, by its key.
     public var callbackStates: [String: String]

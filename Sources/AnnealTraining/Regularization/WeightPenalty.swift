@@ -17,10 +17,14 @@ import AnnealTensor
 /// parameters are skipped. For different coefficients per part of a network,
 /// build `Group`s and use `penalty(_:)`.
 public struct WeightPenalty: Sendable, Equatable {
+    /// λ₁, the coefficient of Σ|w| (0: no L1 term).
     public var l1: Float
+    /// λ₂, the coefficient of (λ₂/2)·Σw² (0: no L2 term).
     public var l2: Float
+    /// Whether biases and normalization parameters are penalized too (default: not).
     public var includeBiasesAndNorms: Bool
 
+    /// A penalty with coefficients `l1` and `l2` (finite, ≥ 0; both 0: no penalty).
     public init(l1: Float = 0, l2: Float = 0, includeBiasesAndNorms: Bool = false) {
         precondition(l1 >= 0 && l1.isFinite && l2 >= 0 && l2.isFinite, "WeightPenalty: coefficients must be finite and ≥ 0, got l1 \(l1), l2 \(l2)")
         self.l1 = l1
@@ -38,11 +42,16 @@ public struct WeightPenalty: Sendable, Equatable {
 
     /// Parameters that share penalty coefficients.
     public struct Group {
+        /// The parameters penalized (frozen ones are skipped when the penalty is computed).
         public var parameters: [Parameter]
+        /// A label for messages ("decay", "no_decay" from `groups(of:)`).
         public var name: String
+        /// λ₁ of this group.
         public var l1: Float
+        /// λ₂ of this group, as in (λ₂/2)·Σw².
         public var l2: Float
 
+        /// A group of `parameters` with coefficients `l1` and `l2` (≥ 0; default 0: no penalty).
         public init(_ parameters: [Parameter], name: String = "", l1: Float = 0, l2: Float = 0) {
             precondition(l1 >= 0 && l2 >= 0, "WeightPenalty.Group '\(name)': coefficients must be ≥ 0, got l1 \(l1), l2 \(l2)")
             self.parameters = parameters

@@ -2,14 +2,23 @@ import CDNNL
 
 /// Geometry of a 2-D convolution (PyTorch's arguments).
 public struct Convolution2DGeometry: Hashable, Sendable, CustomStringConvertible {
+    /// The input's dimensions [N, C, H, W]: batch size, input channels, height, width.
     public var batch, inChannels, height, width: Int
+    /// Output channels O and the kernel's height and width (weight [O, C/groups, KH, KW]).
     public var outChannels, kernelHeight, kernelWidth: Int
+    /// The stride as (vertical, horizontal).
     public var stride: (Int, Int) { (strideH, strideW) }
     var strideH, strideW, padH, padW, dilationH, dilationW: Int
+    /// The number of channel groups: each output channel sees `inChannels / groups` input channels.
     public var groups: Int
+    /// Whether the convolution adds a bias of shape [O].
     public var hasBias: Bool
 
+    /// OH = ⌊(H + 2·padding − dilation·(KH − 1) − 1) / stride⌋ + 1, with the vertical
+    /// padding, dilation and stride (PyTorch's formula).
     public var outHeight: Int { (height + 2 * padH - dilationH * (kernelHeight - 1) - 1) / strideH + 1 }
+    /// OW = ⌊(W + 2·padding − dilation·(KW − 1) − 1) / stride⌋ + 1, with the horizontal
+    /// padding, dilation and stride.
     public var outWidth: Int { (width + 2 * padW - dilationW * (kernelWidth - 1) - 1) / strideW + 1 }
     var inputShape: [Int] { [batch, inChannels, height, width] }
     var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
@@ -18,6 +27,8 @@ public struct Convolution2DGeometry: Hashable, Sendable, CustomStringConvertible
     var dnnlWeightShape: [Int] {
         groups == 1 ? weightShape : [groups, outChannels / groups, inChannels / groups, kernelHeight, kernelWidth]
     }
+    /// The input and weight shapes, stride, padding, dilation and groups (error
+    /// messages print it, and it keys the cache of built kernels).
     public var description: String {
         "input \(inputShape), weight \(weightShape), stride (\(strideH), \(strideW)), padding (\(padH), \(padW)), dilation (\(dilationH), \(dilationW)), groups \(groups)"
     }
