@@ -12,9 +12,9 @@ base.control.report = false
 // data order and dropout masks), here also with different learning rates.
 let ensemble = try EnsembleTraining(base: base, members: 3, directory: "runs/ensembles/members",
                                     variations: [try .init(parsing: "optimizer.learningRate=0.03|0.05|0.08")])
-try ensemble.train { i, outcome in
+try ensemble.train(finished: { i, outcome in
     print(String(format: "member %d: test accuracy %.4f", i + 1, outcome?.evaluation?.accuracy ?? .nan))
-}
+})
 let report = try EnsembleReport.evaluate(directory: "runs/ensembles/members", combination: .probabilities)
 for line in report.lines { print(line) }
 

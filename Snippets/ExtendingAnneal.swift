@@ -75,7 +75,7 @@ struct RandomInvert: Augmentation {
 }
 
 // Together.
-let model = try GlobalRandom.withSeed(0) { Sequential([Flatten(), Linear(784, 256), SquarePlus(), Linear(256, 10)]) }
+let model = GlobalRandom.withSeed(0) { Sequential([Flatten(), Linear(784, 256), SquarePlus(), Linear(256, 10)]) }
 let train = AugmentedDataset(try FashionMNIST.load(.train).prefix(10000), pipeline: AugmentationPipeline([RandomInvert(probability: 0.1)]), seed: 0)
 let test = try FashionMNIST.load(.test)
 let loader = DataLoader(train, batchSize: 128, shuffle: true, seed: 0)

@@ -33,7 +33,7 @@ print("resumed after \(resumed.resumedFrom?.epochProgress?.stepsDone ?? 0) steps
 _ = try resumed.fit()
 
 let identical = FileManager.default.contentsEqual(atPath: "runs/reproducible/whole/model.safetensors",
-                                                  atPath: "runs/reproducible/crashed/model.safetensors")
+                                                  andPath: "runs/reproducible/crashed/model.safetensors")
 print("weights identical to the uninterrupted run's: \(identical)")
 
 // Preemption: a stop request (a caught SIGTERM, or `Preemption.request()`) makes fit()
@@ -50,4 +50,4 @@ do {
 }
 Preemption.clear()
 _ = try Run.startOrResume(config, directory: "runs/reproducible/preempted").fit()
-print("preempted and continued, identical: \(FileManager.default.contentsEqual(atPath: "runs/reproducible/whole/model.safetensors", atPath: "runs/reproducible/preempted/model.safetensors"))")
+print("preempted and continued, identical: \(FileManager.default.contentsEqual(atPath: "runs/reproducible/whole/model.safetensors", andPath: "runs/reproducible/preempted/model.safetensors"))")

@@ -57,7 +57,7 @@ print(String(format: "mlp on stripes: accuracy %.4f", trainer.history.last?.eval
 /// training images as NumPy arrays, and 300 images as a CIFAR-10 file (grey copied
 /// into three planes and padded to 32×32).
 func writeExampleData(to directory: String) throws {
-    let train = try FashionMNIST.load(.train), names = FashionMNIST.classNames
+    let train = try FashionMNIST.load(.train), names = FashionMNIST.classNames.map { $0.replacingOccurrences(of: "/", with: " or ") }
     let picked = (0..<train.count).filter { train.label(at: $0) < 3 }
     var pixels = [Float](repeating: 0, count: 28 * 28)
     func image(_ i: Int) -> [UInt8] {

@@ -21,6 +21,11 @@ bash scripts/cli-tests.sh .build/release/anneal
 for example in train-preset custom-model evaluate-ensemble; do swift build -c release --product $example; done
 bash scripts/check-library.sh .build/release
 
+# The documentation: every snippet of the articles builds and runs; DocC for every module with
+# zero warnings and every public symbol summarized; headless Chromium renders the site.
+bash scripts/snippets.sh .build/release
+bash scripts/docs.sh --check
+
 # Every parser under libFuzzer + AddressSanitizer, 30 seconds each (docs/reliability.md).
 FUZZ_SEED=1 bash scripts/fuzz.sh 30
 echo "all tests passed"

@@ -187,6 +187,7 @@ public final class MPIProcessGroup: ProcessGroup {
         var text = [CChar](repeating: 0, count: 512)
         var length: Int32 = 0
         _ = anneal_mpi_error_string(code, &text, &length)
-        throw ProcessGroupError("MPI \(operation) failed: \(String(cString: text))")
+        let message = String(decoding: text.prefix(Int(max(0, min(length, 512)))).prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        throw ProcessGroupError("MPI \(operation) failed: \(message)")
     }
 }

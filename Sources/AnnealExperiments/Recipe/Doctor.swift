@@ -50,7 +50,7 @@ public struct Doctor {
         return try settings.makeOptimizer(for: model)
     }
 
-    /// 1. Loss at initialization on up to 500 images, without and with an L2 (or the configured) penalty.
+    /// Step 1 of the recipe: loss at initialization on up to 500 images, without and with an L2 (or the configured) penalty.
     public func checkInitialLoss() throws -> InitialLossCheck {
         let probe = RecipeSupport.smallSample(trainingSet, k: min(500, trainingSet.count))
         let weightDecay = config.optimizer.weightDecay ?? 0
@@ -60,14 +60,14 @@ public struct Doctor {
                                     preprocessing: apply, regularizer: { penalty($0) })
     }
 
-    /// 2. Overfit `samples` images (stratified) within `steps` steps, regularization off.
+    /// Step 2 of the recipe: overfit `samples` images (stratified) within `steps` steps, regularization off.
     public func overfit(samples: Int, steps: Int) throws -> OverfitCheck {
         let model = try freshModel(regularized: false)
         return OverfitCheck.run(model: model, optimizer: try optimizer(for: model, weightDecay: 0),
                                 batch: RecipeSupport.smallSample(trainingSet, k: samples), maxSteps: steps, preprocessing: apply)
     }
 
-    /// 3. The learning-rate range test over the shuffled, augmented training data.
+    /// Step 3 of the recipe: the learning-rate range test over the shuffled, augmented training data.
     public func rangeTest(_ settings: LearningRateRangeTest.Settings) throws -> LearningRateRangeTest {
         let model = try freshModel(regularized: true)
         return try LearningRateRangeTest.run(model: model, optimizer: try optimizer(for: model, weightDecay: config.optimizer.weightDecay ?? 0),
@@ -87,7 +87,7 @@ public struct Doctor {
                                               epochs: epochs, progress: progress)
     }
 
-    /// 4. Per-layer statistics at initialization on up to 256 images.
+    /// Step 4 of the recipe: per-layer statistics at initialization on up to 256 images.
     public func layerStatistics() throws -> LayerStatistics {
         LayerStatistics.run(model: try freshModel(regularized: true),
                             batch: RecipeSupport.smallSample(trainingSet, k: min(256, trainingSet.count)), preprocessing: apply)

@@ -12,7 +12,12 @@ import Foundation
 public struct InitialLossCheck: Sendable {
     /// The loss whose initial value is checked: softmax cross-entropy (expected ln C) or
     /// the multiclass hinge loss (expected C − 1).
-    public enum LossKind: String, Sendable { case crossEntropy = "cross-entropy", hinge = "hinge" }
+    public enum LossKind: String, Sendable {
+        /// Softmax cross-entropy: expected ln C at initialization.
+        case crossEntropy = "cross-entropy"
+        /// Multiclass hinge loss: expected C − 1 at initialization.
+        case hinge = "hinge"
+    }
 
     /// The untrained model's loss on the batch, in evaluation mode.
     public var initialLoss: Double

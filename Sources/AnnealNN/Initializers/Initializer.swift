@@ -29,7 +29,12 @@ public enum Initializer: Sendable {
 
     /// The fan Kaiming initialization divides by: `fanIn` keeps the variance of the
     /// forward pass's activations, `fanOut` that of the backward pass's gradients.
-    public enum FanMode: Sendable { case fanIn, fanOut }
+    public enum FanMode: Sendable {
+        /// Scale by the inputs per output unit (in·∏k): keeps the forward pass's variance.
+        case fanIn
+        /// Scale by the outputs per input unit (out·∏k): keeps the backward pass's variance.
+        case fanOut
+    }
 
     /// Fan-in and fan-out of a weight shape.
     public static func fans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {
