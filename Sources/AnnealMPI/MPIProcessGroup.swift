@@ -187,7 +187,7 @@ public final class MPIProcessGroup: ProcessGroup {
         var text = [CChar](repeating: 0, count: 512)
         var length: Int32 = 0
         _ = anneal_mpi_error_string(code, &text, &length)
-        let message = String(decoding: text.prefix(Int(max(0, min(length, 512)))).prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        throw ProcessGroupError("MPI \(operation) failed: \(message)")
+        let bytes = text.prefix(Int(min(max(length, 0), 512))).map { UInt8(bitPattern: $0) }   // length excludes the NUL
+        throw ProcessGroupError("MPI \(operation) failed: \(String(decoding: bytes, as: UTF8.self))")
     }
 }

@@ -45,8 +45,7 @@ public enum GradientCheck {
         var worst = Result(largestError: 0, input: 0, element: 0, autodiff: 0, finiteDifference: 0)
         for (k, input) in inputs.enumerated() {
             let analytic = leaves[k].grad?.scalars ?? [Float](repeating: 0, count: input.count)
-            let values = input.detached()
-            for i in 0..<values.count {
+            for i in 0..<input.count {
                 var plus = inputs.map { $0.detached() }, minus = plus
                 plus[k].withUnsafeMutableBufferPointer { $0[i] += epsilon }
                 minus[k].withUnsafeMutableBufferPointer { $0[i] -= epsilon }
