@@ -8,6 +8,6 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable, Sendable 
     /// An error saying `message`.
     public init(_ message: String) { self.message = message }
 
-    /// The message as is.
+    /// The message, as printed by the command line.
     public var description: String { message }
 }

@@ -7,6 +7,6 @@ public struct AugmentationSpecError: Error, CustomStringConvertible, Equatable, 
     /// An error saying `message`.
     public init(_ message: String) { self.message = message }
 
-    /// The message as is.
+    /// The message, as printed by the command line.
     public var description: String { message }
 }

@@ -10,11 +10,11 @@ public struct RandomAffine: Augmentation {
     public var probability: Float
     /// Degrees, counter-clockwise on screen.
     public var rotation: ClosedRange<Float>
-    /// Shift as a fraction of the width / height.
+    /// Horizontal shift as a fraction of the width (positive: right).
     public var translateX: ClosedRange<Float>
     /// Vertical shift as a fraction of the height (positive: down).
     public var translateY: ClosedRange<Float>
-    /// Uniform scale factor.
+    /// Zoom factor range, one factor per sample for both axes (1 keeps the size, 1.1 enlarges by 10 %).
     public var scale: ClosedRange<Float>
     /// Extra factor drawn separately for x and y (aspect change).
     public var stretch: ClosedRange<Float>

@@ -36,9 +36,9 @@ public struct PipelineBenchmark {
 
     /// One schedule at one micro-batch count, gathered over the stages (every rank gets it).
     public struct Result: Sendable {
-        /// The schedule measured.
+        /// The pipeline schedule (GPipe or 1F1B) these figures belong to.
         public var schedule: PipelineSchedule
-        /// Micro-batches per step.
+        /// Micro-batches each step's batch was split into.
         public var microBatches: Int
         /// Per stage, first to last: seconds computing and seconds waiting for neighbours over the timed steps.
         public var stageBusySeconds, stageIdleSeconds: [Double]

@@ -31,7 +31,7 @@ public enum BenchmarkModel: String, CaseIterable, Sendable {
 public struct TrainingBenchmark {
     /// One model's measurement.
     public struct Result: Sendable {
-        /// The model measured.
+        /// The model these throughput and memory figures belong to.
         public var model: BenchmarkModel
         /// Images per batch on each rank, ranks in the group, and threads per rank.
         public var batchSize, ranks, threads: Int
@@ -49,7 +49,7 @@ public struct TrainingBenchmark {
         public var peakResidentMegabytes: Double
     }
 
-    /// The model timed.
+    /// The model to time: a preset with its width and input shape.
     public var model: BenchmarkModel
     /// Images per step on each rank (default 128).
     public var batchSize = 128

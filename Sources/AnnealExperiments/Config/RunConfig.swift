@@ -37,7 +37,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     public var transfer = TransferConfig()
     /// Gradient accumulation, data-parallel and pipeline settings.
     public var parallel = ParallelConfig()
-    /// nil: the preset's.
+    /// Epochs to train (nil: the preset recipe's budget).
     public var epochs: Int? = nil
     /// Weights, shuffling, dropout, augmentation and the validation split all derive from it.
     public var seed: UInt64 = 0
@@ -45,7 +45,7 @@ public struct RunConfig: Codable, Sendable, Equatable {
     /// A configuration for the preset `model` with every other field at its default (unresolved).
     public init(model: ModelPreset = .mlp) { self.model = ModelConfig(name: model) }
 
-    /// The preset's recipe.
+    /// The defaults the preset trains with: optimizer, schedule, epochs, batch, regularization and augmentation.
     public var recipe: PresetRecipe { model.name.recipe }
 
     /// With every default filled in from the preset's recipe and the other choices,

@@ -50,7 +50,7 @@ public struct ScheduleConfig: Codable, Sendable, Equatable {
     /// cosine-restarts: K equal cycles that fill the run after the warmup, instead of
     /// `firstCycleEpochs` and `cycleMultiplier` (snapshot ensembles).
     public var cycles: Int? = nil
-    /// poly: exponent (default 0.9).
+    /// Exponent of the poly schedule, lr·(1 − t/T)^power (default 0.9; other schedules ignore it).
     public var power: Float? = nil
     /// one-cycle: fraction of the steps spent rising (default 0.3).
     public var pctStart: Double? = nil

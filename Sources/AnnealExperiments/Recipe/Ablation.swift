@@ -29,7 +29,7 @@ public enum RegularizationTechnique: String, CaseIterable, Codable, Sendable {
     /// cnn: batch norm removed (the one row that takes something away: what batch norm itself contributes).
     case batchnormOff = "batchnorm-off"
 
-    /// The default set of an ablation.
+    /// The techniques `anneal ablate` compares when none are named: every regularizer of the notes, one at a time, against none.
     public static let standard: [RegularizationTechnique] = [.none, .l2, .l1, .elastic, .dropout, .dropconnect, .fractionalPool,
                                                              .cutout, .mixup, .labelSmoothing, .batchnormOff]
 

@@ -18,7 +18,7 @@ import Foundation
 /// 5. the training images per class (an under-represented class and its remedies).
 /// Each check builds a fresh model from the configuration's seed.
 public struct Doctor {
-    /// The resolved configuration.
+    /// The configuration examined, resolved against its preset (every check builds its model from it).
     public let config: RunConfig
     /// The configuration's training images, without the validation split if it holds one out.
     public let trainingSet: any Dataset
@@ -164,7 +164,7 @@ extension Doctor {
 
     /// The five checks' results.
     public struct Report {
-        /// The preset examined.
+        /// The model preset the checks were run on.
         public let model: ModelPreset
         /// Check 1: the initial loss against its expected value, and with regularization.
         public let initialLoss: InitialLossCheck

@@ -57,7 +57,7 @@ public final class Run {
     public let pipeline: PipelineStage?
     /// The model's configuration as built (with the input width the data gives).
     public let modelConfig: ModelConfig
-    /// What it resolved to.
+    /// The layers, widths and activations `modelConfig` resolved to (what `anneal` prints and run.json records).
     public let modelPlan: ModelPlan
     /// The network being trained (after the run, with its final weights).
     public let model: Module

@@ -25,7 +25,7 @@ public struct LinearHead {
 
     /// [classes, features], as a `Linear` layer's weight.
     public var weight: Tensor
-    /// [classes].
+    /// The bias of each class, [classes].
     public var bias: Tensor
 
     /// A head from its weight `[classes, features]` and bias `[classes]`; traps when the shapes do not form a layer.
@@ -35,7 +35,7 @@ public struct LinearHead {
         self.bias = bias
     }
 
-    /// Outputs of the head.
+    /// Classes the head scores (its output width).
     public var classes: Int { weight.shape[0] }
     /// Inputs of the head (the feature width it was fitted on).
     public var features: Int { weight.shape[1] }
@@ -139,7 +139,7 @@ public struct LinearHeadError: Error, CustomStringConvertible {
     public let message: String
     /// An error that says `message`.
     public init(_ message: String) { self.message = message }
-    /// The message.
+    /// The message, as printed by the command line.
     public var description: String { message }
 }
 

@@ -11,8 +11,7 @@ public enum LinearScalingRule {
         return Float(batchSize) / Float(referenceBatchSize)
     }
 
-    /// base × batchSize / 256.
-    /// (With `referenceBatchSize` given, it divides instead of 256.)
+    /// The rate for `batchSize`: base × batchSize / referenceBatchSize (256 unless given).
     public static func learningRate(base: Float, batchSize: Int, referenceBatchSize: Int = referenceBatchSize) -> Float {
         base * factor(batchSize: batchSize, referenceBatchSize: referenceBatchSize)
     }

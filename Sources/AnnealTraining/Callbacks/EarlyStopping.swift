@@ -102,7 +102,7 @@ public final class EarlyStopping: StatefulCallback {
         var best: Double?, bestEpoch: Int?, badEpochs: Int, stoppedEpoch: Int?, restoredBestWeights: Bool, lastEpoch: Int?
     }
 
-    /// `early_stopping`.
+    /// The key of this callback's state in a checkpoint: `early_stopping`.
     public var stateKey: String { "early_stopping" }
 
     /// The counters and best value as JSON, and the best epoch's weights as tensors.

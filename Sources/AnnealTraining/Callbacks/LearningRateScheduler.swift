@@ -10,7 +10,7 @@ import AnnealOptim
 /// way, and the rates continue exactly where they stopped (no restart of the
 /// warmup, no jump).
 public final class LearningRateScheduler: StatefulCallback {
-    /// What a checkpoint stores.
+    /// The scheduler's position, saved in a checkpoint so that a resumed run continues the same rates.
     public struct State: Codable, Equatable, Sendable {
         /// Updates made under the scheduler (its `step`).
         public var step: Int
@@ -69,7 +69,7 @@ public final class LearningRateScheduler: StatefulCallback {
         }
     }
 
-    /// `scheduler`.
+    /// The key of this callback's state in a checkpoint: `scheduler`.
     public var stateKey: String { "scheduler" }
 
     /// `state` as JSON (no tensors).

@@ -84,7 +84,7 @@ public final class StochasticWeightAveraging: StatefulCallback {
         for (norm, momentum) in zip(norms, momenta) { norm.momentum = momentum }
     }
 
-    /// `swa`.
+    /// The key of this callback's state in a checkpoint: `swa`.
     public var stateKey: String { "swa" }
 
     /// `count` and `applied` as JSON, the average as tensors.

@@ -32,7 +32,7 @@ public struct Checkpoint {
     /// every Linear, Conv2d, dropout and residual block, DropConnect's under the layer's name.
     public static let formatVersion = 2
 
-    /// The small values.
+    /// Everything but the tensors: configuration, history, position in the epoch and random streams.
     public struct Progress: Codable, Equatable {
         /// The format the checkpoint was written in (1 or 2; see `formatVersion`).
         public var version: Int
@@ -50,7 +50,7 @@ public struct Checkpoint {
         public var stopped: Bool
         /// Where each random stream of the model stands, by the name of the module that draws from it.
         public var randomStreams: [String: RandomGenerator]
-        /// Optimizer steps taken.
+        /// Optimizer steps taken since the run began (over all finished and current epochs).
         public var step: Int
     }
 
