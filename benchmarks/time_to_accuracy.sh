@@ -43,18 +43,20 @@ def need(ok, what):
 need(o["name"] == "sgd" and s["name"] == "cosine" and s.get("minLearningRate", 0) == 0, "this optimizer or schedule")
 need(d.get("normalize") == "global" and d.get("whiten", "none") == "none", "this preprocessing")
 need("ema" not in c["control"] and "swaStartEpoch" not in c["control"], "weight averaging")
-crop = 0
+crop, erase = 0, 0
 for token in d.get("augment", "").split(","):
     if token == "flip": continue
+    if token.startswith("erase:") and token[6:].replace(".", "", 1).isdigit():
+        erase = float(token[6:]); continue
     need(token.startswith("crop:") and token[5:].isdigit(), f"the augmentation {token!r}")
     crop = int(token[5:])
 print(" ".join(map(str, [
     "--widths", ",".join(map(str, m["widths"])), "--epochs", c["epochs"], "--batch-size", d["batchSize"],
     "--lr", o["learningRate"], "--momentum", o["momentum"], "--weight-decay", o["weightDecay"],
     "--label-smoothing", r.get("labelSmoothing", 0), "--warmup-epochs", s.get("warmupEpochs", 0),
-    "--warmup-start-factor", s.get("warmupStartFactor", 0.01), "--crop-padding", crop, "--seed", c["seed"],
+    "--warmup-start-factor", s.get("warmupStartFactor", 0.01), "--crop-padding", crop, "--erase", erase, "--seed", c["seed"],
     "--stem-patch", m.get("stemPatch", 1), "--evaluate-every", c["control"]["evaluateEvery"], "--tta", c["control"]["tta"]]
-    + (["--nesterov"] if o.get("nesterov") else []) + (["--whitened-stem"] if m.get("whitenedStem") else []))))
+    + (["--nesterov"] if o.get("nesterov") else []) + (["--whitened-stem"] if m.get("whitenedStem") else []) + (["--residual-blocks"] if m.get("residualBlocks") else []))))
 EOF
 )
     start=$(date +%s.%N)

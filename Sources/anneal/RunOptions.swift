@@ -73,6 +73,8 @@ struct RunOptions: ConfigOptions {
     @Option(help: "fast: widths of the stem and the three blocks, comma-separated (default 16,32,64,128).") var widths: String?
     @Option(help: "fast: the stem reads P×P patches with stride P, so the blocks run at 1/P of the resolution (default 1: a 3×3 stem).")
     var stemPatch: Int?
+    @Flag(help: "fast: end each block with a residual pair of 3×3 convolutions instead of one (10 convolutions instead of 7).")
+    var residualBlocks = false
     @Flag(help: "cnn, fast, resnets: start the first convolution as a whitening of the training images' patches (patch PCA, ± filter pairs).")
     var whitenedStem = false
     @Option(help: "Dropout probability (mlp: after each hidden layer, default 0; cnn: before the classifier, default 0.5).")
@@ -128,6 +130,7 @@ struct RunOptions: ConfigOptions {
             try bind("--hidden", \.model.hidden, hidden, ValueParsing.sizes),
             try bind("--widths", \.model.widths, widths, ValueParsing.sizes),
             bind("--stem-patch", \.model.stemPatch, stemPatch),
+            bind("--residual-blocks", \.model.residualBlocks, residualBlocks ? true : nil),
             bind("--whitened-stem", \.model.whitenedStem, whitenedStem ? true : nil),
             bind("--dropout", \.model.dropout, dropout),
             bind("--zero-init-residual", \.model.zeroInitResidual, zeroInitResidual),

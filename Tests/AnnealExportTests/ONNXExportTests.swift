@@ -88,6 +88,9 @@ import Testing
             #expect(report["opset"] as? Int == opset)
         }
         expectAgreement(try check(predictor, options: .init(probabilities: true), name: "fast-probabilities"), "fast probabilities")
+        fast.stemPatch = nil
+        fast.residualBlocks = true
+        expectAgreement(try check(try Predictor(weights: [try weights(fast, name: "fast-residual")]), count: 16, name: "fast-residual"), "fast residual")
     }
 
     @Test(.enabled(if: hasONNX)) func ensemblesAndWhitening() throws {

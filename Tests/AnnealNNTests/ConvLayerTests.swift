@@ -118,6 +118,11 @@ import Testing
         #expect(patched(x).shape == [3, 10])
         #expect(patched.parameterCount == expected - 8 * 9 + 8 * 4)
         #expect(patched.layers.prefix(1).map { $0(x).shape } == [[3, 8, 14, 14]])
+        // Residual blocks: each block's second convolution becomes a BasicBlock of two (one more conv and BN per block).
+        let residual = FastNet.make(widths: [8, 16, 16, 32], residualBlocks: true)
+        #expect(residual(x).shape == [3, 10])
+        #expect(residual.layers.filter { $0 is BasicBlock }.count == 3)
+        #expect(residual.parameterCount == expected + (16 * 16 * 9 + 2 * 16) + (16 * 16 * 9 + 2 * 16) + (32 * 32 * 9 + 2 * 32))
     }
 
     @Test func conv2dLayerGradients() {

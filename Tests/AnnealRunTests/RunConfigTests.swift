@@ -77,6 +77,8 @@ import Testing
         #expect(field(#"{"model": {"name": "fast", "stemPatch": 2, "inputShape": [1, 14, 14]}}"#) == "model.inputShape")
         #expect(field(#"{"model": {"name": "fast", "stemPatch": 5}}"#) == "model.stemPatch")
         #expect(field(#"{"model": {"name": "cnn", "stemPatch": 2}}"#) == "model.stemPatch")
+        #expect(field(#"{"model": {"name": "resnet20", "residualBlocks": true}}"#) == "model.residualBlocks")
+        #expect(field(#"{"model": {"name": "fast", "residualBlocks": true}}"#) == nil)
         #expect(field(#"{"model": {"name": "mlp", "whitenedStem": true}}"#) == "model.whitenedStem")
         #expect(field(#"{"model": {"name": "resnet20", "whitenedStem": true}}"#) == nil)
         #expect(field(#"{"control": {"evaluateEvery": 0}}"#) == "control.evaluateEvery")

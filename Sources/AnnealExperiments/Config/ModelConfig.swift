@@ -52,6 +52,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// fast: the stem reads non-overlapping P×P patches (stride P), so the blocks run
     /// at 1/P of the resolution; 1 (default): a 3×3 convolution at full resolution.
     public var stemPatch: Int? = nil
+    /// fast: end each block with a residual pair of convolutions (`BasicBlock`) instead of one convolution (default false).
+    public var residualBlocks: Bool? = nil
     /// Convolutional presets: the first convolution starts as a whitening of the
     /// training images' patches (`PatchWhitening`) instead of random filters.
     public var whitenedStem: Bool? = nil
@@ -91,6 +93,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
         case .fast:
             c.widths = widths ?? FastNet.defaultWidths
             c.stemPatch = stemPatch ?? 1
+            c.residualBlocks = residualBlocks == true ? true : nil   // absent means plain blocks, as in run.json files before it
         case .resnet20, .resnet32, .resnet56:
             c.zeroInitResidual = zeroInitResidual ?? recipe.zeroInitResidual
             c.stochasticDepth = stochasticDepth ?? recipe.stochasticDepth ?? 0
@@ -123,6 +126,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             guard name == .fast else { try refuse("stemPatch", "a patch stem") }
             guard (1...4).contains(stemPatch) else { throw ConfigError(field: "model.stemPatch", "must be in 1...4, got \(stemPatch)") }
         }
+        if residualBlocks == true && name != .fast { try refuse("residualBlocks", "residual fast blocks") }
         if name == .fast, let inputShape, inputShape[1] < 8 * (stemPatch ?? 1) || inputShape[2] < 8 * (stemPatch ?? 1) {
             let least = 8 * (stemPatch ?? 1)
             throw ConfigError(field: "model.inputShape", "the fast model pools three times after its stem and needs images of at least "
@@ -191,7 +195,7 @@ extension ModelConfig {
     public func droppingInapplicable() -> ModelConfig {
         var c = self
         if name != .mlp { c.hidden = nil; c.inputs = nil }
-        if name != .fast { c.widths = nil; c.stemPatch = nil }
+        if name != .fast { c.widths = nil; c.stemPatch = nil; c.residualBlocks = nil }
         if name == .mlp { c.whitenedStem = nil }
         if !name.hasHiddenLinear { c.dropout = nil; c.dropConnect = nil }
         if !name.isResidual { c.zeroInitResidual = nil; c.stochasticDepth = nil }

@@ -35,6 +35,8 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
     /// (like timm's per-model recipes; figures in docs/accuracy.md):
     /// - mlp: 20 epochs of SGD at 0.05 with cosine decay, no warmup.
     /// - cnn: 15 epochs at 0.05 after 1 warmup epoch (92.7 % against 92.1 % without).
+    /// - mlp and cnn normalize their inputs by the training set's mean and std
+    ///   (+0.29 and +0.02 points over raw pixels, 2 seeds each).
     /// - resnets: 30 epochs at 0.1 after 1 warmup epoch in batches of 64, zero-γ
     ///   residual blocks (Goyal et al. 2017), label smoothing 0.1, weight decay 1e-3
     ///   and stochastic depth 0.1: without augmentation ResNet-20 memorizes the
@@ -42,8 +44,8 @@ public enum ModelPreset: String, Codable, CaseIterable, Sendable {
     ///   keep test accuracy rising to the end.
     public var recipe: PresetRecipe {
         switch self {
-        case .mlp: PresetRecipe(epochs: 20, sgdLearningRate: 0.05)
-        case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1)
+        case .mlp: PresetRecipe(epochs: 20, sgdLearningRate: 0.05, normalize: .global)
+        case .cnn: PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1, normalize: .global)
         case .fast:
             PresetRecipe(epochs: 9, sgdLearningRate: 0.2, warmupEpochs: 1, labelSmoothing: 0.1, batchSize: 256,
                          augment: "flip,crop:1", normalize: .global, testTimeAugmentation: .flip, evaluatesEveryEpoch: false)

@@ -67,10 +67,13 @@ public enum Architecture: Sendable, Equatable {
         public var stemPatch: Int
         /// Whether the stem starts as a whitening of the training images' patches.
         public var whitenedStem: Bool
+        /// Whether each block ends with a residual pair of convolutions instead of one convolution.
+        public var residualBlocks: Bool
 
         /// Settings from each value as given.
-        public init(inputShape: [Int], widths: [Int], stemPatch: Int, whitenedStem: Bool) {
+        public init(inputShape: [Int], widths: [Int], stemPatch: Int, whitenedStem: Bool, residualBlocks: Bool = false) {
             (self.inputShape, self.widths, self.stemPatch, self.whitenedStem) = (inputShape, widths, stemPatch, whitenedStem)
+            self.residualBlocks = residualBlocks
         }
     }
 
@@ -106,6 +109,9 @@ public enum Architecture: Sendable, Equatable {
 
     /// What sets it apart, for a run's summary ("zero-init residual, stochastic depth 0.1").
     public var notes: [String] {
+        if case .fast(let s) = self {
+            return [s.residualBlocks ? "residual blocks" : nil, s.whitenedStem ? "whitened stem" : nil].compactMap { $0 }
+        }
         guard case .resnet(let s) = self else { return whitenedStem ? ["whitened stem"] : [] }
         return [s.zeroInitResidual ? "zero-init residual" : nil, s.stochasticDepth > 0 ? "stochastic depth \(s.stochasticDepth)" : nil,
                 s.whitenedStem ? "whitened stem" : nil].compactMap { $0 }
@@ -138,7 +144,8 @@ public struct ModelPlan: Sendable {
             model = SmallCNN.make(inputShape: s.inputShape, classes: classes, dropout: s.dropout, pool: s.pool, batchNorm: s.batchNorm,
                                   dropConnect: s.dropConnect, activation: s.activation)
         case .fast(let s):
-            model = FastNet.make(inputShape: s.inputShape, classes: classes, widths: s.widths, stemPatch: s.stemPatch)
+            model = FastNet.make(inputShape: s.inputShape, classes: classes, widths: s.widths, stemPatch: s.stemPatch,
+                                 residualBlocks: s.residualBlocks)
         case .resnet(let s):
             model = ResNet(depth: s.depth, inChannels: s.inputShape[0], classes: classes, zeroInitResidual: s.zeroInitResidual,
                            stochasticDepth: s.stochasticDepth)
@@ -167,7 +174,8 @@ extension ModelConfig {
             architecture = .cnn(.init(inputShape: shape, activation: activation, dropout: dropout ?? 0.5, pool: pool ?? .max,
                                       batchNorm: batchNorm ?? true, dropConnect: dropConnect ?? 0, whitenedStem: stem))
         case .fast:
-            architecture = .fast(.init(inputShape: shape, widths: widths ?? FastNet.defaultWidths, stemPatch: stemPatch ?? 1, whitenedStem: stem))
+            architecture = .fast(.init(inputShape: shape, widths: widths ?? FastNet.defaultWidths, stemPatch: stemPatch ?? 1, whitenedStem: stem,
+                                       residualBlocks: residualBlocks ?? false))
         case .resnet20: architecture = resnet(depth: 20)
         case .resnet32: architecture = resnet(depth: 32)
         case .resnet56: architecture = resnet(depth: 56)

@@ -158,7 +158,7 @@ public struct HyperparameterSearch {
     public var grid: Bool = false
     /// Values per continuous range of the grid (log-spaced for log ranges; at least 2).
     public var gridPoints: Int = 3
-    /// Trials that run at once.
+    /// Trials that run at once, each trained by the runner (in its own process for `anneal search --workers`; default 1).
     public var workers: Int = 1
     /// Fixes the coarse samples (seed) and the refine samples (seed + 1).
     public var seed: UInt64 = 0

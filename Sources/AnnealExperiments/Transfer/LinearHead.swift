@@ -124,7 +124,7 @@ public struct LinearHead {
         return (w, b)
     }
 
-    /// The head as a layer.
+    /// A `Linear` layer holding the head's weight and bias, to put on top of a backbone.
     public func makeLayer() -> Linear {
         let layer = Linear(features, classes)
         layer.weight.assign(weight)
