@@ -109,12 +109,12 @@ public enum Architecture: Sendable, Equatable {
 
     /// What sets it apart, for a run's summary ("zero-init residual, stochastic depth 0.1").
     public var notes: [String] {
-        if case .fast(let s) = self {
-            return [s.residualBlocks ? "residual blocks" : nil, s.whitenedStem ? "whitened stem" : nil].compactMap { $0 }
+        let own: [String?] = switch self {
+        case .fast(let s): [s.residualBlocks ? "residual blocks" : nil]
+        case .resnet(let s): [s.zeroInitResidual ? "zero-init residual" : nil, s.stochasticDepth > 0 ? "stochastic depth \(s.stochasticDepth)" : nil]
+        case .mlp, .cnn: []
         }
-        guard case .resnet(let s) = self else { return whitenedStem ? ["whitened stem"] : [] }
-        return [s.zeroInitResidual ? "zero-init residual" : nil, s.stochasticDepth > 0 ? "stochastic depth \(s.stochasticDepth)" : nil,
-                s.whitenedStem ? "whitened stem" : nil].compactMap { $0 }
+        return (own + [whitenedStem ? "whitened stem" : nil]).compactMap { $0 }
     }
 }
 
