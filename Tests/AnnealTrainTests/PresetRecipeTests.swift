@@ -12,8 +12,9 @@ import Testing
 /// The per-preset training defaults that `anneal train` falls back on.
 struct PresetRecipeTests {
     @Test func everyPresetHasItsRecipe() {
-        #expect(ModelPreset.mlp.recipe == PresetRecipe(epochs: 20, sgdLearningRate: 0.05))
-        #expect(ModelPreset.cnn.recipe == PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1))
+        // mlp and cnn normalize their inputs (docs/accuracy.md, "Input normalization").
+        #expect(ModelPreset.mlp.recipe == PresetRecipe(epochs: 20, sgdLearningRate: 0.05, normalize: .global))
+        #expect(ModelPreset.cnn.recipe == PresetRecipe(epochs: 15, sgdLearningRate: 0.05, warmupEpochs: 1, normalize: .global))
         #expect(ModelPreset.cnn.recipe.batchSize == 128 && ModelPreset.cnn.recipe.weightDecay == 5e-4)
         #expect(ModelPreset.cnn.recipe.stochasticDepth == nil)
         for depth in [20, 32, 56] {
@@ -32,7 +33,7 @@ struct PresetRecipeTests {
         #expect(fast.data.augment == "flip,crop:1" && fast.data.normalize == .global && fast.data.loaderThreads == 1)
         #expect(fast.control.evaluateEvery == fast.epochs && fast.control.tta == .flip)
         let cnn = try RunConfig(model: .cnn).resolved()
-        #expect(cnn.data.augment == "" && cnn.data.normalize == Preprocessing.Normalization.none && cnn.control.evaluateEvery == 1)
+        #expect(cnn.data.augment == "" && cnn.data.normalize == .global && cnn.control.evaluateEvery == 1)
         #expect(cnn.control.tta == TestTimeAugmentation.none)
         var own = RunConfig(model: .fast)
         own.data.augment = ""
